@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the agent (tests skipped) and runs `affectgate demo`: embedded MQTT broker on loopback,
+# simulated wearables replaying real RR intervals, consent grants, the full pipeline, and sync to
+# ./data/export/*.lp (or to --influx-url URL). Extra arguments go to `affectgate demo`. Ctrl-C stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests install
+exec java -Xmx64m -jar edge-agent/target/affectgate.jar demo "$@"
