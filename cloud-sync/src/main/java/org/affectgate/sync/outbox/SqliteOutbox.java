@@ -1,0 +1,557 @@
+package org.affectgate.sync.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.affectgate.sync.Metric;
+import org.affectgate.sync.logging.RateLimitedLog;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Outbox} in a SQLite database (WAL journal, {@code PRAGMA synchronous} per {@link
+ * OutboxConfig#synchronous()}). One connection guarded by this object's monitor; every public
+ * method is one transaction. Backlog figures are kept in memory, initialised on open and updated
+ * after each commit, so {@link #stats()} and the gauges never touch the disk.
+ *
+ * <p>Besides the pending queue the database keeps {@code synced_keys} (keys of acknowledged points,
+ * pruned by age on every ack) and {@code dead_letter}, itself bounded to {@link #MAX_DEAD_LETTERS}
+ * rows (oldest removed first, counted as {@code affectgate.outbox.dropped{cause=deadletter}}).
+ *
+ * <p>Meters: counters {@code affectgate.outbox.enqueued}, {@code affectgate.outbox.duplicates},
+ * {@code affectgate.outbox.dropped{cause=bytes|age|deadletter}}, {@code
+ * affectgate.outbox.deadlettered}; gauges {@code affectgate.outbox.backlog}, {@code
+ * affectgate.outbox.backlog.bytes}, {@code affectgate.outbox.oldest.age.ms}, {@code
+ * affectgate.outbox.deadletters}. Gauges are removed on {@link #close()}.
+ */
+public final class SqliteOutbox implements Outbox {
+  /** Dead letters kept for inspection; older ones are dropped and counted. */
+  public static final int MAX_DEAD_LETTERS = 10_000;
+
+  private static final String INSERT_PENDING =
+      "INSERT OR IGNORE INTO pending (point_key, line, bytes, enqueued_at_ms)"
+          + " SELECT ?, ?, ?, ? WHERE NOT EXISTS"
+          + " (SELECT 1 FROM synced_keys WHERE point_key = ? AND synced_at_ms >= ?)";
+
+  private final OutboxConfig config;
+  private final InstantSource clock;
+  private final MeterRegistry registry;
+  private final Connection conn;
+  private final RateLimitedLog dropLog;
+  private final Counter enqueued;
+  private final Counter duplicates;
+  private final Counter droppedBytes;
+  private final Counter droppedAge;
+  private final Counter droppedDeadLetters;
+  private final Counter deadLettered;
+  private final List<Meter> gauges = new ArrayList<>();
+
+  private volatile long pendingCount;
+  private volatile long pendingBytes;
+  private volatile long oldestEnqueuedAtMs = Long.MAX_VALUE;
+  private volatile long deadLetterCount;
+  private boolean closed;
+
+  private SqliteOutbox(
+      OutboxConfig config, InstantSource clock, MeterRegistry registry, Connection conn) {
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    this.conn = conn;
+    this.dropLog =
+        new RateLimitedLog(
+            LoggerFactory.getLogger(SqliteOutbox.class), clock, Duration.ofMinutes(1));
+    this.enqueued = registry.counter("affectgate.outbox.enqueued");
+    this.duplicates = registry.counter("affectgate.outbox.duplicates");
+    this.droppedBytes = registry.counter("affectgate.outbox.dropped", "cause", "bytes");
+    this.droppedAge = registry.counter("affectgate.outbox.dropped", "cause", "age");
+    this.droppedDeadLetters = registry.counter("affectgate.outbox.dropped", "cause", "deadletter");
+    this.deadLettered = registry.counter("affectgate.outbox.deadlettered");
+  }
+
+  /**
+   * Opens (creating if absent) the outbox database. Blocking.
+   *
+   * @throws OutboxException naming the file when it cannot be created, is not a SQLite database, is
+   *     corrupt or has an unknown schema version
+   */
+  public static SqliteOutbox open(
+      OutboxConfig config, InstantSource clock, MeterRegistry registry) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(registry, "registry");
+    Path file = config.file().toAbsolutePath();
+    try {
+      Path parent = file.getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new OutboxException("outbox.file " + file + ": cannot create its directory", e);
+    }
+    Connection conn = null;
+    try {
+      conn = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement st = conn.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 5000");
+        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+          rs.next();
+        }
+        st.execute("PRAGMA synchronous = " + config.synchronous().name());
+        try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+          String result = rs.next() ? rs.getString(1) : "no result";
+          if (!"ok".equals(result)) {
+            throw new OutboxException("outbox.file " + file + " is corrupt: " + result);
+          }
+        }
+      }
+      conn.setAutoCommit(false);
+      OutboxSchema.ensure(conn, file);
+      SqliteOutbox outbox = new SqliteOutbox(config, clock, registry, conn);
+      outbox.loadTotals();
+      outbox.registerGauges();
+      return outbox;
+    } catch (SQLException e) {
+      closeQuietly(conn);
+      throw new OutboxException(
+          "outbox.file " + file + " cannot be opened as a SQLite database: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(conn);
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized EnqueueResult enqueue(List<Metric> points) {
+    Objects.requireNonNull(points, "points");
+    ensureOpen();
+    long now = clock.millis();
+    int added = 0;
+    long addedBytes = 0;
+    long minAdded = Long.MAX_VALUE;
+    try {
+      if (!points.isEmpty()) {
+        long syncedCutoff = now - config.syncedKeyRetention().toMillis();
+        int[] counts;
+        long[] sizes = new long[points.size()];
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_PENDING)) {
+          for (int i = 0; i < points.size(); i++) {
+            Metric m = points.get(i);
+            String line = m.toLineProtocol();
+            String key = PointKey.of(m);
+            sizes[i] = line.getBytes(StandardCharsets.UTF_8).length;
+            ps.setString(1, key);
+            ps.setString(2, line);
+            ps.setLong(3, sizes[i]);
+            ps.setLong(4, now);
+            ps.setString(5, key);
+            ps.setLong(6, syncedCutoff);
+            ps.addBatch();
+          }
+          counts = ps.executeBatch();
+        }
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] > 0) {
+            added++;
+            addedBytes += sizes[i];
+            minAdded = now;
+          }
+        }
+      }
+      long ageCutoff = now - config.maxAge().toMillis();
+      Removed age = oldestEnqueuedAtMs < ageCutoff ? removeOlderThan(ageCutoff) : Removed.NONE;
+      long bytesAfter = pendingBytes + addedBytes - age.bytes;
+      Removed overflow = removeOldestBeyond(bytesAfter - config.maxBytes());
+      conn.commit();
+      pendingCount += added - age.count - overflow.count;
+      pendingBytes = bytesAfter - overflow.bytes;
+      if (age.count > 0 || overflow.count > 0) {
+        refreshOldest();
+      } else {
+        oldestEnqueuedAtMs = Math.min(oldestEnqueuedAtMs, minAdded);
+      }
+      int dup = points.size() - added;
+      enqueued.increment(added);
+      duplicates.increment(dup);
+      countDrops(age, overflow);
+      return new EnqueueResult(added, dup, (int) overflow.count, (int) age.count);
+    } catch (SQLException e) {
+      throw failed("enqueue " + points.size() + " points", e);
+    }
+  }
+
+  @Override
+  public synchronized List<OutboxEntry> peek(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be > 0 (got " + max + ")");
+    }
+    ensureOpen();
+    try {
+      long cutoff = clock.millis() - config.maxAge().toMillis();
+      if (oldestEnqueuedAtMs < cutoff) {
+        Removed age = removeOlderThan(cutoff);
+        conn.commit();
+        pendingCount -= age.count;
+        pendingBytes -= age.bytes;
+        refreshOldest();
+        countDrops(age, Removed.NONE);
+      }
+      List<OutboxEntry> out = new ArrayList<>(Math.min(max, 1024));
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT id, line, enqueued_at_ms, attempts FROM pending ORDER BY id LIMIT ?")) {
+        ps.setInt(1, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new OutboxEntry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
+          }
+        }
+      }
+      conn.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failed("peek", e);
+    }
+  }
+
+  @Override
+  public synchronized void ack(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids");
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    long removed = 0;
+    long removedBytes = 0;
+    try (PreparedStatement select =
+            conn.prepareStatement("SELECT point_key, bytes FROM pending WHERE id = ?");
+        PreparedStatement remember =
+            conn.prepareStatement(
+                "INSERT OR REPLACE INTO synced_keys (point_key, synced_at_ms) VALUES (?, ?)");
+        PreparedStatement delete = conn.prepareStatement("DELETE FROM pending WHERE id = ?")) {
+      for (long id : ids) {
+        select.setLong(1, id);
+        try (ResultSet rs = select.executeQuery()) {
+          if (!rs.next()) {
+            continue;
+          }
+          remember.setString(1, rs.getString(1));
+          remember.setLong(2, now);
+          remember.addBatch();
+          removedBytes += rs.getLong(2);
+        }
+        delete.setLong(1, id);
+        delete.addBatch();
+        removed++;
+      }
+      remember.executeBatch();
+      delete.executeBatch();
+      try (PreparedStatement prune =
+          conn.prepareStatement("DELETE FROM synced_keys WHERE synced_at_ms < ?")) {
+        prune.setLong(1, now - config.syncedKeyRetention().toMillis());
+        prune.executeUpdate();
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("ack " + ids.size() + " ids", e);
+    }
+    pendingCount -= removed;
+    pendingBytes -= removedBytes;
+    refreshOldestUnchecked();
+  }
+
+  @Override
+  public synchronized void recordFailedAttempt(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids");
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("UPDATE pending SET attempts = attempts + 1 WHERE id = ?")) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("record attempts", e);
+    }
+  }
+
+  @Override
+  public synchronized void deadLetter(OutboxEntry entry, String error) {
+    Objects.requireNonNull(entry, "entry");
+    Objects.requireNonNull(error, "error");
+    ensureOpen();
+    long now = clock.millis();
+    long bytes;
+    long overflow;
+    try {
+      try (PreparedStatement ps =
+          conn.prepareStatement("SELECT bytes, attempts FROM pending WHERE id = ?")) {
+        ps.setLong(1, entry.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            conn.commit();
+            return;
+          }
+          bytes = rs.getLong(1);
+        }
+      }
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "INSERT OR REPLACE INTO dead_letter"
+                  + " (id, line, error, enqueued_at_ms, dead_at_ms, attempts)"
+                  + " SELECT id, line, ?, enqueued_at_ms, ?, attempts FROM pending WHERE id = ?")) {
+        ps.setString(1, error);
+        ps.setLong(2, now);
+        ps.setLong(3, entry.id());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM pending WHERE id = ?")) {
+        ps.setLong(1, entry.id());
+        ps.executeUpdate();
+      }
+      overflow = 0;
+      if (deadLetterCount + 1 > MAX_DEAD_LETTERS) {
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "DELETE FROM dead_letter WHERE id NOT IN"
+                    + " (SELECT id FROM dead_letter ORDER BY dead_at_ms DESC, id DESC LIMIT ?)")) {
+          ps.setInt(1, MAX_DEAD_LETTERS);
+          overflow = ps.executeUpdate();
+        }
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("dead-letter id " + entry.id(), e);
+    }
+    pendingCount -= 1;
+    pendingBytes -= bytes;
+    deadLetterCount += 1 - overflow;
+    deadLettered.increment();
+    droppedDeadLetters.increment(overflow);
+    refreshOldestUnchecked();
+  }
+
+  @Override
+  public synchronized List<DeadLetter> deadLetters(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be > 0 (got " + max + ")");
+    }
+    ensureOpen();
+    List<DeadLetter> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, line, error, enqueued_at_ms, dead_at_ms, attempts FROM dead_letter"
+                + " ORDER BY dead_at_ms DESC, id DESC LIMIT ?")) {
+      ps.setInt(1, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new DeadLetter(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getInt(6)));
+        }
+      }
+      conn.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failed("read dead letters", e);
+    }
+  }
+
+  @Override
+  public OutboxStats stats() {
+    long oldest = oldestEnqueuedAtMs;
+    long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest);
+    return new OutboxStats(pendingCount, pendingBytes, age, deadLetterCount);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    gauges.forEach(registry::remove);
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw failed("close", e);
+    }
+  }
+
+  private record Removed(long count, long bytes) {
+    static final Removed NONE = new Removed(0, 0);
+  }
+
+  private Removed removeOlderThan(long cutoffMs) throws SQLException {
+    long count;
+    long bytes;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT count(*), coalesce(sum(bytes), 0) FROM pending WHERE enqueued_at_ms < ?")) {
+      ps.setLong(1, cutoffMs);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        count = rs.getLong(1);
+        bytes = rs.getLong(2);
+      }
+    }
+    if (count == 0) {
+      return Removed.NONE;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("DELETE FROM pending WHERE enqueued_at_ms < ?")) {
+      ps.setLong(1, cutoffMs);
+      ps.executeUpdate();
+    }
+    return new Removed(count, bytes);
+  }
+
+  /** Deletes the oldest pending rows (by id) until at least {@code excessBytes} are freed. */
+  private Removed removeOldestBeyond(long excessBytes) throws SQLException {
+    long count = 0;
+    long freed = 0;
+    while (freed < excessBytes) {
+      long lastId = -1;
+      try (PreparedStatement ps =
+          conn.prepareStatement("SELECT id, bytes FROM pending ORDER BY id LIMIT 512")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          while (freed < excessBytes && rs.next()) {
+            lastId = rs.getLong(1);
+            freed += rs.getLong(2);
+            count++;
+          }
+        }
+      }
+      if (lastId < 0) {
+        break;
+      }
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM pending WHERE id <= ?")) {
+        ps.setLong(1, lastId);
+        ps.executeUpdate();
+      }
+    }
+    return new Removed(count, freed);
+  }
+
+  private void countDrops(Removed age, Removed overflow) {
+    droppedAge.increment(age.count);
+    droppedBytes.increment(overflow.count);
+    if (age.count > 0 || overflow.count > 0) {
+      dropLog.warn(
+          "outbox {} dropped {} points older than outbox.maxAgeHours={} and {} oldest points"
+              + " over outbox.maxBytes={}",
+          config.file(),
+          age.count,
+          config.maxAge().toHours(),
+          overflow.count,
+          config.maxBytes());
+    }
+  }
+
+  private void loadTotals() throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT count(*), coalesce(sum(bytes), 0), min(enqueued_at_ms) FROM pending")) {
+        rs.next();
+        pendingCount = rs.getLong(1);
+        pendingBytes = rs.getLong(2);
+        long oldest = rs.getLong(3);
+        oldestEnqueuedAtMs = rs.wasNull() ? Long.MAX_VALUE : oldest;
+      }
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM dead_letter")) {
+        rs.next();
+        deadLetterCount = rs.getLong(1);
+      }
+    }
+    conn.commit();
+  }
+
+  private void refreshOldest() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT min(enqueued_at_ms) FROM pending")) {
+      long min = rs.next() ? rs.getLong(1) : 0;
+      oldestEnqueuedAtMs = rs.wasNull() ? Long.MAX_VALUE : min;
+    }
+    conn.commit();
+  }
+
+  private void refreshOldestUnchecked() {
+    try {
+      refreshOldest();
+    } catch (SQLException e) {
+      throw failed("read oldest entry", e);
+    }
+  }
+
+  private void registerGauges() {
+    gauges.add(
+        Gauge.builder("affectgate.outbox.backlog", this, o -> o.pendingCount)
+            .description("points waiting in the outbox")
+            .register(registry));
+    gauges.add(
+        Gauge.builder("affectgate.outbox.backlog.bytes", this, o -> o.pendingBytes)
+            .baseUnit("bytes")
+            .register(registry));
+    gauges.add(
+        Gauge.builder("affectgate.outbox.oldest.age.ms", this, o -> o.stats().oldestAgeMs())
+            .baseUnit("milliseconds")
+            .register(registry));
+    gauges.add(
+        Gauge.builder("affectgate.outbox.deadletters", this, o -> o.deadLetterCount)
+            .register(registry));
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("outbox " + config.file() + " is closed");
+    }
+  }
+
+  private OutboxException failed(String what, SQLException e) {
+    try {
+      conn.rollback();
+    } catch (SQLException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+    return new OutboxException(
+        "outbox.file " + config.file() + ": " + what + " failed: " + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(Connection conn) {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException ignored) {
+        // the open failure is what gets reported
+      }
+    }
+  }
+}
