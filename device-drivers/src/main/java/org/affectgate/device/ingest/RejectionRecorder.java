@@ -1,0 +1,71 @@
+package org.affectgate.device.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+
+/**
+ * Counts and logs a rejected inbound payload: increments {@value #REJECTED_COUNTER} with tags
+ * {@code reason} (the {@link RejectReason} name) and {@code format} ({@code json}, {@code ble} or
+ * {@code unknown}), and writes at most one WARN line per reason per {@link #LOG_INTERVAL} with the
+ * number suppressed since the previous line. Log lines carry the reason, format, a sanitised topic
+ * and the parser's detail, never payload bytes.
+ *
+ * <p>Other stages (e.g. the consent gate counting {@link RejectReason#NO_CONSENT}) may create their
+ * own instance on the same registry: counters with equal tags are shared. Thread-safe.
+ */
+public final class RejectionRecorder {
+  public static final String REJECTED_COUNTER = "affectgate.ingest.rejected";
+  public static final String FORMAT_UNKNOWN = "unknown";
+  public static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  static final int MAX_LOGGED_TOPIC_CHARS = 128;
+
+  private final MeterRegistry registry;
+  private final LogRateLimiter limiter;
+  private final Logger log;
+
+  /**
+   * @param log where the rate-limited WARN lines go
+   */
+  public RejectionRecorder(MeterRegistry registry, InstantSource clock, Logger log) {
+    this.registry = registry;
+    this.limiter = new LogRateLimiter(clock, LOG_INTERVAL);
+    this.log = log;
+  }
+
+  /**
+   * @param format meter tag value, {@code json}, {@code ble} or {@value #FORMAT_UNKNOWN}
+   * @param topic the MQTT topic (logged truncated, with non-printable characters replaced)
+   * @param detail the rejection detail (must not contain payload content)
+   */
+  public void reject(RejectReason reason, String format, String topic, String detail) {
+    registry.counter(REJECTED_COUNTER, "reason", reason.name(), "format", format).increment();
+    long suppressed = limiter.admit(reason);
+    if (suppressed >= 0 && log.isWarnEnabled()) {
+      log.warn(
+          "Rejected {} payload on {}: {} ({}); {} similar suppressed in the last {} s",
+          format,
+          sanitise(topic),
+          reason,
+          detail,
+          suppressed,
+          LOG_INTERVAL.toSeconds());
+    }
+  }
+
+  static String sanitise(String topic) {
+    if (topic == null) {
+      return "<null>";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(topic.length(), MAX_LOGGED_TOPIC_CHARS) + 3);
+    for (int i = 0; i < topic.length() && i < MAX_LOGGED_TOPIC_CHARS; i++) {
+      char c = topic.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7F ? c : '?');
+    }
+    if (topic.length() > MAX_LOGGED_TOPIC_CHARS) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
+}
