@@ -1,0 +1,214 @@
+package org.affectgate.device.mqtt.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Mosquitto broker for integration tests: {@code /usr/sbin/mosquitto} with a generated
+ * config (listener on 127.0.0.1 and a free port, anonymous access, {@code persistence true} in a
+ * temp directory so persistent sessions and queued QoS 1 messages survive {@link #restart()}).
+ *
+ * <pre>{@code
+ * try (MosquittoServer broker = new MosquittoServer().start()) {
+ *   connect(broker.uri());            // tcp://127.0.0.1:PORT
+ *   broker.restart();                 // same port, sessions kept
+ * }
+ * }</pre>
+ *
+ * The port is chosen once and kept across {@link #stop()}/{@link #restart()}. {@link #close()}
+ * stops the broker and deletes the temp directory. Not thread-safe.
+ */
+public final class MosquittoServer implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+  private static final long START_TIMEOUT_MS = 10_000;
+  private static final long STOP_TIMEOUT_MS = 10_000;
+
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  /**
+   * Prepares a temp directory, a config and a free loopback port; does not start the broker.
+   *
+   * @throws IllegalStateException if Mosquitto is not installed
+   * @throws UncheckedIOException if the temp directory cannot be written
+   */
+  public MosquittoServer() {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException(
+          BINARY + " not found: run `deploy/dev/services.sh install` to install Mosquitto");
+    }
+    try {
+      this.dir = Files.createTempDirectory("affectgate-mosquitto-");
+      this.port = freePort();
+      writeConfig();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare Mosquitto temp dir", e);
+    }
+  }
+
+  /**
+   * Starts the broker (if not running) and waits until its port accepts connections. After {@link
+   * #stop()} this starts it again on the same port with the same persistence directory.
+   *
+   * @return this
+   * @throws IllegalStateException if the broker exits or does not open its port within 10 s (the
+   *     message carries the tail of its log)
+   */
+  public MosquittoServer start() {
+    launch();
+    return this;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  private void writeConfig() throws IOException {
+    Files.createDirectories(dir.resolve("data"));
+    String conf =
+        String.join(
+            "\n",
+            "listener " + port + " 127.0.0.1",
+            "allow_anonymous true",
+            "persistence true",
+            "persistence_location " + dir.resolve("data") + "/",
+            "log_dest file " + dir.resolve("mosquitto.log"),
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            "log_type information",
+            "max_queued_messages 10000",
+            "");
+    Files.writeString(dir.resolve("mosquitto.conf"), conf, StandardCharsets.UTF_8);
+  }
+
+  private void launch() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    try {
+      process =
+          new ProcessBuilder(BINARY.toString(), "-c", dir.resolve("mosquitto.conf").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + BINARY, e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("mosquitto exited with " + process.exitValue() + logTail());
+      }
+      if (accepts()) {
+        return;
+      }
+      pause(50);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("mosquitto did not open port " + port + logTail());
+  }
+
+  private boolean accepts() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for mosquitto", e);
+    }
+  }
+
+  private String logTail() {
+    StringBuilder sb = new StringBuilder();
+    for (String name : List.of("mosquitto.log", "stdout.log")) {
+      try {
+        List<String> lines = Files.readAllLines(dir.resolve(name));
+        sb.append("\n--- ").append(name).append(" ---\n");
+        lines
+            .subList(Math.max(0, lines.size() - 20), lines.size())
+            .forEach(l -> sb.append(l).append('\n'));
+      } catch (IOException ignored) {
+        // the log may not exist yet
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Stops the broker gracefully (SIGTERM, so it saves its persistence file) and waits until the
+   * process has exited. Idempotent.
+   */
+  public void stop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** {@link #stop()} then start on the same port; persistent sessions survive. */
+  public void restart() {
+    stop();
+    launch();
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code tcp://127.0.0.1:PORT}. */
+  public String uri() {
+    return "tcp://127.0.0.1:" + port;
+  }
+
+  /** The temp directory holding the config, logs and persistence file. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Stops the broker and deletes its temp directory. */
+  @Override
+  public void close() {
+    stop();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort cleanup of a temp dir
+    }
+  }
+}
