@@ -1,0 +1,58 @@
+package org.affectgate.sync.influx;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how to write to an InfluxDB v2 write endpoint ({@code POST /api/v2/write}): InfluxDB
+ * 2/3/Cloud, VictoriaMetrics, QuestDB. Immutable; validated on construction with messages naming
+ * the YAML key.
+ *
+ * @param url base URL without path, e.g. {@code http://127.0.0.1:8428} ({@code sync.url})
+ * @param org organisation ({@code sync.org}); ignored by VictoriaMetrics but must not be blank
+ * @param bucket bucket ({@code sync.bucket}); VictoriaMetrics ignores it (only a {@code db} query
+ *     parameter becomes a label there)
+ * @param tokenFile file holding the API token ({@code sync.tokenFile}); {@code null} for servers
+ *     without authentication. The token is read at start-up and never logged.
+ * @param timeout connect, read and write timeout per request ({@code sync.timeoutMs}, default 10 s)
+ */
+public record InfluxConfig(
+    String url, String org, String bucket, Path tokenFile, Duration timeout) {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  public InfluxConfig {
+    requireText(url, "sync.url");
+    requireText(org, "sync.org");
+    requireText(bucket, "sync.bucket");
+    Objects.requireNonNull(timeout, "sync.timeoutMs must be set");
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme();
+      if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "sync.url must be an http:// or https:// URL with a host (got " + url + ")");
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("sync.url is not a valid URL (got " + url + ")", e);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "sync.timeoutMs must be > 0 (got " + timeout.toMillis() + ")");
+    }
+  }
+
+  /** Config with the default timeout. */
+  public InfluxConfig(String url, String org, String bucket, Path tokenFile) {
+    this(url, org, bucket, tokenFile, DEFAULT_TIMEOUT);
+  }
+
+  private static void requireText(String value, String key) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(key + " must not be blank (got " + value + ")");
+    }
+  }
+}

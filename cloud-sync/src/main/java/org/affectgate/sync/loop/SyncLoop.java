@@ -1,0 +1,293 @@
+package org.affectgate.sync.loop;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.sync.outbox.Outbox;
+import org.affectgate.sync.outbox.OutboxEntry;
+import org.affectgate.sync.outbox.OutboxStats;
+import org.affectgate.sync.sink.PointSink;
+import org.affectgate.sync.sink.WriteOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships the outbox to a {@link PointSink}: each pass peeks batches oldest first, writes them, and
+ * acks exactly what was accepted (see {@link BatchDelivery} for how refused lines are isolated and
+ * dead-lettered). A pass ends when the outbox is empty (next pass after {@link
+ * SyncConfig#interval()}) or on a retryable failure (next pass after an exponential, fully jittered
+ * backoff; a longer Retry-After is honoured).
+ *
+ * <p><b>Threads.</b> Passes run on one thread of the given {@link ScheduledExecutorService}, never
+ * on an event loop; the loop reschedules itself. {@link #runOnce()} runs one pass on the caller's
+ * thread for tests; do not mix it with {@link #start()}. {@link #state()} is safe from any thread
+ * and does no I/O.
+ *
+ * <p><b>Meters.</b> {@code affectgate.sync.points{result=accepted|deadlettered}}, {@code
+ * affectgate.sync.errors{kind}} (one per failed pass; kind {@code rejected} per refused request),
+ * gauges {@code affectgate.sync.consecutive.failures} and {@code affectgate.sync.backoff.ms}.
+ * Backlog gauges are registered by the outbox.
+ */
+public final class SyncLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
+
+  private final Outbox outbox;
+  private final PointSink sink;
+  private final SyncConfig config;
+  private final InstantSource clock;
+  private final MeterRegistry registry;
+  private final ScheduledExecutorService executor;
+  private final boolean ownsExecutor;
+  private final Backoff backoff;
+  private final RateLimitedLog failureLog;
+  private final Counter accepted;
+  private final Counter deadLettered;
+  private final Counter rejected;
+
+  private final Object passLock = new Object();
+  private volatile Instant lastSuccess;
+  private volatile SyncState.SyncError lastError;
+  private volatile int consecutiveFailures;
+  private volatile Duration currentBackoff = Duration.ZERO;
+  private volatile long pointsSynced;
+  private volatile long pointsDeadLettered;
+  private volatile boolean running;
+  private volatile boolean closed;
+  private final List<Meter> gauges;
+  private ScheduledFuture<?> next;
+
+  /**
+   * @param executor runs the passes; must execute tasks on a single thread at a time
+   * @param random uniform values in [0, 1) for backoff jitter
+   */
+  public SyncLoop(
+      Outbox outbox,
+      PointSink sink,
+      SyncConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      ScheduledExecutorService executor,
+      DoubleSupplier random) {
+    this(outbox, sink, config, clock, registry, executor, false, random);
+  }
+
+  private SyncLoop(
+      Outbox outbox,
+      PointSink sink,
+      SyncConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      ScheduledExecutorService executor,
+      boolean ownsExecutor,
+      DoubleSupplier random) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.ownsExecutor = ownsExecutor;
+    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), random);
+    this.failureLog = new RateLimitedLog(LOG, clock, Duration.ofMinutes(1));
+    this.accepted = registry.counter("affectgate.sync.points", "result", "accepted");
+    this.deadLettered = registry.counter("affectgate.sync.points", "result", "deadlettered");
+    this.rejected = registry.counter("affectgate.sync.errors", "kind", "rejected");
+    this.gauges =
+        List.of(
+            Gauge.builder("affectgate.sync.consecutive.failures", this, l -> l.consecutiveFailures)
+                .register(registry),
+            Gauge.builder("affectgate.sync.backoff.ms", this, l -> l.currentBackoff.toMillis())
+                .baseUnit("milliseconds")
+                .register(registry));
+  }
+
+  /** A loop on its own daemon thread {@code affectgate-sync}, shut down by {@link #close()}. */
+  public static SyncLoop create(
+      Outbox outbox,
+      PointSink sink,
+      SyncConfig config,
+      InstantSource clock,
+      MeterRegistry registry) {
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "affectgate-sync");
+              t.setDaemon(true);
+              return t;
+            });
+    return new SyncLoop(
+        outbox,
+        sink,
+        config,
+        clock,
+        registry,
+        executor,
+        true,
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** Schedules the first pass now; each pass schedules the next. Idempotent. */
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("sync loop is closed");
+    }
+    if (running) {
+      return;
+    }
+    running = true;
+    schedule(Duration.ZERO);
+  }
+
+  /**
+   * Stops scheduling passes and waits for a pass in progress to finish its current batch (bounded
+   * by the sink's timeout). Pending points stay in the outbox. Shuts down the executor if this loop
+   * created it. Blocking.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (this) {
+      running = false;
+      if (next != null) {
+        next.cancel(false);
+      }
+    }
+    synchronized (passLock) {
+      // waits for a pass in progress, which stops after its current batch
+    }
+    if (ownsExecutor) {
+      executor.shutdown();
+      try {
+        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        executor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    gauges.forEach(registry::remove);
+  }
+
+  private synchronized void schedule(Duration delay) {
+    if (!running) {
+      return;
+    }
+    try {
+      next = executor.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      running = false;
+      LOG.warn("sync executor refused the next pass; sync stopped", e);
+    }
+  }
+
+  private void scheduledPass() {
+    Duration delay = runOnce();
+    schedule(delay);
+  }
+
+  /**
+   * Runs one pass on the calling thread (blocking) and returns how long to wait before the next.
+   * Never throws: an unexpected exception (outbox I/O failure, sink bug) counts as a failed pass of
+   * kind {@code internal}.
+   */
+  public Duration runOnce() {
+    synchronized (passLock) {
+      try {
+        Optional<WriteOutcome.Retryable> failure = drain();
+        return failure.map(this::failed).orElseGet(this::healthy);
+      } catch (RuntimeException e) {
+        LOG.warn("sync pass failed unexpectedly", e);
+        return failed(
+            new WriteOutcome.Retryable(
+                "internal", e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    }
+  }
+
+  private Optional<WriteOutcome.Retryable> drain() {
+    while (true) {
+      List<OutboxEntry> batch = outbox.peek(config.batchSize());
+      if (batch.isEmpty()) {
+        return Optional.empty();
+      }
+      BatchDelivery.Result r = BatchDelivery.deliver(outbox, sink, batch);
+      if (r.accepted() > 0) {
+        lastSuccess = clock.instant();
+        pointsSynced += r.accepted();
+        accepted.increment(r.accepted());
+      }
+      pointsDeadLettered += r.deadLettered();
+      deadLettered.increment(r.deadLettered());
+      rejected.increment(r.rejections());
+      if (r.deadLettered() > 0) {
+        failureLog.warn("sink refused {} points; moved to the dead-letter table", r.deadLettered());
+      }
+      if (r.stoppedBy().isPresent()) {
+        return r.stoppedBy();
+      }
+      if (batch.size() < config.batchSize()
+          || !running
+              && !Thread.currentThread().isInterrupted()
+              && ownsExecutor
+              && executor.isShutdown()) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private Duration healthy() {
+    if (consecutiveFailures > 0) {
+      LOG.info("sync recovered after {} failed passes", consecutiveFailures);
+    }
+    consecutiveFailures = 0;
+    currentBackoff = Duration.ZERO;
+    return config.interval();
+  }
+
+  private Duration failed(WriteOutcome.Retryable failure) {
+    consecutiveFailures++;
+    lastError = new SyncState.SyncError(failure.kind(), failure.message(), clock.instant());
+    registry.counter("affectgate.sync.errors", "kind", failure.kind()).increment();
+    Duration wait = backoff.next(consecutiveFailures, failure.retryAfter());
+    currentBackoff = wait;
+    failureLog.warn(
+        "sync failed ({}: {}); {} in a row, retrying in {} ms",
+        failure.kind(),
+        failure.message(),
+        consecutiveFailures,
+        wait.toMillis());
+    return wait;
+  }
+
+  /** Current state; cheap, any thread. */
+  public SyncState state() {
+    OutboxStats s = outbox.stats();
+    return new SyncState(
+        s.backlogCount(),
+        s.backlogBytes(),
+        s.oldestAgeMs(),
+        s.deadLetterCount(),
+        Optional.ofNullable(lastSuccess),
+        Optional.ofNullable(lastError),
+        consecutiveFailures,
+        currentBackoff,
+        pointsSynced,
+        pointsDeadLettered);
+  }
+}
