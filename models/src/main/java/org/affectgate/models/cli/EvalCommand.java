@@ -1,0 +1,62 @@
+package org.affectgate.models.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.affectgate.models.LoadedModel;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRequirement;
+import org.affectgate.models.ModelRuntimeConfig;
+import org.affectgate.models.eval.FaceExpressionEval;
+import org.affectgate.models.face.FacePreprocessing;
+import org.affectgate.models.foundry.FaceExpression;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code models eval <name>}: metrics of a shipped model on labelled data. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Evaluate a shipped model on labelled data and print its metric tables.")
+final class EvalCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "Model name; supported: " + FaceExpression.NAME)
+  String name;
+
+  @Option(
+      names = "--data",
+      defaultValue = "../shared/datasets/faces-eval",
+      description = "Labelled data directory (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(
+      names = "--models",
+      defaultValue = "models",
+      description = "Directory holding manifest.json (default: ${DEFAULT-VALUE}).")
+  Path models;
+
+  @Option(
+      names = "--crop",
+      defaultValue = "1.0",
+      description =
+          "Centred square crop as a fraction of the shorter image side (default: ${DEFAULT-VALUE}).")
+  double crop;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!FaceExpression.NAME.equals(name)) {
+      System.err.println("no evaluation defined for model '" + name + "'");
+      return 2;
+    }
+    ModelRegistry registry =
+        ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
+    try (LoadedModel model =
+        registry.load(ModelRequirement.named(name).withPreprocessing(FacePreprocessing.ID))) {
+      FaceExpressionEval.Result r = FaceExpressionEval.evaluate(model, data, crop);
+      System.out.printf(
+          "%s on %s (centred crop %.2f, no detector; %d undecodable, %d unknown labels skipped)%n",
+          name, data, crop, r.undecodable(), r.unknownLabel());
+      System.out.print(r.report().toTable());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package org.affectgate.models.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.affectgate.models.LoadedModel;
+import org.affectgate.models.ModelEntry;
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRequirement;
+import org.affectgate.models.ModelRuntimeConfig;
+import org.affectgate.models.foundry.FaceExpression;
+import org.affectgate.models.foundry.FixtureInputs;
+import org.affectgate.models.foundry.Foundry;
+import org.affectgate.models.foundry.KerasEquivalence;
+import org.affectgate.models.keras.KerasModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code models verify}: every manifest entry loads (size, checksum, I/O spec), the shipped files
+ * equal a fresh build, and the face-expression model matches the plain Keras forward pass.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = "Check the shipped models against the manifest, a fresh build and the reference.")
+final class VerifyCommand implements Callable<Integer> {
+  static final double TOLERANCE = 1e-4;
+
+  @Option(
+      names = "--models",
+      defaultValue = "models",
+      description = "Directory holding manifest.json (default: ${DEFAULT-VALUE}).")
+  Path models;
+
+  @Option(
+      names = "--upstream",
+      defaultValue = "../shared/upstream-models",
+      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
+  Path upstream;
+
+  @Option(
+      names = "--fixtures",
+      defaultValue = "20",
+      description = "Synthetic inputs for the equivalence check (default: ${DEFAULT-VALUE}).")
+  int fixtures;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean ok = true;
+    ModelRegistry registry =
+        ModelRegistry.open(ModelRuntimeConfig.of(models.resolve(Foundry.MANIFEST)));
+    List<Foundry.Artifact> fresh = Foundry.buildAll(upstream);
+    for (ModelEntry entry : registry.manifest().models()) {
+      try (LoadedModel model = registry.load(ModelRequirement.named(entry.name()))) {
+        System.out.printf(
+            "%-18s loads: size, sha256 and I/O spec match the manifest%n", entry.name());
+        String rebuilt =
+            fresh.stream()
+                .filter(a -> a.entry().name().equals(entry.name()))
+                .map(a -> a.entry().sha256())
+                .findFirst()
+                .orElse("(not built by the foundry)");
+        boolean same = rebuilt.equals(entry.sha256());
+        ok &= same;
+        System.out.printf(
+            "%-18s fresh build %s%n",
+            entry.name(), same ? "is byte-identical" : "DIFFERS: " + rebuilt);
+        if (entry.name().equals(FaceExpression.NAME)) {
+          KerasModel keras = FaceExpression.readKeras(upstream);
+          double diff =
+              KerasEquivalence.maxAbsDiff(
+                  keras,
+                  model.session(),
+                  FaceExpression.INPUT,
+                  FixtureInputs.generate(fixtures, 64, 64, 1, 20261122L));
+          ok &= diff <= TOLERANCE;
+          System.out.printf(
+              "%-18s vs plain Keras forward pass on %d inputs: max abs diff %.3g (limit %.0e)%n",
+              entry.name(), fixtures, diff, TOLERANCE);
+        }
+      } catch (ModelLoadException e) {
+        ok = false;
+        System.out.println("REFUSED " + e.getMessage());
+      }
+    }
+    System.out.println(ok ? "verify: OK" : "verify: FAILED");
+    return ok ? 0 : 1;
+  }
+}

@@ -1,0 +1,131 @@
+package org.affectgate.models.foundry;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.affectgate.models.ModelEntry;
+import org.affectgate.models.ModelManifest;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.TensorSpec;
+import org.affectgate.models.keras.KerasImportException;
+
+/**
+ * Builds every shipped model from the upstream weights, deterministically: the same upstream files
+ * give byte-identical ONNX files and manifest on every run and machine (no timestamps, no random
+ * names, fixed orders). Stateless; not meant for concurrent builds into the same directory.
+ */
+public final class Foundry {
+  /** File name of the manifest inside the output directory. */
+  public static final String MANIFEST = "manifest.json";
+
+  /** A built model: its manifest entry and the file's bytes. */
+  public record Artifact(ModelEntry entry, byte[] bytes) {}
+
+  private Foundry() {}
+
+  /**
+   * Converts all shipped models.
+   *
+   * @param upstreamDir the {@code upstream-models} directory (see {@code ../shared/README.md})
+   * @throws KerasImportException if an upstream file is missing or cannot be converted
+   */
+  public static List<Artifact> buildAll(Path upstreamDir) throws KerasImportException {
+    List<Artifact> out = new ArrayList<>();
+    ModelProto face =
+        FaceExpression.toOnnx(FaceExpression.readKeras(upstreamDir), FaceExpression.UPSTREAM);
+    out.add(
+        artifact(
+            face,
+            FaceExpression.NAME,
+            FaceExpression.VERSION,
+            FaceExpression.PREPROCESSING,
+            FaceExpression.LABELS,
+            null));
+    return out;
+  }
+
+  /**
+   * Writes each artifact to {@code outDir/<entry.file>} and the manifest to {@code
+   * outDir/manifest.json}, replacing existing files atomically where the file system allows.
+   *
+   * @return the manifest written
+   */
+  public static ModelManifest write(List<Artifact> artifacts, Path outDir) throws IOException {
+    List<ModelEntry> entries = new ArrayList<>();
+    for (Artifact a : artifacts) {
+      replace(outDir.resolve(a.entry().file()), a.bytes());
+      entries.add(a.entry());
+    }
+    ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, entries);
+    replace(outDir.resolve(MANIFEST), manifest.toJson().getBytes(StandardCharsets.UTF_8));
+    return manifest;
+  }
+
+  /** Describes a converted model for the manifest: I/O from its graph, size and checksum. */
+  static Artifact artifact(
+      ModelProto model,
+      String name,
+      String version,
+      String preprocessing,
+      List<String> labels,
+      String featureSpec) {
+    byte[] bytes = model.toByteArray();
+    ModelEntry entry =
+        new ModelEntry(
+            name,
+            version,
+            name + "/" + name + ".onnx",
+            bytes.length,
+            ModelRegistry.sha256(bytes),
+            specs(model.getGraph().getInputList()),
+            specs(model.getGraph().getOutputList()),
+            preprocessing,
+            labels,
+            featureSpec);
+    return new Artifact(entry, bytes);
+  }
+
+  private static List<TensorSpec> specs(List<ValueInfoProto> values) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (ValueInfoProto v : values) {
+      var t = v.getType().getTensorType();
+      List<Long> shape = new ArrayList<>();
+      for (TensorShapeProto.Dimension d : t.getShape().getDimList()) {
+        shape.add(d.hasDimValue() ? d.getDimValue() : -1L);
+      }
+      specs.add(new TensorSpec(v.getName(), dtype(t.getElemType()), shape));
+    }
+    return specs;
+  }
+
+  private static String dtype(int elemType) {
+    return switch (TensorProto.DataType.forNumber(elemType)) {
+      case FLOAT -> "float32";
+      case DOUBLE -> "float64";
+      case INT8 -> "int8";
+      case UINT8 -> "uint8";
+      case INT32 -> "int32";
+      case INT64 -> "int64";
+      default -> throw new IllegalArgumentException("unsupported graph I/O type " + elemType);
+    };
+  }
+
+  private static void replace(Path target, byte[] bytes) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.write(tmp, bytes);
+    try {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
