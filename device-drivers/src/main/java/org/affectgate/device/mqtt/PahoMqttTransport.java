@@ -2,6 +2,7 @@ package org.affectgate.device.mqtt;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,10 +133,11 @@ public final class PahoMqttTransport implements MqttTransport {
               t.setDaemon(true);
               return t;
             });
-    registry.gauge("affectgate.mqtt.connected", this, t -> t.isConnected() ? 1 : 0);
-    this.connectFailures = registry.counter("affectgate.mqtt.connect.failures");
-    this.connectionLost = registry.counter("affectgate.mqtt.connection.lost");
-    this.handlerErrors = registry.counter("affectgate.mqtt.handler.errors");
+    Tags tags = Tags.of("client", config.clientId());
+    registry.gauge("affectgate.mqtt.connected", tags, this, t -> t.isConnected() ? 1 : 0);
+    this.connectFailures = registry.counter("affectgate.mqtt.connect.failures", tags);
+    this.connectionLost = registry.counter("affectgate.mqtt.connection.lost", tags);
+    this.handlerErrors = registry.counter("affectgate.mqtt.handler.errors", tags);
   }
 
   private static MqttClientPersistence persistence(MqttConfig config) {
@@ -320,7 +322,7 @@ public final class PahoMqttTransport implements MqttTransport {
     connector.shutdownNow();
     try {
       if (client.isConnected()) {
-        client.disconnectForcibly(DISCONNECT_QUIESCE_MS, DISCONNECT_TIMEOUT_MS);
+        client.disconnect(DISCONNECT_QUIESCE_MS).waitForCompletion(DISCONNECT_TIMEOUT_MS);
       }
     } catch (MqttException e) {
       log.debug("MQTT disconnect failed: {}", e.toString());
