@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "affectgate models 0.1.0",
     description = "Builds, verifies and evaluates the shipped ONNX models.",
-    subcommands = {BuildCommand.class, VerifyCommand.class, EvalCommand.class})
+    subcommands = {
+      BuildCommand.class,
+      VerifyCommand.class,
+      VerifyTfjsCommand.class,
+      EvalCommand.class
+    })
 public final class ModelsCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -63,7 +63,11 @@ public final class FaceExpressionEval {
     return new Result(report, undecodable, unknown);
   }
 
-  static float[] input(BufferedImage img, double cropFraction) {
+  /**
+   * Model input (preprocessing {@link FacePreprocessing#ID}) from a centred square crop of an
+   * image.
+   */
+  public static float[] input(BufferedImage img, double cropFraction) {
     int w = img.getWidth();
     int h = img.getHeight();
     byte[] gray = new byte[w * h];
@@ -87,7 +91,8 @@ public final class FaceExpressionEval {
     }
   }
 
-  static int argmax(float[] v) {
+  /** Index of the largest value (the first one on ties). */
+  public static int argmax(float[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

@@ -1,0 +1,182 @@
+package org.affectgate.models.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.affectgate.models.eval.FaceExpressionEval;
+import org.affectgate.models.foundry.FaceExpression;
+import org.affectgate.models.foundry.FixtureInputs;
+import org.affectgate.models.foundry.KerasEquivalence;
+import org.affectgate.models.keras.KerasH5Reader;
+import org.affectgate.models.keras.KerasModel;
+import org.affectgate.models.keras.KerasReferenceForward;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code models verify-tfjs}: converts {@code fer2013_big_XCEPTION} with the same Java converter as
+ * the shipped model and compares ONNX Runtime's outputs with the independent TF.js graph of the
+ * same network ({@code upstream-models/human-emotion}, batch norm folded by Google's converter) run
+ * by TF.js's pure-JS CPU backend under node. Real face images are read at run time only.
+ */
+@Command(
+    name = "verify-tfjs",
+    mixinStandardHelpOptions = true,
+    description = "Compare the Java conversion of big-XCEPTION with the TF.js graph (needs node).")
+final class VerifyTfjsCommand implements Callable<Integer> {
+  @Option(names = "--node-script", required = true, description = "Path of tfjs-reference/run.mjs.")
+  Path script;
+
+  @Option(names = "--node", defaultValue = "node", description = "node executable.")
+  String node;
+
+  @Option(
+      names = "--upstream",
+      defaultValue = "../shared/upstream-models",
+      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
+  Path upstream;
+
+  @Option(
+      names = "--faces",
+      defaultValue = "../shared/datasets/faces-eval/images",
+      description = "Real face images to add to the synthetic inputs, if present.")
+  Path faces;
+
+  @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
+  int count;
+
+  @Override
+  public Integer call() throws Exception {
+    KerasModel keras = KerasH5Reader.read(upstream.resolve(FaceExpression.BIG_XCEPTION));
+    byte[] onnx = FaceExpression.toOnnx(keras, FaceExpression.BIG_XCEPTION).toByteArray();
+    List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(count, 64, 64, 1, 7L));
+    int synthetic = inputs.size();
+    inputs.addAll(realFaces());
+    float[] tfjs = runTfjs(inputs);
+
+    double onnxVsTfjs = 0;
+    double refVsTfjs = 0;
+    int argmaxAgree = 0;
+    KerasReferenceForward reference = new KerasReferenceForward(keras);
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setIntraOpNumThreads(1);
+      try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx, opts)) {
+        for (int n = 0; n < inputs.size(); n++) {
+          float[] ort = runOne(session, inputs.get(n));
+          double[] ref = reference.predict(inputs.get(n));
+          for (int k = 0; k < 7; k++) {
+            float t = tfjs[n * 7 + k];
+            onnxVsTfjs = Math.max(onnxVsTfjs, Math.abs(ort[k] - t));
+            refVsTfjs = Math.max(refVsTfjs, Math.abs(ref[k] - t));
+          }
+          argmaxAgree +=
+              FaceExpressionEval.argmax(ort)
+                      == FaceExpressionEval.argmax(
+                          java.util.Arrays.copyOfRange(tfjs, n * 7, n * 7 + 7))
+                  ? 1
+                  : 0;
+        }
+        double onnxVsRef =
+            KerasEquivalence.maxAbsDiff(keras, session, FaceExpression.INPUT, inputs);
+        System.out.printf(
+            "big-XCEPTION on %d inputs (%d synthetic, %d real faces):%n",
+            inputs.size(), synthetic, inputs.size() - synthetic);
+        System.out.printf(
+            "  ONNX Runtime (Java conversion) vs TF.js graph: max abs diff %.3g%n", onnxVsTfjs);
+        System.out.printf(
+            "  Java Keras reference          vs TF.js graph: max abs diff %.3g%n", refVsTfjs);
+        System.out.printf(
+            "  ONNX Runtime vs Java Keras reference:          max abs diff %.3g%n", onnxVsRef);
+        System.out.printf("  top-1 agreement ONNX vs TF.js: %d/%d%n", argmaxAgree, inputs.size());
+      }
+    }
+    boolean ok = onnxVsTfjs <= VerifyCommand.TOLERANCE;
+    System.out.println(ok ? "verify-tfjs: OK" : "verify-tfjs: FAILED");
+    return ok ? 0 : 1;
+  }
+
+  private List<float[]> realFaces() throws IOException {
+    if (!Files.isDirectory(faces)) {
+      return List.of();
+    }
+    List<float[]> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(faces)) {
+      for (Path f : files.sorted().limit(count).toList()) {
+        BufferedImage img = ImageIO.read(f.toFile());
+        if (img != null) {
+          out.add(FaceExpressionEval.input(img, 1.0));
+        }
+      }
+    }
+    return out;
+  }
+
+  private float[] runTfjs(List<float[]> inputs) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("tfjs-ref");
+    try {
+      Path in = dir.resolve("inputs.f32");
+      Path out = dir.resolve("outputs.f32");
+      ByteBuffer buf =
+          ByteBuffer.allocate(inputs.size() * 64 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (float[] a : inputs) {
+        for (float v : a) {
+          buf.putFloat(v);
+        }
+      }
+      Files.write(in, buf.array());
+      Process p =
+          new ProcessBuilder(
+                  node,
+                  script.toString(),
+                  upstream.resolve("human-emotion/emotion.json").toString(),
+                  in.toString(),
+                  out.toString(),
+                  String.valueOf(inputs.size()),
+                  "64",
+                  "64",
+                  "1")
+              .inheritIO()
+              .start();
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IOException("TF.js reference failed (exit " + p.exitValue() + ")");
+      }
+      ByteBuffer res = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
+      float[] values = new float[res.remaining() / 4];
+      res.asFloatBuffer().get(values);
+      if (values.length != inputs.size() * 7) {
+        throw new IOException("TF.js returned " + values.length + " values");
+      }
+      return values;
+    } finally {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static float[] runOne(OrtSession session, float[] nhwc) throws Exception {
+    try (var in =
+            ai.onnxruntime.OnnxTensor.createTensor(
+                OrtEnvironment.getEnvironment(),
+                java.nio.FloatBuffer.wrap(nhwc),
+                new long[] {1, 1, 64, 64});
+        OrtSession.Result r = session.run(java.util.Map.of(FaceExpression.INPUT, in))) {
+      return ((float[][]) r.get(0).getValue())[0];
+    }
+  }
+}
