@@ -1,0 +1,53 @@
+package org.affectgate.agent.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.sync.export.ExportConfig;
+import org.affectgate.sync.influx.InfluxConfig;
+import org.affectgate.sync.loop.SyncConfig;
+import org.affectgate.sync.outbox.OutboxConfig;
+
+/**
+ * The whole agent configuration, immutable and validated. Built by {@link AgentConfigLoader} from
+ * YAML; every section is validated by its own record, whose messages name the YAML key.
+ *
+ * @param site this gateway's site id ({@code site}); must match the site segment of device topics
+ * @param dataDir where the consent store, outbox, MQTT session state and file export live ({@code
+ *     dataDir})
+ * @param influx where aggregates are synced ({@code sync.url} …); empty means rotated line-protocol
+ *     files under {@code export.dir}
+ */
+public record AgentConfig(
+    String site,
+    Path dataDir,
+    MqttConfig mqtt,
+    HrvConfig hrv,
+    AggregationConfig aggregation,
+    Path consentFile,
+    OutboxConfig outbox,
+    SyncConfig sync,
+    Optional<InfluxConfig> influx,
+    ExportConfig export,
+    HttpConfig http) {
+
+  public AgentConfig {
+    Objects.requireNonNull(site, "site must be set");
+    if (!site.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw new IllegalArgumentException("site must match [A-Za-z0-9_.-]{1,64} (got " + site + ")");
+    }
+    Objects.requireNonNull(dataDir, "dataDir must be set");
+    Objects.requireNonNull(mqtt, "mqtt");
+    Objects.requireNonNull(hrv, "hrv");
+    Objects.requireNonNull(aggregation, "aggregation");
+    Objects.requireNonNull(consentFile, "consent.file");
+    Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(sync, "sync");
+    Objects.requireNonNull(influx, "sync.url");
+    Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(http, "http");
+  }
+}

@@ -1,0 +1,144 @@
+package org.affectgate.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.sync.export.ExportConfig;
+import org.affectgate.sync.influx.InfluxConfig;
+import org.affectgate.sync.loop.SyncConfig;
+import org.affectgate.sync.outbox.OutboxConfig;
+import org.affectgate.sync.outbox.Synchronous;
+
+/**
+ * Reads the agent's YAML configuration into an {@link AgentConfig}. Every key is optional except
+ * {@code site}; defaults are documented in {@code deploy/agent.example.yaml}. Relative paths are
+ * resolved against {@code dataDir}.
+ *
+ * <p>Errors are {@link ConfigException}s that name the key and the file, e.g. {@code
+ * outbox.maxBytes must be > 0 (got -1) in /etc/affectgate/agent.yaml}; an unknown key is an error
+ * too.
+ */
+public final class AgentConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private AgentConfigLoader() {}
+
+  /** Loads and validates {@code file}. */
+  public static AgentConfig load(Path file) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("configuration file not found: " + file);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("not valid YAML in " + file + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e, e);
+    }
+    try {
+      return fromTree(root);
+    } catch (ConfigException | IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(e.getMessage() + " in " + file, e);
+    }
+  }
+
+  /**
+   * Builds the configuration from a parsed tree (an empty tree gives the defaults, which need
+   * {@code site}).
+   *
+   * @throws ConfigException or IllegalArgumentException naming the key
+   */
+  public static AgentConfig fromTree(JsonNode root) {
+    ConfigReader r = new ConfigReader(root);
+    String site = r.string("site", null);
+    if (site == null) {
+      throw new ConfigException("site must be set");
+    }
+    Path dataDir = r.path("dataDir", Path.of("/var/lib/affectgate"));
+
+    MqttConfig mqtt =
+        new MqttConfig(
+            r.string("mqtt.uri", "tcp://127.0.0.1:1883"),
+            r.string("mqtt.clientId", "affectgate-" + site),
+            r.string("mqtt.topicPrefix", MqttConfig.DEFAULT_TOPIC_PREFIX),
+            r.int32("mqtt.maxPayloadBytes", MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES),
+            r.bool("mqtt.cleanSession", false),
+            dataDir.resolve(r.path("mqtt.persistenceDir", Path.of("mqtt"))),
+            r.string("mqtt.username", null),
+            r.string("mqtt.passwordFile", null));
+
+    HrvConfig hrv =
+        new HrvConfig(
+            r.seconds("hrv.windowSeconds", HrvConfig.DEFAULT_WINDOW),
+            r.seconds("hrv.stepSeconds", HrvConfig.DEFAULT_STEP),
+            r.number("hrv.rrMinMs", HrvConfig.DEFAULT_RR_MIN_MS),
+            r.number("hrv.rrMaxMs", HrvConfig.DEFAULT_RR_MAX_MS),
+            r.number("hrv.maxSuccessiveChange", HrvConfig.DEFAULT_MAX_SUCCESSIVE_CHANGE),
+            r.int32("hrv.minCleanBeats", HrvConfig.DEFAULT_MIN_CLEAN_BEATS),
+            r.seconds("hrv.latenessSeconds", HrvConfig.DEFAULT_LATENESS));
+
+    AggregationConfig aggregation =
+        new AggregationConfig(r.int32("aggregation.k", AggregationConfig.DEFAULT_K));
+
+    Path consentFile = dataDir.resolve(r.path("consent.file", Path.of("consent.db")));
+
+    OutboxConfig outbox =
+        new OutboxConfig(
+            dataDir.resolve(r.path("outbox.file", Path.of("outbox.db"))),
+            r.integer("outbox.maxBytes", OutboxConfig.DEFAULT_MAX_BYTES),
+            Duration.ofHours(
+                r.integer("outbox.maxAgeHours", OutboxConfig.DEFAULT_MAX_AGE.toHours())),
+            r.enumValue("outbox.synchronous", Synchronous.class, Synchronous.FULL),
+            Duration.ofHours(
+                r.integer(
+                    "outbox.syncedKeyRetentionHours",
+                    OutboxConfig.DEFAULT_SYNCED_KEY_RETENTION.toHours())));
+
+    SyncConfig sync =
+        new SyncConfig(
+            r.int32("sync.batchSize", SyncConfig.DEFAULT_BATCH_SIZE),
+            r.millis("sync.intervalMs", SyncConfig.DEFAULT_INTERVAL),
+            r.millis("sync.backoffInitialMs", SyncConfig.DEFAULT_BACKOFF_INITIAL),
+            r.millis("sync.backoffMaxMs", SyncConfig.DEFAULT_BACKOFF_MAX));
+
+    String url = r.string("sync.url", null);
+    Optional<InfluxConfig> influx = Optional.empty();
+    String org = r.string("sync.org", null);
+    String bucket = r.string("sync.bucket", null);
+    Path tokenFile = r.path("sync.tokenFile", null);
+    Duration timeout = r.millis("sync.timeoutMs", InfluxConfig.DEFAULT_TIMEOUT);
+    if (url != null && !url.isBlank()) {
+      influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout));
+    }
+
+    ExportConfig export =
+        new ExportConfig(
+            dataDir.resolve(r.path("export.dir", Path.of("export"))),
+            r.integer("export.maxFileBytes", ExportConfig.DEFAULT_MAX_FILE_BYTES),
+            r.int32("export.maxFiles", ExportConfig.DEFAULT_MAX_FILES));
+
+    HttpConfig http =
+        new HttpConfig(
+            r.string("http.host", "127.0.0.1"),
+            r.int32("http.port", HttpConfig.DEFAULT_PORT),
+            r.bool("http.allowRemote", false));
+
+    List<String> unknown = r.unknownKeys();
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("unknown key " + String.join(", ", unknown));
+    }
+    return new AgentConfig(
+        site, dataDir, mqtt, hrv, aggregation, consentFile, outbox, sync, influx, export, http);
+  }
+}

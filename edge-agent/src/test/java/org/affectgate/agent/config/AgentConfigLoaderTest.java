@@ -1,0 +1,99 @@
+package org.affectgate.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.affectgate.sync.outbox.Synchronous;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws Exception {
+    Path f = dir.resolve("agent.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void exampleConfig_loadsWithDocumentedDefaults() {
+    Path example =
+        Path.of(System.getProperty("affectgate.repoRoot"), "deploy", "agent.example.yaml");
+    AgentConfig c = AgentConfigLoader.load(example);
+    assertThat(c.site()).isEqualTo("store-001");
+    assertThat(c.hrv().window()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.hrv().step()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.aggregation().k()).isEqualTo(5);
+    assertThat(c.outbox().synchronous()).isEqualTo(Synchronous.FULL);
+    assertThat(c.outbox().file()).isEqualTo(Path.of("/var/lib/affectgate/outbox.db"));
+    assertThat(c.influx()).isEmpty();
+    assertThat(c.mqtt().cleanSession()).isFalse();
+  }
+
+  @Test
+  void onlySite_givesDefaultsUnderDataDir() throws Exception {
+    AgentConfig c = AgentConfigLoader.load(write("site: s1\ndataDir: " + dir + "\n"));
+    assertThat(c.consentFile()).isEqualTo(dir.resolve("consent.db"));
+    assertThat(c.export().directory()).isEqualTo(dir.resolve("export"));
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void invalidValue_namesKeyAndFile() throws Exception {
+    Path f = write("site: s1\noutbox:\n  maxBytes: -1\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("outbox.maxBytes")
+        .hasMessageContaining(f.toString());
+  }
+
+  @Test
+  void wrongType_namesKey() throws Exception {
+    Path f = write("site: s1\nhrv:\n  windowSeconds: sixty\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("hrv.windowSeconds must be a number (got sixty)");
+  }
+
+  @Test
+  void unknownKey_isAnError() throws Exception {
+    Path f = write("site: s1\naggregation:\n  kay: 5\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key aggregation.kay");
+  }
+
+  @Test
+  void kBelowTwo_isRejectedNamingTheKey() throws Exception {
+    Path f = write("site: s1\naggregation:\n  k: 1\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("aggregation.k");
+  }
+
+  @Test
+  void missingSite_isAnError() throws Exception {
+    Path f = write("dataDir: /tmp\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("site must be set");
+  }
+
+  @Test
+  void remoteHttpWithoutOptIn_isRejected() throws Exception {
+    Path f = write("site: s1\nhttp:\n  host: 0.0.0.0\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("http.host");
+  }
+
+  @Test
+  void syncUrlWithoutBucket_namesTheKey() throws Exception {
+    Path f = write("site: s1\nsync:\n  url: http://127.0.0.1:8086\n  org: o\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("sync.bucket");
+  }
+
+  @Test
+  void notYaml_saysSo() throws Exception {
+    Path f = write("site: [unclosed\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("not valid YAML");
+  }
+}
