@@ -106,11 +106,17 @@ public final class InfluxSink implements PointSink {
 
   private WriteOutcome classify(InfluxException e) {
     int status = e.status();
-    String message = e.getMessage() == null ? "HTTP " + status : e.getMessage();
+    Object bodyMessage = e.errorBody().get("message");
+    String message =
+        bodyMessage != null
+            ? bodyMessage.toString()
+            : e.getMessage() == null ? "HTTP " + status : e.getMessage();
     if (status == 0) {
-      Throwable cause = rootCause(e);
-      String kind = cause instanceof InterruptedIOException ? "timeout" : "io";
-      return new WriteOutcome.Retryable(kind, describe(cause));
+      Throwable timeout = find(e, InterruptedIOException.class);
+      if (timeout != null) {
+        return new WriteOutcome.Retryable("timeout", describe(timeout));
+      }
+      return new WriteOutcome.Retryable("io", describe(rootCause(e)));
     }
     if (status == 400 || status == 413 || status == 422) {
       return new WriteOutcome.Rejected(status, message);
@@ -128,6 +134,20 @@ public final class InfluxSink implements PointSink {
       kind = "client";
     }
     return new WriteOutcome.Retryable(kind, "HTTP " + status + ": " + message, retryAfter);
+  }
+
+  private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return c;
+      }
+      for (Throwable s : c.getSuppressed()) {
+        if (type.isInstance(s)) {
+          return s;
+        }
+      }
+    }
+    return null;
   }
 
   private static Throwable rootCause(Throwable t) {
