@@ -23,11 +23,11 @@ public final class ModelsCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(execute(args));
   }
 
   /** Runs the CLI and returns its exit code (0 success, 1 failed check, 2 usage error). */
-  public static int run(String... args) {
+  public static int execute(String... args) {
     return new CommandLine(new ModelsCli()).execute(args);
   }
 

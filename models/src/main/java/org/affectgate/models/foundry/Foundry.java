@@ -70,7 +70,7 @@ public final class Foundry {
   }
 
   /** Describes a converted model for the manifest: I/O from its graph, size and checksum. */
-  static Artifact artifact(
+  public static Artifact artifact(
       ModelProto model,
       String name,
       String version,

@@ -1,0 +1,81 @@
+package org.affectgate.models.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.affectgate.models.testing.SharedInputs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelsCliTest {
+
+  private static String capture(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString();
+  }
+
+  @Test
+  void buildThenVerify_intoTempDir_passes(@TempDir Path out) {
+    String upstream = SharedInputs.upstreamModels().toString();
+    int[] codes = new int[2];
+    String log =
+        capture(
+            () -> {
+              codes[0] =
+                  ModelsCli.execute("build", "--upstream", upstream, "--out", out.toString());
+              codes[1] =
+                  ModelsCli.execute(
+                      "verify",
+                      "--models",
+                      out.toString(),
+                      "--upstream",
+                      upstream,
+                      "--fixtures",
+                      "3");
+            });
+
+    assertThat(codes).containsExactly(0, 0);
+    assertThat(log).contains("fresh build is byte-identical").contains("verify: OK");
+  }
+
+  @Test
+  void verify_tamperedModel_exitsOneAndSaysRefused(@TempDir Path out) throws Exception {
+    String upstream = SharedInputs.upstreamModels().toString();
+    int[] code = new int[1];
+    String log =
+        capture(
+            () -> {
+              ModelsCli.execute("build", "--upstream", upstream, "--out", out.toString());
+              try {
+                Path f = out.resolve("face-expression/face-expression.onnx");
+                byte[] b = Files.readAllBytes(f);
+                b[b.length - 1] ^= 0x40;
+                Files.write(f, b);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              code[0] =
+                  ModelsCli.execute("verify", "--models", out.toString(), "--upstream", upstream);
+            });
+
+    assertThat(code[0]).isEqualTo(1);
+    assertThat(log)
+        .contains("REFUSED CHECKSUM_MISMATCH [face-expression]")
+        .contains("verify: FAILED");
+  }
+
+  @Test
+  void noSubcommand_isUsageError() {
+    assertThat(ModelsCli.execute()).isEqualTo(2);
+  }
+}
