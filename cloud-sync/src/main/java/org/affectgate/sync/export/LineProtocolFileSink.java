@@ -66,8 +66,14 @@ public final class LineProtocolFileSink implements PointSink {
       List<Path> files = ExportFiles.list(config.directory());
       if (!files.isEmpty()) {
         Path newest = files.get(files.size() - 1);
-        FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE);
-        TornTail.truncate(ch);
+        FileChannel ch =
+            FileChannel.open(newest, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+          TornTail.truncate(ch);
+        } catch (IOException e) {
+          ch.close();
+          throw e;
+        }
         if (ch.size() < config.maxFileBytes()) {
           sink.current = newest;
           sink.channel = ch;
