@@ -1,0 +1,105 @@
+package org.affectgate.agent.consent;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.affectgate.device.ingest.RejectReason;
+import org.affectgate.sync.logging.RateLimitedLog;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consent check on the ingest hot path: a sample is admitted only when its device is bound to a
+ * participant with an active consent at the sample's site. Everything else is dropped by the caller
+ * before any feature is computed.
+ *
+ * <p>Admission reads an immutable snapshot of the store's active bindings held in an {@link
+ * AtomicReference}: lock-free, allocation-free on success, safe from any thread. {@link #refresh()}
+ * rebuilds the snapshot from the {@link ConsentStore} (blocking, worker threads only); it first
+ * reads the store's newest event id, so an unchanged store costs one indexed query. A new gate
+ * admits nothing until its first refresh.
+ *
+ * <p>Revocations: each refresh collects the participants revoked since the previous one (from the
+ * append-only history, so a revoke followed by a re-grant is still reported) and queues them;
+ * whoever owns per-participant state drains them with {@link #drainRevoked()} and purges it (see
+ * {@link ConsentRefresher}). The first refresh reports none: nothing can hold state yet.
+ *
+ * <p>Rejections increment {@code affectgate.ingest.rejected{reason=NO_CONSENT, format=unknown}}
+ * (the tag keys of device-drivers' rejection counter) and log a rate-limited warning.
+ */
+public final class ConsentGate {
+  private final ConsentStore store;
+  private final AtomicReference<Map<String, Binding>> bindings = new AtomicReference<>(Map.of());
+  private final ConcurrentLinkedQueue<String> revoked = new ConcurrentLinkedQueue<>();
+  private final Counter noConsent;
+  private final RateLimitedLog log;
+  private long seenEventId = -1;
+
+  public ConsentGate(ConsentStore store, MeterRegistry registry, InstantSource clock) {
+    this.store = store;
+    this.noConsent =
+        Counter.builder("affectgate.ingest.rejected")
+            .tag("reason", RejectReason.NO_CONSENT.name())
+            .tag("format", "unknown")
+            .register(registry);
+    this.log =
+        new RateLimitedLog(
+            LoggerFactory.getLogger(ConsentGate.class), clock, Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param site site id from the sample's topic
+   * @param deviceId device id from the sample's topic
+   * @return the binding when the device's participant has an active consent at {@code site};
+   *     otherwise empty (counted and logged)
+   */
+  public Optional<Binding> admit(String site, String deviceId) {
+    Binding binding = bindings.get().get(deviceId);
+    if (binding != null && binding.site().equals(site)) {
+      return Optional.of(binding);
+    }
+    noConsent.increment();
+    log.warn(
+        "Dropped sample of device {} at site {}: no active consent (NO_CONSENT)", deviceId, site);
+    return Optional.empty();
+  }
+
+  /**
+   * Reloads the snapshot if the store changed. Blocking; call on a worker thread.
+   *
+   * @return participants revoked since the previous refresh (also queued for {@link
+   *     #drainRevoked()})
+   * @throws ConsentStoreException when the store cannot be read; the old snapshot stays in force
+   */
+  public synchronized Set<String> refresh() {
+    long last = store.lastEventId();
+    if (last == seenEventId) {
+      return Set.of();
+    }
+    ConsentSnapshot snap = store.snapshotAfter(seenEventId < 0 ? Long.MAX_VALUE : seenEventId);
+    bindings.set(snap.bindings());
+    seenEventId = snap.lastEventId();
+    revoked.addAll(snap.revokedSince());
+    return snap.revokedSince();
+  }
+
+  /** Participants revoked by refreshes since the last drain, sorted. Thread-safe. */
+  public Set<String> drainRevoked() {
+    Set<String> out = new TreeSet<>();
+    for (String p = revoked.poll(); p != null; p = revoked.poll()) {
+      out.add(p);
+    }
+    return out;
+  }
+
+  /** Devices currently admitted. */
+  public int activeBindings() {
+    return bindings.get().size();
+  }
+}

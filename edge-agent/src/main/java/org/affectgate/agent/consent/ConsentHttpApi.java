@@ -1,0 +1,185 @@
+package org.affectgate.agent.consent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local consent administration over HTTP, for a localhost-only server the agent runs:
+ *
+ * <pre>
+ * GET    /consent                 200 [{"participant","device","site","programme","purpose",
+ *                                       "grantedAt","revokedAt","active"}, ...]
+ * POST   /consent                 {"participant","device","site","programme"}
+ *                                 201 the record | 400 | 409 device bound to someone else
+ * DELETE /consent/{participant}   204 | 400 | 404 no active consent
+ * </pre>
+ *
+ * Errors are JSON {@code {"error": message, "field": name}}; {@code field} names the offending
+ * request field ({@code body} for an unreadable body). Request bodies are limited to {@value
+ * #BODY_LIMIT} bytes (413 beyond). Store calls, and the gate refresh that makes a change effective
+ * at once, run via {@code executeBlocking}, never on the event loop; a store failure is a 500.
+ */
+public final class ConsentHttpApi {
+  public static final int BODY_LIMIT = 4096;
+  private static final Logger LOG = LoggerFactory.getLogger(ConsentHttpApi.class);
+
+  private final Vertx vertx;
+  private final ConsentStore store;
+  private final ConsentGate gate;
+  private final InstantSource clock;
+
+  public ConsentHttpApi(Vertx vertx, ConsentStore store, ConsentGate gate, InstantSource clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.gate = gate;
+    this.clock = clock;
+  }
+
+  /** A new router with the three routes; mount it or use it as the server's request handler. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.get("/consent").handler(this::list);
+    router.post("/consent").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.post("/consent").handler(this::grant);
+    router.delete("/consent/:participant").handler(this::revoke);
+    return router;
+  }
+
+  private void list(RoutingContext ctx) {
+    respond(
+        ctx,
+        vertx.executeBlocking(store::list),
+        records -> {
+          JsonArray out = new JsonArray();
+          records.forEach(r -> out.add(toJson(r)));
+          json(ctx, 200, out.encode());
+        });
+  }
+
+  private void grant(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().available() ? ctx.body().asJsonObject() : null;
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null) {
+      error(ctx, 400, "body", "body must be a JSON object");
+      return;
+    }
+    String participant = text(body, "participant");
+    String device = text(body, "device");
+    String site = text(body, "site");
+    String programme = text(body, "programme");
+    Map<String, Optional<String>> problems = new LinkedHashMap<>();
+    problems.put("participant", ConsentIds.participantProblem("participant", participant));
+    problems.put("device", ConsentIds.idProblem("device", device));
+    problems.put("site", ConsentIds.idProblem("site", site));
+    problems.put("programme", ConsentIds.idProblem("programme", programme));
+    for (Map.Entry<String, Optional<String>> p : problems.entrySet()) {
+      if (p.getValue().isPresent()) {
+        error(ctx, 400, p.getKey(), p.getValue().get());
+        return;
+      }
+    }
+    respond(
+        ctx,
+        vertx.executeBlocking(
+            () -> {
+              GrantOutcome outcome =
+                  store.grant(participant, device, site, programme, clock.instant());
+              gate.refresh();
+              if (outcome != GrantOutcome.GRANTED) {
+                return Optional.<ConsentRecord>empty();
+              }
+              return store.list().stream()
+                  .filter(r -> r.participantId().equals(participant))
+                  .findFirst();
+            }),
+        record -> {
+          if (record.isPresent()) {
+            json(ctx, 201, toJson(record.get()).encode());
+          } else {
+            error(
+                ctx,
+                409,
+                "device",
+                "device is bound to another participant with an active consent");
+          }
+        });
+  }
+
+  private void revoke(RoutingContext ctx) {
+    String participant = ctx.pathParam("participant");
+    Optional<String> problem = ConsentIds.participantProblem("participant", participant);
+    if (problem.isPresent()) {
+      error(ctx, 400, "participant", problem.get());
+      return;
+    }
+    respond(
+        ctx,
+        vertx.executeBlocking(
+            () -> {
+              boolean revoked = store.revoke(participant, clock.instant());
+              gate.refresh();
+              return revoked;
+            }),
+        revoked -> {
+          if (revoked) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            error(ctx, 404, "participant", "participant has no active consent");
+          }
+        });
+  }
+
+  private static String text(JsonObject body, String key) {
+    Object v = body.getValue(key);
+    return v instanceof String s ? s : null;
+  }
+
+  private static <T> void respond(
+      RoutingContext ctx, Future<T> work, java.util.function.Consumer<T> ok) {
+    work.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            ok.accept(ar.result());
+          } else {
+            LOG.warn("Consent API: store failure: {}", ar.cause().toString());
+            error(ctx, 500, "store", "consent store unavailable");
+          }
+        });
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+  }
+
+  private static void error(RoutingContext ctx, int status, String field, String message) {
+    json(ctx, status, new JsonObject().put("error", message).put("field", field).encode());
+  }
+
+  static JsonObject toJson(ConsentRecord r) {
+    return new JsonObject()
+        .put("participant", r.participantId())
+        .put("device", r.deviceId())
+        .put("site", r.site())
+        .put("programme", r.programme())
+        .put("purpose", r.purpose())
+        .put("grantedAt", r.grantedAt().toString())
+        .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString())
+        .put("active", r.active());
+  }
+}
