@@ -71,6 +71,20 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shippedFaceDetector_loadsWithTwelveStrideOutputs() throws Exception {
+    Path shipped = SharedInputs.shippedModels().resolve("manifest.json");
+    try (LoadedModel m =
+        ModelRegistry.open(ModelRuntimeConfig.of(shipped))
+            .load(ModelRequirement.named("face-detector").withPreprocessing("bgr320-raw-v1"))) {
+      assertThat(m.session().getOutputNames())
+          .containsExactlyInAnyOrder(
+              "cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32", "bbox_8", "bbox_16",
+              "bbox_32", "kps_8", "kps_16", "kps_32");
+      assertThat(m.entry().inputs().get(0).shape()).containsExactly(1L, 3L, 320L, 320L);
+    }
+  }
+
+  @Test
   void flippedByte_sameSize_refusedWithChecksumMismatch() throws Exception {
     byte[] bytes = Files.readAllBytes(modelFile);
     bytes[bytes.length / 2] ^= 0x01;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       VerifyCommand.class,
       VerifyTfjsCommand.class,
+      BenchCommand.class,
       EvalCommand.class
     })
 public final class ModelsCli implements Runnable {

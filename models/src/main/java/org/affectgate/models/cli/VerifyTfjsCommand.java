@@ -18,6 +18,7 @@ import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.foundry.FaceExpression;
 import org.affectgate.models.foundry.FixtureInputs;
 import org.affectgate.models.foundry.KerasEquivalence;
+import org.affectgate.models.foundry.Upstream;
 import org.affectgate.models.keras.KerasH5Reader;
 import org.affectgate.models.keras.KerasModel;
 import org.affectgate.models.keras.KerasReferenceForward;
@@ -58,8 +59,8 @@ final class VerifyTfjsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KerasModel keras = KerasH5Reader.read(upstream.resolve(FaceExpression.BIG_XCEPTION));
-    byte[] onnx = FaceExpression.toOnnx(keras, FaceExpression.BIG_XCEPTION).toByteArray();
+    KerasModel keras = KerasH5Reader.read(Upstream.BIG_XCEPTION.verifiedIn(upstream));
+    byte[] onnx = FaceExpression.toOnnx(keras, Upstream.BIG_XCEPTION.path()).toByteArray();
     List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(count, 64, 64, 1, 7L));
     int synthetic = inputs.size();
     inputs.addAll(realFaces());

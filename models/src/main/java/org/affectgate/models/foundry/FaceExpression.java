@@ -1,6 +1,7 @@
 package org.affectgate.models.foundry;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,6 @@ public final class FaceExpression {
   public static final List<String> LABELS =
       List.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral");
 
-  /** Upstream weights, relative to the upstream-models directory. */
-  public static final String MINI_XCEPTION = "mini-xception/fer2013_mini_XCEPTION.102-0.66.hdf5";
-
-  /** The larger sibling, used only to compare with the independent TF.js graph. */
-  public static final String BIG_XCEPTION = "mini-xception/fer2013_big_XCEPTION.54-0.66.hdf5";
-
   public static final String UPSTREAM =
       "oarriaga/face_classification@b861d21b"
           + " trained_models/emotion_models/fer2013_mini_XCEPTION.102-0.66.hdf5 (MIT)";
@@ -41,8 +36,8 @@ public final class FaceExpression {
   private FaceExpression() {}
 
   /** Reads the mini-XCEPTION weights from {@code upstreamDir}. */
-  public static KerasModel readKeras(Path upstreamDir) throws KerasImportException {
-    return KerasH5Reader.read(upstreamDir.resolve(MINI_XCEPTION));
+  public static KerasModel readKeras(Path upstreamDir) throws IOException, KerasImportException {
+    return KerasH5Reader.read(Upstream.MINI_XCEPTION.verifiedIn(upstreamDir));
   }
 
   /** Converts a mini- or big-XCEPTION Keras model into the shipped ONNX form. */

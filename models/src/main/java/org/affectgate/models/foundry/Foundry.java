@@ -35,10 +35,12 @@ public final class Foundry {
    * Converts all shipped models.
    *
    * @param upstreamDir the {@code upstream-models} directory (see {@code ../shared/README.md})
-   * @throws KerasImportException if an upstream file is missing or cannot be converted
+   * @throws IOException if an upstream file is missing or differs from its pinned checksum
+   * @throws KerasImportException if a Keras file cannot be converted
    */
-  public static List<Artifact> buildAll(Path upstreamDir) throws KerasImportException {
+  public static List<Artifact> buildAll(Path upstreamDir) throws IOException, KerasImportException {
     List<Artifact> out = new ArrayList<>();
+    out.add(FaceDetector.artifact(upstreamDir));
     ModelProto face =
         FaceExpression.toOnnx(FaceExpression.readKeras(upstreamDir), FaceExpression.UPSTREAM);
     out.add(
@@ -77,7 +79,24 @@ public final class Foundry {
       String preprocessing,
       List<String> labels,
       String featureSpec) {
-    byte[] bytes = model.toByteArray();
+    return artifact(model.toByteArray(), model, name, version, preprocessing, labels, featureSpec);
+  }
+
+  /** As {@link #artifact(ModelProto, String, String, String, List, String)} for given bytes. */
+  public static Artifact artifact(
+      byte[] bytes,
+      ModelProto model,
+      String name,
+      String version,
+      String preprocessing,
+      List<String> labels,
+      String featureSpec) {
+    java.util.Set<String> initializers = new java.util.HashSet<>();
+    model.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+    List<ValueInfoProto> inputs =
+        model.getGraph().getInputList().stream()
+            .filter(v -> !initializers.contains(v.getName()))
+            .toList();
     ModelEntry entry =
         new ModelEntry(
             name,
@@ -85,7 +104,7 @@ public final class Foundry {
             name + "/" + name + ".onnx",
             bytes.length,
             ModelRegistry.sha256(bytes),
-            specs(model.getGraph().getInputList()),
+            specs(inputs),
             specs(model.getGraph().getOutputList()),
             preprocessing,
             labels,
