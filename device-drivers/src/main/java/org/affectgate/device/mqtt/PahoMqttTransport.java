@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -228,7 +230,7 @@ public final class PahoMqttTransport implements MqttTransport {
         delay.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : delay.multipliedBy(2);
     try {
       connector.schedule(() -> attemptConnect(next), delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+    } catch (RejectedExecutionException closing) {
       log.debug("MQTT connect retry not scheduled: transport closed");
     }
   }
@@ -254,7 +256,7 @@ public final class PahoMqttTransport implements MqttTransport {
     }
     String[] topics = filters.toArray(String[]::new);
     int[] qos = new int[topics.length];
-    java.util.Arrays.fill(qos, SUBSCRIBE_QOS);
+    Arrays.fill(qos, SUBSCRIBE_QOS);
     try {
       client.subscribe(
           topics,

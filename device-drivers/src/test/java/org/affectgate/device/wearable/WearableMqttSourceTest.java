@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -133,7 +134,7 @@ class WearableMqttSourceTest {
     byte[] full = ble.encode(sample(1, 1000));
     publishRaw(
         topics.topic("s", "d", PayloadFormat.BLE),
-        java.util.Arrays.copyOf(full, BleHrFrame.HEADER_BYTES + 1));
+        Arrays.copyOf(full, BleHrFrame.HEADER_BYTES + 1));
     assertOnlyRejection(RejectReason.TRUNCATED_FRAME, "ble");
   }
 
@@ -235,7 +236,7 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_payloadExactlyAtCap_isParsed() {
     byte[] atCap = new byte[MAX_PAYLOAD];
-    java.util.Arrays.fill(atCap, (byte) ' ');
+    Arrays.fill(atCap, (byte) ' ');
     byte[] doc = json.encode(sample(1, 1));
     System.arraycopy(doc, 0, atCap, 0, doc.length);
     publishRaw(topics.topic("site1", "dev1", PayloadFormat.JSON), atCap);
