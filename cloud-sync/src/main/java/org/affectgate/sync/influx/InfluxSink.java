@@ -62,7 +62,8 @@ public final class InfluxSink implements PointSink {
         new OkHttpClient.Builder()
             .connectTimeout(config.timeout())
             .readTimeout(config.timeout())
-            .writeTimeout(config.timeout());
+            .writeTimeout(config.timeout())
+            .socketFactory(new NoDelaySocketFactory());
     InfluxDBClientOptions.Builder options =
         InfluxDBClientOptions.builder()
             .url(config.url())

@@ -44,6 +44,9 @@ public final class SqliteOutbox implements Outbox {
   /** Dead letters kept for inspection; older ones are dropped and counted. */
   public static final int MAX_DEAD_LETTERS = 10_000;
 
+  /** Ids per {@code IN (...)} list; well below SQLite's bound-parameter limit. */
+  private static final int ID_CHUNK = 500;
+
   private static final String INSERT_PENDING =
       "INSERT OR IGNORE INTO pending (point_key, line, bytes, enqueued_at_ms)"
           + " SELECT ?, ?, ?, ? WHERE NOT EXISTS"
@@ -240,29 +243,34 @@ public final class SqliteOutbox implements Outbox {
     long now = clock.millis();
     long removed = 0;
     long removedBytes = 0;
-    try (PreparedStatement select =
-            conn.prepareStatement("SELECT point_key, bytes FROM pending WHERE id = ?");
-        PreparedStatement remember =
-            conn.prepareStatement(
-                "INSERT OR REPLACE INTO synced_keys (point_key, synced_at_ms) VALUES (?, ?)");
-        PreparedStatement delete = conn.prepareStatement("DELETE FROM pending WHERE id = ?")) {
-      for (long id : ids) {
-        select.setLong(1, id);
-        try (ResultSet rs = select.executeQuery()) {
-          if (!rs.next()) {
-            continue;
+    try {
+      List<Long> all = List.copyOf(ids);
+      for (int from = 0; from < all.size(); from += ID_CHUNK) {
+        List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
+        String in = inList(chunk.size());
+        try (PreparedStatement sum =
+            conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM pending" + in)) {
+          bind(sum, 1, chunk);
+          try (ResultSet rs = sum.executeQuery()) {
+            rs.next();
+            removed += rs.getLong(1);
+            removedBytes += rs.getLong(2);
           }
-          remember.setString(1, rs.getString(1));
-          remember.setLong(2, now);
-          remember.addBatch();
-          removedBytes += rs.getLong(2);
         }
-        delete.setLong(1, id);
-        delete.addBatch();
-        removed++;
+        try (PreparedStatement remember =
+            conn.prepareStatement(
+                "INSERT OR REPLACE INTO synced_keys (point_key, synced_at_ms)"
+                    + " SELECT point_key, ? FROM pending"
+                    + in)) {
+          remember.setLong(1, now);
+          bind(remember, 2, chunk);
+          remember.executeUpdate();
+        }
+        try (PreparedStatement delete = conn.prepareStatement("DELETE FROM pending" + in)) {
+          bind(delete, 1, chunk);
+          delete.executeUpdate();
+        }
       }
-      remember.executeBatch();
-      delete.executeBatch();
       try (PreparedStatement prune =
           conn.prepareStatement("DELETE FROM synced_keys WHERE synced_at_ms < ?")) {
         prune.setLong(1, now - config.syncedKeyRetention().toMillis());
@@ -275,6 +283,21 @@ public final class SqliteOutbox implements Outbox {
     pendingCount -= removed;
     pendingBytes -= removedBytes;
     refreshOldestUnchecked();
+  }
+
+  private static String inList(int n) {
+    StringBuilder sb = new StringBuilder(" WHERE id IN (");
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "?" : ",?");
+    }
+    return sb.append(')').toString();
+  }
+
+  private static void bind(PreparedStatement ps, int firstIndex, List<Long> ids)
+      throws SQLException {
+    for (int i = 0; i < ids.size(); i++) {
+      ps.setLong(firstIndex + i, ids.get(i));
+    }
   }
 
   @Override
