@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.sync.export.ExportConfig;
@@ -27,7 +28,7 @@ public record AgentConfig(
     MqttConfig mqtt,
     HrvConfig hrv,
     AggregationConfig aggregation,
-    Path consentFile,
+    ConsentConfig consent,
     OutboxConfig outbox,
     SyncConfig sync,
     Optional<InfluxConfig> influx,
@@ -43,7 +44,7 @@ public record AgentConfig(
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(hrv, "hrv");
     Objects.requireNonNull(aggregation, "aggregation");
-    Objects.requireNonNull(consentFile, "consent.file");
+    Objects.requireNonNull(consent, "consent");
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(sync, "sync");
     Objects.requireNonNull(influx, "sync.url");

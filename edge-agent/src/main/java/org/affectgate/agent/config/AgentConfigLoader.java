@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.sync.export.ExportConfig;
@@ -91,7 +92,9 @@ public final class AgentConfigLoader {
     AggregationConfig aggregation =
         new AggregationConfig(r.int32("aggregation.k", AggregationConfig.DEFAULT_K));
 
-    Path consentFile = dataDir.resolve(r.path("consent.file", Path.of("consent.db")));
+    ConsentConfig consent =
+        new ConsentConfig(
+            dataDir.resolve(r.path("consent.file", Path.of(ConsentConfig.DEFAULT_FILE_NAME))));
 
     OutboxConfig outbox =
         new OutboxConfig(
@@ -139,6 +142,6 @@ public final class AgentConfigLoader {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
     }
     return new AgentConfig(
-        site, dataDir, mqtt, hrv, aggregation, consentFile, outbox, sync, influx, export, http);
+        site, dataDir, mqtt, hrv, aggregation, consent, outbox, sync, influx, export, http);
   }
 }

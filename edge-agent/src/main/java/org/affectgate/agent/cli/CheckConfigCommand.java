@@ -1,0 +1,58 @@
+package org.affectgate.agent.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.config.AgentConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Validates a configuration file and prints what the agent would do with it. */
+@Command(
+    name = "check-config",
+    description = "Validate a configuration file; exit 2 naming the bad key.")
+final class CheckConfigCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "FILE")
+  Path file;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    AgentConfig c = AgentConfigLoader.load(file);
+    var out = spec.commandLine().getOut();
+    out.println("configuration OK: " + file);
+    out.println("  site:        " + c.site());
+    out.println("  data dir:    " + c.dataDir().toAbsolutePath());
+    out.println(
+        "  mqtt:        "
+            + c.mqtt().uri()
+            + " as "
+            + c.mqtt().clientId()
+            + " (MQTT 3.1.1, QoS 1, persistent session "
+            + !c.mqtt().cleanSession()
+            + ")");
+    out.println(
+        "  hrv windows: "
+            + c.hrv().window().toSeconds()
+            + " s every "
+            + c.hrv().step().toSeconds()
+            + " s");
+    out.println(
+        "  k-anonymity: aggregates of fewer than "
+            + c.aggregation().k()
+            + " subjects are suppressed");
+    out.println(
+        "  sync:        "
+            + c.influx()
+                .map(i -> i.url() + " bucket " + i.bucket())
+                .orElse("line-protocol files in " + c.export().directory().toAbsolutePath()));
+    out.println("  admin http:  " + c.http().host() + ":" + c.http().port());
+    out.println(
+        "  infers:      HRV features of consented wearables only; no face or voice"
+            + " inference in this version");
+    return 0;
+  }
+}

@@ -1,0 +1,195 @@
+package org.affectgate.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.demo.EmbeddedBroker;
+import org.affectgate.agent.demo.RrRecording;
+import org.affectgate.agent.demo.WearableSimulator;
+import org.affectgate.agent.pipeline.Agent;
+import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.device.mqtt.PahoMqttTransport;
+import org.affectgate.device.wearable.PayloadFormat;
+import org.affectgate.device.wearable.WearableTopics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The demo on embedded defaults: a Moquette broker on loopback, eight simulated wearables replaying
+ * recorded RR intervals (Stress-Predict excerpts; JSON and BLE frames mixed) in two programmes of
+ * six and two participants, their consent granted, and the real pipeline syncing to files under
+ * {@code ./data/export/} or to an InfluxDB v2 URL.
+ */
+@Command(
+    name = "demo",
+    description = "Run the demo: embedded broker, simulated wearables, full pipeline.")
+final class DemoCommand implements Callable<Integer> {
+  static final String SITE = "demo-store";
+  static final String[] RECORDINGS = {"S01", "S04", "S05", "S06", "S07", "S08", "S09", "S24"};
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "data",
+      description = "Data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--mqtt-port",
+      defaultValue = "18831",
+      description = "Embedded broker port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int mqttPort;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "8787",
+      description = "Status/consent HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--influx-url",
+      description = "InfluxDB v2 write endpoint base URL; default: files under DATA/export.")
+  String influxUrl;
+
+  @Option(names = "--influx-org", defaultValue = "affectgate")
+  String influxOrg;
+
+  @Option(names = "--influx-bucket", defaultValue = "affectgate")
+  String influxBucket;
+
+  @Option(names = "--influx-token-file", description = "File holding the API token.")
+  Path influxTokenFile;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "0",
+      description = "Stop after this many seconds (0: run until Ctrl-C).")
+  long durationSeconds;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    var out = spec.commandLine().getOut();
+    Files.createDirectories(dataDir);
+    EmbeddedBroker broker = EmbeddedBroker.start(mqttPort);
+    AgentConfig config = config(broker.uri());
+    List<WearableSimulator.Device> devices = grantConsent(config);
+
+    Agent agent =
+        Agent.start(
+            config,
+            InstantSource.system(),
+            new SimpleMeterRegistry(),
+            new WindowLinePrinter(out, config.aggregation().k()));
+    MqttConfig simMqtt =
+        MqttConfig.defaults(broker.uri(), "affectgate-demo-wearables")
+            .withPersistenceDir(dataDir.resolve("mqtt-simulator"));
+    PahoMqttTransport simTransport = new PahoMqttTransport(simMqtt, new SimpleMeterRegistry());
+    simTransport.start();
+    WearableSimulator simulator =
+        new WearableSimulator(
+            simTransport,
+            new WearableTopics(simMqtt.topicPrefix()),
+            SITE,
+            devices,
+            InstantSource.system());
+    simulator.start();
+
+    out.println(
+        "affectgate demo: broker "
+            + broker.uri()
+            + ", "
+            + devices.size()
+            + " simulated wearables (6 in wellness-a, 2 in wellness-b), k = "
+            + config.aggregation().k());
+    out.println("  status:  http://127.0.0.1:" + agent.httpPort() + "/status");
+    out.println(
+        "  sync to: "
+            + config
+                .influx()
+                .map(i -> i.url())
+                .orElse(config.export().directory().toAbsolutePath() + "/*.lp"));
+    out.println(
+        "  one line per "
+            + config.hrv().step().toSeconds()
+            + " s window ("
+            + config.hrv().window().toSeconds()
+            + " s long); the first after ~30 s. Ctrl-C stops.");
+    out.flush();
+
+    AutoCloseable[] stopOrder = {simulator, simTransport, agent, broker};
+    if (durationSeconds > 0) {
+      Thread.sleep(durationSeconds * 1000);
+      for (AutoCloseable c : stopOrder) {
+        c.close();
+      }
+      out.println("affectgate demo: stopped after " + durationSeconds + " s");
+      out.flush();
+      return 0;
+    }
+    RunCommand.awaitShutdown(stopOrder);
+    return 0;
+  }
+
+  private AgentConfig config(String brokerUri) throws Exception {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("site", SITE);
+    root.put("dataDir", dataDir.toString());
+    root.put("mqtt", Map.of("uri", brokerUri, "clientId", "affectgate-demo-agent"));
+    Map<String, Object> sync = new LinkedHashMap<>();
+    sync.put("intervalMs", 2000);
+    if (influxUrl != null) {
+      sync.put("url", influxUrl);
+      sync.put("org", influxOrg);
+      sync.put("bucket", influxBucket);
+      if (influxTokenFile != null) {
+        sync.put("tokenFile", influxTokenFile.toString());
+      }
+    }
+    root.put("sync", sync);
+    root.put("http", Map.of("port", httpPort));
+    return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
+  }
+
+  /** Binds each simulated wearable to a pseudonymous participant and records consent. */
+  private List<WearableSimulator.Device> grantConsent(AgentConfig config) {
+    List<WearableSimulator.Device> devices = new ArrayList<>();
+    try (ConsentStore store = ConsentStore.open(config.consent())) {
+      for (int i = 0; i < RECORDINGS.length; i++) {
+        String device = String.format("hr-strap-%02d", i + 1);
+        String participant = String.format("demo-p%02d", i + 1);
+        String programme = i < 6 ? "wellness-a" : "wellness-b";
+        store.grant(participant, device, SITE, programme, Instant.now());
+        devices.add(
+            new WearableSimulator.Device(
+                device,
+                recording(RECORDINGS[i]),
+                i % 2 == 0 ? PayloadFormat.JSON : PayloadFormat.BLE));
+      }
+    }
+    return devices;
+  }
+
+  private static RrRecording recording(String name) {
+    String resource = "/org/affectgate/agent/demo/ibi/" + name + ".csv";
+    InputStream in = DemoCommand.class.getResourceAsStream(resource);
+    if (in == null) {
+      throw new IllegalStateException("bundled recording missing: " + resource);
+    }
+    return RrRecording.read(name, in);
+  }
+}

@@ -1,0 +1,68 @@
+package org.affectgate.agent.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.pipeline.Agent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the agent until SIGINT/SIGTERM. */
+@Command(name = "run", description = "Run the agent with a configuration file.")
+final class RunCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "YAML configuration (see deploy/agent.example.yaml)")
+  Path config;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AgentConfig c = AgentConfigLoader.load(config);
+    var out = spec.commandLine().getOut();
+    Agent agent =
+        Agent.start(
+            c,
+            InstantSource.system(),
+            new SimpleMeterRegistry(),
+            new WindowLinePrinter(out, c.aggregation().k()));
+    out.println(
+        "affectgate: running, status at http://"
+            + c.http().host()
+            + ":"
+            + agent.httpPort()
+            + "/status");
+    out.flush();
+    awaitShutdown(agent);
+    return 0;
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes the agent in the shutdown hook. */
+  static void awaitShutdown(AutoCloseable... closeables) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable c : closeables) {
+                    try {
+                      c.close();
+                    } catch (Exception e) {
+                      System.err.println("affectgate: error while stopping: " + e);
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "affectgate-shutdown"));
+    stopped.await();
+  }
+}

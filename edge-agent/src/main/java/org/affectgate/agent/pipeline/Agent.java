@@ -1,0 +1,185 @@
+package org.affectgate.agent.pipeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import org.affectgate.agent.aggregate.WindowAggregator;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.consent.ConsentGate;
+import org.affectgate.agent.consent.ConsentHttpApi;
+import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.status.StatusHandler;
+import org.affectgate.device.mqtt.MqttTransport;
+import org.affectgate.device.mqtt.PahoMqttTransport;
+import org.affectgate.device.wearable.WearableMqttSource;
+import org.affectgate.sync.export.LineProtocolFileSink;
+import org.affectgate.sync.influx.InfluxSink;
+import org.affectgate.sync.loop.SyncLoop;
+import org.affectgate.sync.outbox.SqliteOutbox;
+import org.affectgate.sync.sink.PointSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: builds every stage from an {@link AgentConfig}, wires them through {@link
+ * WearablePipeline}, and closes them in reverse order. Start-up opens the SQLite stores on the
+ * calling thread (never an event loop); a broker or time-series server that is down at start-up is
+ * retried in the background, not fatal.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  static final long TICK_MS = 250;
+  static final long CONSENT_REFRESH_MS = 500;
+  static final int MAX_IN_FLIGHT = 10_000;
+
+  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private final AgentConfig config;
+  private Vertx vertx;
+  private MqttTransport transport;
+  private SyncLoop syncLoop;
+  private HttpServer http;
+  private WearablePipeline pipeline;
+
+  private Agent(AgentConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts the agent.
+   *
+   * @param listener receives one report per closed window (on the event loop; must not block)
+   * @throws UncheckedIOException when a store or the HTTP port cannot be opened
+   */
+  public static Agent start(
+      AgentConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      WearablePipeline.WindowListener listener) {
+    Agent agent = new Agent(config);
+    try {
+      agent.wire(clock, registry, listener);
+      return agent;
+    } catch (RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+  }
+
+  private void wire(
+      InstantSource clock, MeterRegistry registry, WearablePipeline.WindowListener listener) {
+    ConsentStore consentStore = ConsentStore.open(config.consent());
+    toClose.push(consentStore);
+    ConsentGate gate = new ConsentGate(consentStore, registry, clock);
+    gate.refresh();
+
+    SqliteOutbox outbox = SqliteOutbox.open(config.outbox(), clock, registry);
+    toClose.push(outbox);
+    PointSink sink = openSink(clock, registry);
+    toClose.push(sink);
+    syncLoop = SyncLoop.create(outbox, sink, config.sync(), clock, registry);
+    toClose.push(syncLoop);
+
+    vertx = Vertx.vertx();
+    toClose.push(() -> await(vertx.close()));
+
+    pipeline =
+        new WearablePipeline(
+            vertx,
+            clock,
+            gate,
+            new HrvWindowEngine(config.hrv(), registry, clock),
+            new WindowAggregator(config.aggregation(), registry),
+            outbox,
+            listener,
+            MAX_IN_FLIGHT,
+            registry);
+    toClose.push(pipeline);
+
+    transport = new PahoMqttTransport(config.mqtt(), registry);
+    toClose.push(transport);
+    new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
+
+    Router router = new ConsentHttpApi(vertx, consentStore, gate, clock).router();
+    router.get("/status").handler(new StatusHandler(config, transport, syncLoop, registry));
+    http =
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(config.http().port(), config.http().host())
+            .transform(
+                ar ->
+                    ar.succeeded()
+                        ? io.vertx.core.Future.succeededFuture(ar.result())
+                        : io.vertx.core.Future.failedFuture(
+                            new IllegalStateException(
+                                "cannot listen on "
+                                    + config.http().host()
+                                    + ":"
+                                    + config.http().port()
+                                    + " (http.host/http.port): "
+                                    + ar.cause().getMessage(),
+                                ar.cause())))
+            .await();
+    toClose.push(() -> await(http.close()));
+
+    pipeline.start(TICK_MS, CONSENT_REFRESH_MS);
+    syncLoop.start();
+    transport.start();
+    LOG.info(
+        "affectgate running: site {}, mqtt {}, status http://{}:{}/status",
+        config.site(),
+        config.mqtt().uri(),
+        config.http().host(),
+        http.actualPort());
+  }
+
+  private PointSink openSink(InstantSource clock, MeterRegistry registry) {
+    if (config.influx().isPresent()) {
+      return InfluxSink.create(config.influx().get(), clock);
+    }
+    try {
+      return LineProtocolFileSink.open(config.export(), clock, registry);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot open the export directory " + config.export().directory(), e);
+    }
+  }
+
+  private static void await(io.vertx.core.Future<?> f) throws Exception {
+    f.await(10, TimeUnit.SECONDS);
+  }
+
+  /** The HTTP port actually bound (useful with {@code http.port: 0}). */
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public boolean mqttConnected() {
+    return transport != null && transport.isConnected();
+  }
+
+  public SyncLoop syncLoop() {
+    return syncLoop;
+  }
+
+  /** Stops intake first, then the pipeline, sync and stores; never throws. */
+  @Override
+  public void close() {
+    while (!toClose.isEmpty()) {
+      AutoCloseable c = toClose.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}: {}", c, e.toString());
+      }
+    }
+  }
+}

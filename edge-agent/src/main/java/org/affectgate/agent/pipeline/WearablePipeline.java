@@ -1,0 +1,175 @@
+package org.affectgate.agent.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.affectgate.agent.aggregate.WindowAggregator;
+import org.affectgate.agent.aggregate.WindowReport;
+import org.affectgate.agent.consent.Binding;
+import org.affectgate.agent.consent.ConsentGate;
+import org.affectgate.agent.consent.ConsentRefresher;
+import org.affectgate.agent.hrv.HrvWindow;
+import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.device.wearable.HrSample;
+import org.affectgate.device.wearable.WearableMqttSource;
+import org.affectgate.sync.Metric;
+import org.affectgate.sync.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wearable data path, wired top to bottom in one place:
+ *
+ * <pre>
+ * MQTT (Paho callback thread)
+ *   → WearableMqttSource   payload cap, topic, JSON/BLE decode, duplicate and order check
+ *   → [hand-off to the pipeline's event-loop context, bounded by {@code maxInFlight} permits]
+ *   → ConsentGate.admit    no active consent: dropped here, before any feature is computed
+ *   → HrvWindowEngine      RR artifact rejection, sliding windows, per-subject HRV features
+ *   → WindowAggregator     per (site, programme) window aggregates, k-suppression
+ *   → Outbox.enqueue       durable SQLite outbox (worker thread)
+ *   → SyncLoop → PointSink InfluxDB v2 write endpoint or rotated line-protocol files (own thread)
+ * </pre>
+ *
+ * <p>Threads: the HRV engine and the aggregator live on one Vert.x event-loop context and are only
+ * touched there; SQLite (outbox, consent refresh) runs on Vert.x worker threads; the MQTT callback
+ * thread only decodes and hands off. When {@code maxInFlight} samples are waiting for the event
+ * loop, the MQTT callback thread blocks, which holds back the broker's deliveries (and their
+ * PUBACKs) instead of dropping acknowledged data.
+ */
+public final class WearablePipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WearablePipeline.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final InstantSource clock;
+  private final ConsentGate gate;
+  private final HrvWindowEngine engine;
+  private final WindowAggregator aggregator;
+  private final Outbox outbox;
+  private final WindowListener listener;
+  private final Semaphore inFlight;
+  private final Counter enqueueFailures;
+  private final Timer ingestLatency;
+  private final MeterRegistry registry;
+  private long tickTimer = -1;
+  private ConsentRefresher consentRefresher;
+
+  /** Receives one report per closed window, on the pipeline's event-loop context. */
+  @FunctionalInterface
+  public interface WindowListener {
+    void onWindow(WindowReport report);
+  }
+
+  WearablePipeline(
+      Vertx vertx,
+      InstantSource clock,
+      ConsentGate gate,
+      HrvWindowEngine engine,
+      WindowAggregator aggregator,
+      Outbox outbox,
+      WindowListener listener,
+      int maxInFlight,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.clock = clock;
+    this.gate = gate;
+    this.engine = engine;
+    this.aggregator = aggregator;
+    this.outbox = outbox;
+    this.listener = listener;
+    this.inFlight = new Semaphore(maxInFlight);
+    this.registry = registry;
+    this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.ingestLatency =
+        Timer.builder("affectgate.ingest.latency")
+            .description("capture timestamp of a sample to its HRV window update")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+  }
+
+  /**
+   * The {@link WearableMqttSource} listener. Called on the MQTT callback thread; blocks only when
+   * the event loop is {@code maxInFlight} samples behind.
+   */
+  public void onSample(HrSample sample) {
+    inFlight.acquireUninterruptibly();
+    context.runOnContext(
+        v -> {
+          try {
+            admitAndUpdate(sample);
+          } finally {
+            inFlight.release();
+          }
+        });
+  }
+
+  private void admitAndUpdate(HrSample sample) {
+    Optional<Binding> binding = gate.admit(sample.site(), sample.deviceId());
+    if (binding.isEmpty()) {
+      return; // counted and logged by the gate
+    }
+    Binding b = binding.get();
+    engine.onSample(b.participantId(), b.site(), b.programme(), sample);
+    ingestLatency.record(Math.max(0, clock.millis() - sample.timestampMs()), TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the window tick and the consent refresh. Call once, from any thread. */
+  void start(long tickMs, long consentRefreshMs) {
+    context.runOnContext(
+        v -> {
+          tickTimer = vertx.setPeriodic(tickMs, id -> tick());
+          consentRefresher =
+              ConsentRefresher.start(
+                  vertx, gate, Duration.ofMillis(consentRefreshMs), this::purge, registry, clock);
+        });
+  }
+
+  /** Closes every window that is due; runs on the event-loop context. */
+  void tick() {
+    for (HrvWindow window : engine.closeWindowsUpTo(clock.millis())) {
+      WindowReport report = aggregator.aggregate(window.windowEndMs(), window.features());
+      listener.onWindow(report);
+      List<Metric> points = report.emitted();
+      if (!points.isEmpty()) {
+        vertx
+            .executeBlocking(() -> outbox.enqueue(points), true)
+            .onFailure(
+                e -> {
+                  enqueueFailures.increment();
+                  LOG.error(
+                      "could not enqueue {} aggregate points: {}", points.size(), e.toString());
+                });
+      }
+    }
+  }
+
+  private void purge(Set<String> revokedParticipants) {
+    for (String p : revokedParticipants) {
+      engine.purge(p);
+      LOG.info("consent withdrawn: purged in-memory HRV state of one participant");
+    }
+  }
+
+  /** Stops the timers; the outbox and sync loop are closed by their owner. */
+  @Override
+  public void close() {
+    context.runOnContext(
+        v -> {
+          vertx.cancelTimer(tickTimer);
+          if (consentRefresher != null) {
+            consentRefresher.close();
+          }
+        });
+  }
+}

@@ -1,0 +1,103 @@
+package org.affectgate.agent.status;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.TreeMap;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.device.mqtt.MqttTransport;
+import org.affectgate.sync.loop.SyncLoop;
+import org.affectgate.sync.loop.SyncState;
+
+/**
+ * {@code GET /status}: one JSON document for operators and tests — MQTT connection, sync state
+ * (backlog, oldest entry age, last success, last error) and every Affectgate counter and gauge.
+ * Cheap and non-blocking: reads in-memory state only, so it runs on the event loop.
+ */
+public final class StatusHandler implements Handler<RoutingContext> {
+  private final AgentConfig config;
+  private final MqttTransport transport;
+  private final SyncLoop sync;
+  private final MeterRegistry registry;
+
+  public StatusHandler(
+      AgentConfig config, MqttTransport transport, SyncLoop sync, MeterRegistry registry) {
+    this.config = config;
+    this.transport = transport;
+    this.sync = sync;
+    this.registry = registry;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "application/json").end(status().encodePrettily());
+  }
+
+  /** The status document. */
+  public JsonObject status() {
+    SyncState s = sync.state();
+    JsonObject syncJson =
+        new JsonObject()
+            .put("backlog", s.backlogCount())
+            .put("backlogBytes", s.backlogBytes())
+            .put("oldestAgeMs", s.oldestAgeMs())
+            .put("deadLetters", s.deadLetterCount())
+            .put("lastSuccess", s.lastSuccess().map(Object::toString).orElse(null))
+            .put(
+                "lastError",
+                s.lastError()
+                    .map(
+                        e ->
+                            new JsonObject()
+                                .put("kind", e.kind())
+                                .put("message", e.message())
+                                .put("at", e.at().toString()))
+                    .orElse(null))
+            .put("consecutiveFailures", s.consecutiveFailures())
+            .put("backoffMs", s.currentBackoff().toMillis())
+            .put("pointsSynced", s.pointsSynced())
+            .put("pointsDeadLettered", s.pointsDeadLettered())
+            .put(
+                "target",
+                config.influx().map(i -> i.url()).orElse(config.export().directory().toString()));
+    return new JsonObject()
+        .put("site", config.site())
+        .put(
+            "mqtt",
+            new JsonObject()
+                .put("uri", config.mqtt().uri())
+                .put("connected", transport.isConnected()))
+        .put("sync", syncJson)
+        .put("meters", meters());
+  }
+
+  private JsonObject meters() {
+    Map<String, Double> values = new TreeMap<>();
+    for (Meter m : registry.getMeters()) {
+      String name = m.getId().getName();
+      if (!name.startsWith("affectgate.")) {
+        continue;
+      }
+      StringBuilder key = new StringBuilder(name);
+      for (Tag t : m.getId().getTags()) {
+        key.append(',').append(t.getKey()).append('=').append(t.getValue());
+      }
+      if (m instanceof Counter c) {
+        values.put(key.toString(), c.count());
+      } else if (m instanceof Gauge g) {
+        values.put(key.toString(), g.value());
+      }
+    }
+    JsonObject out = new JsonObject();
+    values.forEach(
+        (k, v) ->
+            out.put(k, v == Math.rint(v) && !Double.isInfinite(v) ? (Object) v.longValue() : v));
+    return out;
+  }
+}

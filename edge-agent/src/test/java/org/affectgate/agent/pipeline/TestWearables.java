@@ -1,0 +1,149 @@
+package org.affectgate.agent.pipeline;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.device.wearable.BleHrEncoder;
+import org.affectgate.device.wearable.HrSample;
+import org.affectgate.device.wearable.JsonHrEncoder;
+import org.affectgate.device.wearable.PayloadFormat;
+import org.affectgate.device.wearable.WearableTopics;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Six consented test wearables (three JSON, three BLE) plus one without consent, publishing one
+ * frame per second each at QoS 1 through a real broker with a plain Paho client.
+ */
+final class TestWearables implements AutoCloseable {
+  static final String SITE = "store-1";
+  static final String PROGRAMME = "wellness";
+
+  private final MqttClient client;
+  private final WearableTopics topics = new WearableTopics("affectgate/v1");
+  private final List<RecordedWearable> consented = new ArrayList<>();
+  private final RecordedWearable stranger =
+      new RecordedWearable("stranger", PayloadFormat.JSON, 700, 760);
+  private volatile long lastPublishedMs;
+
+  TestWearables(String brokerUri, AgentConfig config) throws Exception {
+    for (int i = 0; i < 6; i++) {
+      int base = 650 + 45 * i;
+      int step = 12 + 7 * i;
+      consented.add(
+          new RecordedWearable(
+              "strap-" + i,
+              i % 2 == 0 ? PayloadFormat.JSON : PayloadFormat.BLE,
+              base,
+              base + step,
+              base + step / 2,
+              base - step / 3));
+    }
+    client =
+        new MqttClient(brokerUri, "test-wearables-" + System.nanoTime(), new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setCleanSession(true);
+    o.setMaxInflight(1000);
+    client.connect(o);
+  }
+
+  /** A test configuration: 10 s windows every 5 s, k = 5, fast sync, ephemeral HTTP port. */
+  static AgentConfig config(Path dir, String mqttUri, String vmUrl) throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "test-token\n");
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("site", SITE);
+    root.put("dataDir", dir.resolve("data").toString());
+    root.put("mqtt", Map.of("uri", mqttUri, "clientId", "agent-under-test"));
+    root.put(
+        "hrv",
+        Map.of("windowSeconds", 10, "stepSeconds", 5, "minCleanBeats", 5, "latenessSeconds", 1));
+    root.put("aggregation", Map.of("k", 5));
+    root.put(
+        "sync",
+        Map.of(
+            "url",
+            vmUrl,
+            "org",
+            "affectgate",
+            "bucket",
+            "affectgate",
+            "tokenFile",
+            token.toString(),
+            "intervalMs",
+            300,
+            "backoffInitialMs",
+            200,
+            "backoffMaxMs",
+            1000));
+    root.put("http", Map.of("port", 0));
+    return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
+  }
+
+  void grantConsent(AgentConfig config) {
+    try (ConsentStore store = ConsentStore.open(config.consent())) {
+      int i = 0;
+      for (RecordedWearable w : consented) {
+        store.grant("participant-" + i++, w.deviceId, SITE, PROGRAMME, Instant.now());
+      }
+    }
+  }
+
+  void awaitConnected(Agent agent) {
+    await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
+  }
+
+  /** Publishes one frame per wearable per second, in real time, for {@code d}. */
+  void publishFor(Duration d) throws Exception {
+    long end = System.currentTimeMillis() + d.toMillis();
+    while (System.currentTimeMillis() < end) {
+      long now = System.currentTimeMillis();
+      for (RecordedWearable w : consented) {
+        publish(w, now);
+      }
+      publish(stranger, now);
+      lastPublishedMs = now;
+      Thread.sleep(Math.max(0, 1000 - (System.currentTimeMillis() - now)));
+    }
+  }
+
+  private void publish(RecordedWearable w, long now) throws Exception {
+    HrSample s = w.nextFrame(SITE, now);
+    byte[] payload =
+        w.format == PayloadFormat.BLE
+            ? new BleHrEncoder().encode(s)
+            : new JsonHrEncoder().encode(s);
+    client.publish(topics.topic(SITE, w.deviceId, w.format), payload, 1, false);
+  }
+
+  List<RecordedWearable> consented() {
+    return consented;
+  }
+
+  long lastPublishedMs() {
+    return lastPublishedMs;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.disconnect();
+      client.close();
+    } catch (Exception e) {
+      // the broker may already be gone
+    }
+  }
+}

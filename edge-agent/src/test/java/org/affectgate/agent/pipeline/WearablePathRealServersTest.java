@@ -1,0 +1,159 @@
+package org.affectgate.agent.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.affectgate.agent.aggregate.WindowReport;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.device.mqtt.testing.MosquittoServer;
+import org.affectgate.sync.Metric;
+import org.affectgate.sync.testing.ExportedSeries;
+import org.affectgate.sync.testing.VictoriaMetricsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole wearable path against real servers: Mosquitto in, VictoriaMetrics out, the agent in
+ * between with its real SQLite stores. Expected aggregates are computed from the beats the test
+ * published, with {@link ExpectedAggregate}'s independent arithmetic.
+ */
+class WearablePathRealServersTest {
+  static final long WINDOW_MS = 10_000;
+  static final int MIN_BEATS = 5;
+
+  @TempDir Path dir;
+  MosquittoServer mosquitto;
+  VictoriaMetricsServer vm;
+  TestWearables wearables;
+  Agent agent;
+  final List<WindowReport> reports = new CopyOnWriteArrayList<>();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @BeforeEach
+  void startServers() {
+    mosquitto = new MosquittoServer().start();
+    vm = new VictoriaMetricsServer().start();
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (wearables != null) {
+      wearables.close();
+    }
+    vm.close();
+    mosquitto.close();
+  }
+
+  @Test
+  void jsonAndBleWearables_arriveAsExactKAnonymousAggregates_withoutTheUnconsentedDevice()
+      throws Exception {
+    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
+    wearables = new TestWearables(mosquitto.uri(), config);
+    wearables.grantConsent(config);
+    agent = Agent.start(config, InstantSource.system(), registry, reports::add);
+    wearables.awaitConnected(agent);
+
+    wearables.publishFor(Duration.ofSeconds(22));
+
+    Set<Long> windowEnds = awaitAllEmittedWindowsSynced();
+    assertThat(windowEnds).hasSizeGreaterThanOrEqualTo(2);
+    assertExactValues(windowEnds);
+    assertThat(
+            registry
+                .get("affectgate.ingest.rejected")
+                .tag("reason", "NO_CONSENT")
+                .counter()
+                .count())
+        .as("frames of the unconsented device dropped at the gate")
+        .isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void victoriaMetricsOutage_everyWindowArrivesExactlyOnce_andTheOutboxDrains() throws Exception {
+    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
+    wearables = new TestWearables(mosquitto.uri(), config);
+    wearables.grantConsent(config);
+    agent = Agent.start(config, InstantSource.system(), registry, reports::add);
+    wearables.awaitConnected(agent);
+
+    wearables.publishFor(Duration.ofSeconds(8));
+    vm.stop();
+    wearables.publishFor(Duration.ofSeconds(12));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(agent.syncLoop().state().lastError()).isPresent();
+              assertThat(agent.syncLoop().state().backlogCount()).isPositive();
+            });
+    vm.start();
+    wearables.publishFor(Duration.ofSeconds(6));
+
+    Set<Long> windowEnds = awaitAllEmittedWindowsSynced();
+    assertThat(windowEnds).hasSizeGreaterThanOrEqualTo(4);
+    assertExactValues(windowEnds);
+    assertThat(agent.syncLoop().state().backlogCount()).isZero();
+  }
+
+  /** Waits until every window the agent emitted is in VictoriaMetrics; returns their ends. */
+  private Set<Long> awaitAllEmittedWindowsSynced() {
+    Set<Long> emitted = new TreeSet<>();
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              emitted.clear();
+              for (WindowReport r : reports) {
+                for (Metric m : r.emitted()) {
+                  emitted.add(m.timestampMs());
+                }
+              }
+              long last = wearables.lastPublishedMs();
+              assertThat(emitted).as("windows up to the end of publishing").isNotEmpty();
+              assertThat(emitted.stream().mapToLong(Long::longValue).max().getAsLong())
+                  .isGreaterThanOrEqualTo(last - 5_000);
+              assertThat(VmExport.byFieldAndTime(vm).getOrDefault("hr_mean", Map.of()).keySet())
+                  .containsExactlyInAnyOrderElementsOf(emitted);
+            });
+    return emitted;
+  }
+
+  private void assertExactValues(Set<Long> windowEnds) throws Exception {
+    for (ExportedSeries s : VmExport.hrvWindowSeries(vm)) {
+      assertThat(s.labels().keySet())
+          .as("only site and programme tags, no device or participant id")
+          .isSubsetOf(Set.of("__name__", "db", "site", "programme"));
+    }
+    Map<String, Map<Long, Double>> stored = VmExport.byFieldAndTime(vm);
+    List<RecordedWearable> consented = wearables.consented();
+    for (long end : windowEnds) {
+      Map<String, Double> expected = ExpectedAggregate.fields(consented, end, WINDOW_MS, MIN_BEATS);
+      assertThat(expected.get("subjects"))
+          .as("window %d has k subjects", end)
+          .isGreaterThanOrEqualTo(5);
+      for (Map.Entry<String, Double> e : expected.entrySet()) {
+        Double actual = stored.getOrDefault(e.getKey(), Map.of()).get(end);
+        assertThat(actual).as("%s at %d", e.getKey(), end).isNotNull();
+        assertThat(actual)
+            .as("%s at %d", e.getKey(), end)
+            .isCloseTo(e.getValue(), within(1e-6 * Math.max(1, Math.abs(e.getValue()))));
+      }
+    }
+  }
+}
