@@ -198,7 +198,7 @@ public final class VictoriaMetricsServer implements AutoCloseable {
     try {
       JsonNode n = JSON.readTree(line);
       Map<String, String> labels = new LinkedHashMap<>();
-      n.get("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      n.get("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       List<Double> values = new ArrayList<>();
       n.get("values").forEach(v -> values.add(v.asDouble()));
       List<Long> timestamps = new ArrayList<>();
