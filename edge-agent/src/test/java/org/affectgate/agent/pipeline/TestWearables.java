@@ -3,6 +3,7 @@ package org.affectgate.agent.pipeline;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,20 @@ final class TestWearables implements AutoCloseable {
 
   /** A test configuration: 10 s windows every 5 s, k = 5, fast sync, ephemeral HTTP port. */
   static AgentConfig config(Path dir, String mqttUri, String vmUrl) throws Exception {
+    return AgentConfigLoader.fromTree(
+        new ObjectMapper().valueToTree(configTree(dir, mqttUri, vmUrl, 0)));
+  }
+
+  /** The same configuration as a YAML file, for an agent in its own process. */
+  static Path configFile(Path dir, String mqttUri, String vmUrl, int httpPort) throws Exception {
+    Path file = dir.resolve("agent.yaml");
+    new ObjectMapper(new YAMLFactory())
+        .writeValue(file.toFile(), configTree(dir, mqttUri, vmUrl, httpPort));
+    return file;
+  }
+
+  private static Map<String, Object> configTree(
+      Path dir, String mqttUri, String vmUrl, int httpPort) throws Exception {
     Path token = dir.resolve("token");
     Files.writeString(token, "test-token\n");
     Map<String, Object> root = new LinkedHashMap<>();
@@ -89,8 +104,8 @@ final class TestWearables implements AutoCloseable {
             200,
             "backoffMaxMs",
             1000));
-    root.put("http", Map.of("port", 0));
-    return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
+    root.put("http", Map.of("port", httpPort));
+    return root;
   }
 
   void grantConsent(AgentConfig config) {
