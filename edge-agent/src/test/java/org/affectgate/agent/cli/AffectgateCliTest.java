@@ -1,0 +1,133 @@
+package org.affectgate.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AffectgateCliTest {
+  @TempDir Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = AffectgateCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private Path config(String extra) throws Exception {
+    Path f = dir.resolve("agent.yaml");
+    Files.writeString(f, "site: store-9\ndataDir: " + dir.resolve("data") + "\n" + extra);
+    return f;
+  }
+
+  @Test
+  void checkConfig_validFile_exits0AndSaysWhatItWillDo() throws Exception {
+    Path f = config("");
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(out.toString())
+        .contains("configuration OK")
+        .contains("store-9")
+        .contains("fewer than 5 subjects are suppressed")
+        .contains("line-protocol files");
+  }
+
+  @Test
+  void checkConfig_badValue_exits2NamingKeyAndFile() throws Exception {
+    Path f = config("mqtt:\n  maxPayloadBytes: 0\n");
+    assertThat(run("check-config", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("mqtt.maxPayloadBytes").contains(f.toString());
+  }
+
+  @Test
+  void checkConfig_missingFile_exits2() {
+    assertThat(run("check-config", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("configuration file not found");
+  }
+
+  @Test
+  void consent_grantListRevoke_roundTrip() throws Exception {
+    Path f = config("");
+    assertThat(
+            run(
+                "consent",
+                "grant",
+                "--config",
+                f.toString(),
+                "--participant",
+                "p-1",
+                "--device",
+                "strap-1",
+                "--programme",
+                "wellness"))
+        .isZero();
+    assertThat(run("consent", "list", "--config", f.toString())).isZero();
+    assertThat(out.toString()).contains("p-1\tstrap-1\tstore-9\twellness\twellness-hr");
+    assertThat(run("consent", "revoke", "--config", f.toString(), "--participant", "p-1")).isZero();
+    assertThat(out.toString()).contains("revoked: participant p-1");
+    out.getBuffer().setLength(0);
+    assertThat(run("consent", "list", "--config", f.toString())).isZero();
+    assertThat(out.toString()).doesNotContain("\t-\n");
+  }
+
+  @Test
+  void consent_deviceHeldByAnotherParticipant_exits1() throws Exception {
+    Path f = config("");
+    run(
+        "consent",
+        "grant",
+        "--config",
+        f.toString(),
+        "--participant",
+        "p-1",
+        "--device",
+        "strap-1",
+        "--programme",
+        "w");
+    int rc =
+        run(
+            "consent",
+            "grant",
+            "--config",
+            f.toString(),
+            "--participant",
+            "p-2",
+            "--device",
+            "strap-1",
+            "--programme",
+            "w");
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).contains("device strap-1 is bound to another participant");
+  }
+
+  @Test
+  void consent_invalidParticipantId_exits1WithReason() throws Exception {
+    Path f = config("");
+    int rc =
+        run(
+            "consent",
+            "grant",
+            "--config",
+            f.toString(),
+            "--participant",
+            "Jane Doe <jane@x>",
+            "--device",
+            "strap-1",
+            "--programme",
+            "w");
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).contains("participant");
+  }
+
+  @Test
+  void noSubcommand_isAUsageError() {
+    assertThat(run()).isEqualTo(2);
+  }
+}
