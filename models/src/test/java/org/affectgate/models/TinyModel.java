@@ -16,7 +16,7 @@ final class TinyModel {
 
   /** Writes {@code tiny-relu/tiny-relu.onnx} and {@code manifest.json}; returns the manifest. */
   static Path write(Path dir) throws IOException {
-    Foundry.write(List.of(artifact()), dir);
+    Foundry.write(new Foundry.Build(List.of(artifact()), Map.of()), dir);
     return dir.resolve(Foundry.MANIFEST);
   }
 

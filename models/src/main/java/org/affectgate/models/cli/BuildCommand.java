@@ -1,7 +1,6 @@
 package org.affectgate.models.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.affectgate.models.ModelEntry;
 import org.affectgate.models.foundry.Foundry;
@@ -27,11 +26,17 @@ final class BuildCommand implements Callable<Integer> {
           "Output directory for <name>/<name>.onnx and manifest.json (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(
+      names = "--calibration",
+      defaultValue = "models",
+      description = "Directory with committed calibration ranges (default: ${DEFAULT-VALUE}).")
+  Path calibration;
+
   @Override
   public Integer call() throws Exception {
-    List<Foundry.Artifact> artifacts = Foundry.buildAll(upstream);
-    Foundry.write(artifacts, out);
-    for (Foundry.Artifact a : artifacts) {
+    Foundry.Build build = Foundry.buildAll(upstream, calibration);
+    Foundry.write(build, out);
+    for (Foundry.Artifact a : build.artifacts()) {
       ModelEntry e = a.entry();
       System.out.printf(
           "%-18s %-8s %9d bytes  sha256 %s  %s%n",

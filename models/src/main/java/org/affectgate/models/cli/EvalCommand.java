@@ -41,9 +41,14 @@ final class EvalCommand implements Callable<Integer> {
           "Centred square crop as a fraction of the shorter image side (default: ${DEFAULT-VALUE}).")
   double crop;
 
+  @Option(
+      names = "--holdout",
+      description = "Skip the rows used for int8 calibration (every 10th row of labels.csv).")
+  boolean holdout;
+
   @Override
   public Integer call() throws Exception {
-    if (!FaceExpression.NAME.equals(name)) {
+    if (!name.startsWith(FaceExpression.NAME)) {
       System.err.println("no evaluation defined for model '" + name + "'");
       return 2;
     }
@@ -51,10 +56,15 @@ final class EvalCommand implements Callable<Integer> {
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
     try (LoadedModel model =
         registry.load(ModelRequirement.named(name).withPreprocessing(FacePreprocessing.ID))) {
-      FaceExpressionEval.Result r = FaceExpressionEval.evaluate(model, data, crop);
+      FaceExpressionEval.Result r = FaceExpressionEval.evaluate(model, data, crop, holdout);
       System.out.printf(
-          "%s on %s (centred crop %.2f, no detector; %d undecodable, %d unknown labels skipped)%n",
-          name, data, crop, r.undecodable(), r.unknownLabel());
+          "%s on %s%s (centred crop %.2f, no detector; %d undecodable, %d unknown labels skipped)%n",
+          name,
+          data,
+          holdout ? " minus calibration rows" : "",
+          crop,
+          r.undecodable(),
+          r.unknownLabel());
       System.out.print(r.report().toTable());
     }
     return 0;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       VerifyTfjsCommand.class,
       BenchCommand.class,
+      CalibrateCommand.class,
       EvalCommand.class
     })
 public final class ModelsCli implements Runnable {

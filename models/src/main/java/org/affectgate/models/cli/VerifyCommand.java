@@ -51,7 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean ok = true;
     ModelRegistry registry =
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve(Foundry.MANIFEST)));
-    List<Foundry.Artifact> fresh = Foundry.buildAll(upstream);
+    List<Foundry.Artifact> fresh = Foundry.buildAll(upstream, models).artifacts();
     for (ModelEntry entry : registry.manifest().models()) {
       try (LoadedModel model = registry.load(ModelRequirement.named(entry.name()))) {
         System.out.printf(

@@ -19,6 +19,14 @@ import org.affectgate.models.face.FacePreprocessing;
  * Images that cannot be decoded, and labels outside the model's classes, are counted as skipped.
  */
 public final class FaceExpressionEval {
+  /** Every {@value}th data row of {@code labels.csv} (0, 10, 20, ...) is used for calibration. */
+  public static final int CALIBRATION_STRIDE = 10;
+
+  /** How calibration rows are chosen, in words, for the calibration record. */
+  public static final String CALIBRATION_SELECTION =
+      "faces-eval labels.csv data rows 0, 10, 20, ... (every 10th), whole image, "
+          + FacePreprocessing.ID;
+
   /** Evaluation outcome: the report plus how many rows were skipped and why. */
   public record Result(ClassificationReport report, int undecodable, int unknownLabel) {}
 
@@ -31,7 +39,8 @@ public final class FaceExpressionEval {
    * @param cropFraction side of the centred square crop relative to the shorter image side, in (0,
    *     1]
    */
-  public static Result evaluate(LoadedModel model, Path dataDir, double cropFraction)
+  public static Result evaluate(
+      LoadedModel model, Path dataDir, double cropFraction, boolean skipCalibrationRows)
       throws IOException, ai.onnxruntime.OrtException {
     if (!(cropFraction > 0 && cropFraction <= 1)) {
       throw new IllegalArgumentException(
@@ -42,8 +51,11 @@ public final class FaceExpressionEval {
     int undecodable = 0;
     int unknown = 0;
     List<String> lines = Files.readAllLines(dataDir.resolve("labels.csv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cols = line.split(",");
+    for (int row = 0; row + 1 < lines.size(); row++) {
+      if (skipCalibrationRows && row % CALIBRATION_STRIDE == 0) {
+        continue;
+      }
+      String[] cols = lines.get(row + 1).split(",");
       if (cols.length < 2) {
         continue;
       }
@@ -61,6 +73,23 @@ public final class FaceExpressionEval {
       report.add(truth, argmax(probabilities));
     }
     return new Result(report, undecodable, unknown);
+  }
+
+  /**
+   * Model inputs of the calibration rows (see {@link #CALIBRATION_SELECTION}), whole image; rows
+   * whose image cannot be decoded are left out.
+   */
+  public static List<float[]> calibrationInputs(Path dataDir) throws IOException {
+    List<String> lines = Files.readAllLines(dataDir.resolve("labels.csv"));
+    List<float[]> out = new java.util.ArrayList<>();
+    for (int row = 0; row + 1 < lines.size(); row += CALIBRATION_STRIDE) {
+      String image = lines.get(row + 1).split(",")[0].trim();
+      BufferedImage img = read(dataDir.resolve("images").resolve(image));
+      if (img != null) {
+        out.add(input(img, 1.0));
+      }
+    }
+    return out;
   }
 
   /**

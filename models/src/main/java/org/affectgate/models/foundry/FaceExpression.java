@@ -10,6 +10,8 @@ import org.affectgate.models.keras.KerasH5Reader;
 import org.affectgate.models.keras.KerasImportException;
 import org.affectgate.models.keras.KerasModel;
 import org.affectgate.models.keras.KerasToOnnx;
+import org.affectgate.models.quant.ActivationRanges;
+import org.affectgate.models.quant.QdqQuantizer;
 
 /**
  * The shipped face-expression model: oarriaga's mini-XCEPTION trained on FER2013, imported from
@@ -22,6 +24,13 @@ import org.affectgate.models.keras.KerasToOnnx;
  */
 public final class FaceExpression {
   public static final String NAME = "face-expression";
+
+  /** The int8 QDQ variant, built from the fp32 graph and committed calibration ranges. */
+  public static final String INT8_NAME = "face-expression-int8";
+
+  /** Calibration ranges of the int8 variant, relative to the models directory. */
+  public static final String CALIBRATION = INT8_NAME + "/calibration.json";
+
   public static final String VERSION = "1.0.0";
   public static final String INPUT = "input";
   public static final String OUTPUT = "probabilities";
@@ -38,6 +47,31 @@ public final class FaceExpression {
   /** Reads the mini-XCEPTION weights from {@code upstreamDir}. */
   public static KerasModel readKeras(Path upstreamDir) throws IOException, KerasImportException {
     return KerasH5Reader.read(Upstream.MINI_XCEPTION.verifiedIn(upstreamDir));
+  }
+
+  /**
+   * Quantizes the fp32 model with the given ranges into the int8 QDQ variant.
+   *
+   * @throws IllegalArgumentException if a range is missing or was measured on another model
+   */
+  public static ModelProto toInt8(ModelProto fp32, ActivationRanges ranges) {
+    if (!NAME.equals(ranges.model())) {
+      throw new IllegalArgumentException(
+          "calibration ranges were measured on '" + ranges.model() + "', not " + NAME);
+    }
+    ModelProto q =
+        QdqQuantizer.quantize(
+            fp32,
+            ranges,
+            QdqQuantizer.ActivationType.UINT8,
+            "Facial expression classifier (7 FER2013 classes), int8 QDQ of " + NAME + ".");
+    ModelProto.Builder b = q.toBuilder();
+    for (int i = 0; i < b.getMetadataPropsCount(); i++) {
+      if (b.getMetadataProps(i).getKey().equals("affectgate.name")) {
+        b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(INT8_NAME));
+      }
+    }
+    return b.build();
   }
 
   /** Converts a mini- or big-XCEPTION Keras model into the shipped ONNX form. */

@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.affectgate.models.ModelEntry;
 import org.affectgate.models.ModelManifest;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.TensorSpec;
 import org.affectgate.models.keras.KerasImportException;
+import org.affectgate.models.quant.ActivationRanges;
 
 /**
  * Builds every shipped model from the upstream weights, deterministically: the same upstream files
@@ -29,17 +33,30 @@ public final class Foundry {
   /** A built model: its manifest entry and the file's bytes. */
   public record Artifact(ModelEntry entry, byte[] bytes) {}
 
+  /**
+   * Everything a build produces.
+   *
+   * @param artifacts the models, in manifest order
+   * @param sideFiles other files written beside them (path relative to the output directory to
+   *     bytes), e.g. the calibration ranges the int8 models were built from
+   */
+  public record Build(List<Artifact> artifacts, Map<String, byte[]> sideFiles) {}
+
   private Foundry() {}
 
   /**
    * Converts all shipped models.
    *
    * @param upstreamDir the {@code upstream-models} directory (see {@code ../shared/README.md})
+   * @param calibrationDir the models directory holding committed calibration ranges ({@value
+   *     FaceExpression#CALIBRATION})
    * @throws IOException if an upstream file is missing or differs from its pinned checksum
    * @throws KerasImportException if a Keras file cannot be converted
    */
-  public static List<Artifact> buildAll(Path upstreamDir) throws IOException, KerasImportException {
+  public static Build buildAll(Path upstreamDir, Path calibrationDir)
+      throws IOException, KerasImportException {
     List<Artifact> out = new ArrayList<>();
+    Map<String, byte[]> side = new TreeMap<>();
     out.add(FaceDetector.artifact(upstreamDir));
     ModelProto face =
         FaceExpression.toOnnx(FaceExpression.readKeras(upstreamDir), FaceExpression.UPSTREAM);
@@ -51,7 +68,21 @@ public final class Foundry {
             FaceExpression.PREPROCESSING,
             FaceExpression.LABELS,
             null));
-    return out;
+    Path calibration = calibrationDir.resolve(FaceExpression.CALIBRATION);
+    if (!Files.isRegularFile(calibration)) {
+      throw new IOException(
+          "calibration ranges not found: " + calibration + " (run `models calibrate`)");
+    }
+    side.put(FaceExpression.CALIBRATION, Files.readAllBytes(calibration));
+    out.add(
+        artifact(
+            FaceExpression.toInt8(face, ActivationRanges.read(calibration)),
+            FaceExpression.INT8_NAME,
+            FaceExpression.VERSION,
+            FaceExpression.PREPROCESSING,
+            FaceExpression.LABELS,
+            null));
+    return new Build(List.copyOf(out), side);
   }
 
   /**
@@ -60,9 +91,15 @@ public final class Foundry {
    *
    * @return the manifest written
    */
-  public static ModelManifest write(List<Artifact> artifacts, Path outDir) throws IOException {
+  public static ModelManifest write(Build build, Path outDir) throws IOException {
+    for (Map.Entry<String, byte[]> f : build.sideFiles().entrySet()) {
+      Path target = outDir.resolve(f.getKey());
+      if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), f.getValue())) {
+        replace(target, f.getValue());
+      }
+    }
     List<ModelEntry> entries = new ArrayList<>();
-    for (Artifact a : artifacts) {
+    for (Artifact a : build.artifacts()) {
       replace(outDir.resolve(a.entry().file()), a.bytes());
       entries.add(a.entry());
     }

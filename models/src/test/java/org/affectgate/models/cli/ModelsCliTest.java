@@ -27,12 +27,20 @@ class ModelsCliTest {
   @Test
   void buildThenVerify_intoTempDir_passes(@TempDir Path out) {
     String upstream = SharedInputs.upstreamModels().toString();
+    String shipped = SharedInputs.shippedModels().toString();
     int[] codes = new int[2];
     String log =
         capture(
             () -> {
               codes[0] =
-                  ModelsCli.execute("build", "--upstream", upstream, "--out", out.toString());
+                  ModelsCli.execute(
+                      "build",
+                      "--upstream",
+                      upstream,
+                      "--calibration",
+                      shipped,
+                      "--out",
+                      out.toString());
               codes[1] =
                   ModelsCli.execute(
                       "verify",
@@ -51,11 +59,19 @@ class ModelsCliTest {
   @Test
   void verify_tamperedModel_exitsOneAndSaysRefused(@TempDir Path out) throws Exception {
     String upstream = SharedInputs.upstreamModels().toString();
+    String shipped = SharedInputs.shippedModels().toString();
     int[] code = new int[1];
     String log =
         capture(
             () -> {
-              ModelsCli.execute("build", "--upstream", upstream, "--out", out.toString());
+              ModelsCli.execute(
+                  "build",
+                  "--upstream",
+                  upstream,
+                  "--calibration",
+                  shipped,
+                  "--out",
+                  out.toString());
               try {
                 Path f = out.resolve("face-expression/face-expression.onnx");
                 byte[] b = Files.readAllBytes(f);

@@ -17,8 +17,9 @@ class FoundryDeterminismTest {
   void buildTwice_intoSeparateDirectories_givesByteIdenticalFiles(
       @TempDir Path first, @TempDir Path second) throws Exception {
     Path upstream = SharedInputs.upstreamModels();
-    Foundry.write(Foundry.buildAll(upstream), first);
-    Foundry.write(Foundry.buildAll(upstream), second);
+    Path calibration = SharedInputs.shippedModels();
+    Foundry.write(Foundry.buildAll(upstream, calibration), first);
+    Foundry.write(Foundry.buildAll(upstream, calibration), second);
 
     List<Path> files = relativeFiles(first);
     assertThat(files)
@@ -33,7 +34,8 @@ class FoundryDeterminismTest {
 
   @Test
   void freshBuild_equalsCommittedArtifacts(@TempDir Path out) throws Exception {
-    Foundry.write(Foundry.buildAll(SharedInputs.upstreamModels()), out);
+    Foundry.write(
+        Foundry.buildAll(SharedInputs.upstreamModels(), SharedInputs.shippedModels()), out);
     Path shipped = SharedInputs.shippedModels();
     for (Path f : relativeFiles(out)) {
       assertThat(Files.readAllBytes(shipped.resolve(f)))
