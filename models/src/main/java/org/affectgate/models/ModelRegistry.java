@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.affectgate.models.ModelLoadException.Reason;
 
@@ -208,7 +210,7 @@ public final class ModelRegistry {
         problems.add(
             kind + " '" + spec.name() + "' is " + dtype + ", manifest says " + spec.dtype());
       }
-      List<Long> shape = java.util.Arrays.stream(tensor.getShape()).boxed().toList();
+      List<Long> shape = Arrays.stream(tensor.getShape()).boxed().toList();
       if (!spec.shape().equals(shape)) {
         problems.add(
             kind + " '" + spec.name() + "' has shape " + shape + ", manifest says " + spec.shape());
@@ -229,7 +231,7 @@ public final class ModelRegistry {
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> "int64";
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> "bool";
       case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> "string";
-      default -> tensor.onnxType.name().toLowerCase(java.util.Locale.ROOT);
+      default -> tensor.onnxType.name().toLowerCase(Locale.ROOT);
     };
   }
 

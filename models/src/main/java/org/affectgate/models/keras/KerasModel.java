@@ -1,5 +1,6 @@
 package org.affectgate.models.keras;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,9 @@ public record KerasModel(
   public Map<String, List<String>> consumers() {
     Map<String, List<String>> out = new HashMap<>();
     for (KerasLayer l : layers) {
-      out.putIfAbsent(l.name(), new java.util.ArrayList<>());
+      out.putIfAbsent(l.name(), new ArrayList<>());
       for (String in : l.inbound()) {
-        out.computeIfAbsent(in, k -> new java.util.ArrayList<>()).add(l.name());
+        out.computeIfAbsent(in, k -> new ArrayList<>()).add(l.name());
       }
     }
     return out;

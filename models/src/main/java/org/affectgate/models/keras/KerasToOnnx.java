@@ -4,6 +4,9 @@ import static org.affectgate.models.onnx.OnnxGraphBuilder.integer;
 import static org.affectgate.models.onnx.OnnxGraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,10 +170,10 @@ public final class KerasToOnnx {
         true);
   }
 
-  private com.fasterxml.jackson.databind.JsonNode pointwiseConfig(KerasLayer l) {
+  private JsonNode pointwiseConfig(KerasLayer l) {
     var cfg = l.config().deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).putArray("strides").add(1).add(1);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) cfg).put("padding", "valid");
+    ((ObjectNode) cfg).putArray("strides").add(1).add(1);
+    ((ObjectNode) cfg).put("padding", "valid");
     return cfg;
   }
 
@@ -325,7 +328,7 @@ public final class KerasToOnnx {
     int[] shape = shapeOf.get(in.get(0));
     String acc = tensorOf.get(in.get(0));
     for (int i = 1; i < in.size(); i++) {
-      if (!java.util.Arrays.equals(shape, shapeOf.get(in.get(i)))) {
+      if (!Arrays.equals(shape, shapeOf.get(in.get(i)))) {
         throw new KerasImportException("Add '" + l.name() + "' inputs have different shapes");
       }
       String name = i == in.size() - 1 ? l.name() : l.name() + "/" + i;
