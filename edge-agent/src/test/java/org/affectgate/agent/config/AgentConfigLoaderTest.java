@@ -37,7 +37,7 @@ class AgentConfigLoaderTest {
   @Test
   void onlySite_givesDefaultsUnderDataDir() throws Exception {
     AgentConfig c = AgentConfigLoader.load(write("site: s1\ndataDir: " + dir + "\n"));
-    assertThat(c.consentFile()).isEqualTo(dir.resolve("consent.db"));
+    assertThat(c.consent().file()).isEqualTo(dir.resolve("consent.db"));
     assertThat(c.export().directory()).isEqualTo(dir.resolve("export"));
     assertThat(c.http().host()).isEqualTo("127.0.0.1");
   }
