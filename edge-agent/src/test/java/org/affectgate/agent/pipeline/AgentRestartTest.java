@@ -24,42 +24,23 @@ import java.util.TreeSet;
 import org.affectgate.agent.cli.AffectgateCli;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
-import org.affectgate.device.mqtt.testing.MosquittoServer;
-import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash safety: the agent runs as its own process ({@code affectgate run}), is killed with SIGKILL
  * mid-run and started again on the same data directory. Everything the outbox held (pending or
  * already synced) when it died must be in VictoriaMetrics afterwards, and no point twice.
  */
-class AgentRestartTest {
-  @TempDir Path dir;
-  MosquittoServer mosquitto;
-  VictoriaMetricsServer vm;
-  TestWearables wearables;
+class AgentRestartTest extends RealServersTest {
   Process agent;
   final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeEach
-  void startServers() {
-    mosquitto = new MosquittoServer().start();
-    vm = new VictoriaMetricsServer().start();
-  }
-
   @AfterEach
-  void stopAll() {
+  void stopAgent() {
     if (agent != null) {
       agent.destroyForcibly();
     }
-    if (wearables != null) {
-      wearables.close();
-    }
-    vm.close();
-    mosquitto.close();
   }
 
   @Test

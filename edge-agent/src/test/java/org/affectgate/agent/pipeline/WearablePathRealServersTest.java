@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -15,48 +14,29 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.config.AgentConfig;
-import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.testing.ExportedSeries;
-import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole wearable path against real servers: Mosquitto in, VictoriaMetrics out, the agent in
  * between with its real SQLite stores. Expected aggregates are computed from the beats the test
  * published, with {@link ExpectedAggregate}'s independent arithmetic.
  */
-class WearablePathRealServersTest {
+class WearablePathRealServersTest extends RealServersTest {
   static final long WINDOW_MS = 10_000;
   static final int MIN_BEATS = 5;
 
-  @TempDir Path dir;
-  MosquittoServer mosquitto;
-  VictoriaMetricsServer vm;
-  TestWearables wearables;
   Agent agent;
   final List<WindowReport> reports = new CopyOnWriteArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  @BeforeEach
-  void startServers() {
-    mosquitto = new MosquittoServer().start();
-    vm = new VictoriaMetricsServer().start();
-  }
-
   @AfterEach
-  void stopAll() {
+  void stopAgent() {
     if (agent != null) {
       agent.close();
     }
-    if (wearables != null) {
-      wearables.close();
-    }
-    vm.close();
-    mosquitto.close();
   }
 
   @Test

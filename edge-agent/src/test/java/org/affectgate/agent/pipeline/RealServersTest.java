@@ -1,0 +1,35 @@
+package org.affectgate.agent.pipeline;
+
+import java.nio.file.Path;
+import org.affectgate.device.mqtt.testing.MosquittoServer;
+import org.affectgate.sync.testing.VictoriaMetricsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base of the end-to-end tests: a real Mosquitto and a real VictoriaMetrics on loopback for each
+ * test, and the test wearables. Subclasses stop their agent in their own {@code @AfterEach}, which
+ * JUnit runs before this one.
+ */
+abstract class RealServersTest {
+  @TempDir Path dir;
+  MosquittoServer mosquitto;
+  VictoriaMetricsServer vm;
+  TestWearables wearables;
+
+  @BeforeEach
+  void startServers() {
+    mosquitto = new MosquittoServer().start();
+    vm = new VictoriaMetricsServer().start();
+  }
+
+  @AfterEach
+  void stopServers() {
+    if (wearables != null) {
+      wearables.close();
+    }
+    vm.close();
+    mosquitto.close();
+  }
+}
