@@ -7,4 +7,4 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 cd "$root"
-mvn -B -q -pl models compile exec:java -Dexec.args="verify-tfjs --node-script $here/run.mjs $*"
+exec models/foundry/foundry.sh verify-tfjs --node-script "$here/run.mjs" "$@"

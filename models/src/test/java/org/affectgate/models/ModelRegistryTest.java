@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.affectgate.models.ModelLoadException.Reason;
 import org.affectgate.models.face.FacePreprocessing;
-import org.affectgate.models.testing.SharedInputs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,14 @@ class ModelRegistryTest {
   void writeModel() throws Exception {
     manifest = TinyModel.write(dir);
     modelFile = dir.resolve("tiny-relu/tiny-relu.onnx");
+  }
+
+  /** The committed {@code models/manifest.json}, from the repository root the parent pom sets. */
+  private static Path shippedManifest() {
+    String root = System.getProperty("affectgate.repoRoot", "..");
+    Path manifest = Path.of(root).toAbsolutePath().normalize().resolve("models/manifest.json");
+    assertThat(manifest).isRegularFile();
+    return manifest;
   }
 
   private LoadedModel load(ModelRequirement req) throws ModelLoadException {
@@ -50,7 +57,7 @@ class ModelRegistryTest {
   @Test
   void shippedFaceExpressionModel_loadsThroughManifest_andReturnsSevenProbabilities()
       throws Exception {
-    Path shipped = SharedInputs.shippedModels().resolve("manifest.json");
+    Path shipped = shippedManifest();
     ModelRegistry registry = ModelRegistry.open(new ModelRuntimeConfig(shipped, 1));
     try (LoadedModel m =
         registry.load(
@@ -72,7 +79,7 @@ class ModelRegistryTest {
 
   @Test
   void shippedFaceDetector_loadsWithTwelveStrideOutputs() throws Exception {
-    Path shipped = SharedInputs.shippedModels().resolve("manifest.json");
+    Path shipped = shippedManifest();
     try (LoadedModel m =
         ModelRegistry.open(ModelRuntimeConfig.of(shipped))
             .load(ModelRequirement.named("face-detector").withPreprocessing("bgr320-raw-v1"))) {

@@ -1,37 +1,63 @@
 package org.affectgate.models;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.affectgate.models.foundry.Foundry;
-import org.affectgate.models.onnx.OnnxGraphBuilder;
 
-/** A four-value ReLU model written with its manifest into a directory, for registry tests. */
+/**
+ * A four-value ReLU model written with its manifest into a directory, for registry tests.
+ *
+ * <p>The ONNX bytes are the committed resource {@value #RESOURCE}, built by the foundry's graph
+ * builder ({@code TinyReluFixtureTest} in {@code models/foundry} checks they still match), so this
+ * runtime module needs no graph-writing code.
+ */
 final class TinyModel {
   static final String NAME = "tiny-relu";
+  static final String RESOURCE = "/org/affectgate/models/tiny-relu.onnx";
 
   private TinyModel() {}
 
   /** Writes {@code tiny-relu/tiny-relu.onnx} and {@code manifest.json}; returns the manifest. */
   static Path write(Path dir) throws IOException {
-    Foundry.write(new Foundry.Build(List.of(artifact()), Map.of()), dir);
-    return dir.resolve(Foundry.MANIFEST);
+    byte[] bytes = bytes();
+    Path model = dir.resolve(NAME + "/" + NAME + ".onnx");
+    Files.createDirectories(model.getParent());
+    Files.write(model, bytes);
+    Path manifest = dir.resolve("manifest.json");
+    Files.writeString(
+        manifest,
+        new ModelManifest(ModelManifest.FORMAT_VERSION, List.of(entry(bytes))).toJson(),
+        StandardCharsets.UTF_8);
+    return manifest;
   }
 
-  static Foundry.Artifact artifact() {
-    OnnxGraphBuilder g = new OnnxGraphBuilder("tiny");
-    g.floatInput("x", 1, 4);
-    g.node("Relu", "y", List.of("x"));
-    g.floatOutput("y", 1, 4);
-    return Foundry.artifact(
-        g.build("1.0.0", "test model", Map.of()),
+  static ModelEntry entry(byte[] bytes) {
+    return new ModelEntry(
         NAME,
         "1.0.0",
+        NAME + "/" + NAME + ".onnx",
+        bytes.length,
+        ModelRegistry.sha256(bytes),
+        List.of(new TensorSpec("x", "float32", List.of(1L, 4L))),
+        List.of(new TensorSpec("y", "float32", List.of(1L, 4L))),
         "identity-v1",
         List.of(),
         "tiny-features-v1");
+  }
+
+  static byte[] bytes() {
+    try (InputStream in = TinyModel.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("test resource missing: " + RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Replaces the manifest text using {@code edit}. */

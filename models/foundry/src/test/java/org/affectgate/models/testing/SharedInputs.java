@@ -12,7 +12,7 @@ public final class SharedInputs {
   /** Repository root, from the {@code affectgate.repoRoot} property set by the parent pom. */
   public static Path repoRoot() {
     String root = System.getProperty("affectgate.repoRoot");
-    Path p = root != null ? Path.of(root) : Path.of("..");
+    Path p = root != null ? Path.of(root) : Path.of("../..");
     return p.toAbsolutePath().normalize();
   }
 
