@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the agent on a Raspberry Pi OS / Debian machine (64-bit): Java 17 and Mosquitto from
+# Debian, the agent jar under /opt/affectgate, an example config under /etc/affectgate, a system
+# user, and the systemd unit. Build the jar first (deploy/demo.sh or `mvn -DskipTests install`).
+#   sudo deploy/install.sh [--start]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=edge-agent/target/affectgate.jar
+[ -f "$jar" ] || { echo "install: $jar missing; build it with: mvn -B -DskipTests install" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "install: run as root (sudo)" >&2; exit 1; }
+
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless mosquitto >/dev/null
+getent group gpio >/dev/null || groupadd --system gpio
+id affectgate >/dev/null 2>&1 || useradd --system --home /var/lib/affectgate --shell /usr/sbin/nologin affectgate
+install -d -o root -g root -m 0755 /opt/affectgate
+install -o root -g root -m 0644 "$jar" /opt/affectgate/affectgate.jar
+install -d -o affectgate -g affectgate -m 0750 /var/lib/affectgate
+install -d -o root -g affectgate -m 0750 /etc/affectgate
+if [ ! -f /etc/affectgate/agent.yaml ]; then
+  install -o root -g affectgate -m 0640 deploy/agent.example.yaml /etc/affectgate/agent.yaml
+  echo "install: wrote /etc/affectgate/agent.yaml — set site, mqtt and sync before starting"
+fi
+install -o root -g root -m 0644 deploy/systemd/affectgate.service /etc/systemd/system/affectgate.service
+java -jar /opt/affectgate/affectgate.jar check-config /etc/affectgate/agent.yaml
+if [ ! -d /run/systemd/system ]; then
+  echo "install: systemd is not running here; start by hand with:"
+  echo "  sudo -u affectgate java -Xmx128m -jar /opt/affectgate/affectgate.jar run --config /etc/affectgate/agent.yaml"
+  exit 0
+fi
+systemctl daemon-reload
+if [ "${1:-}" = "--start" ]; then
+  systemctl enable --now affectgate
+  systemctl --no-pager status affectgate | head -5
+else
+  echo "install: start with: sudo systemctl enable --now affectgate"
+fi
