@@ -9,6 +9,10 @@ import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.face.FacePreprocessing;
 import org.affectgate.models.foundry.FaceExpression;
+import org.affectgate.models.hrv.HrvPersonalBaseline;
+import org.affectgate.models.stress.HrvStress;
+import org.affectgate.models.stress.HrvStressEval;
+import org.affectgate.models.stress.HrvStressParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,13 +23,16 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Evaluate a shipped model on labelled data and print its metric tables.")
 final class EvalCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Model name; supported: " + FaceExpression.NAME)
+  @Parameters(
+      index = "0",
+      description = "Model name; supported: " + FaceExpression.NAME + "*, " + HrvStress.NAME)
   String name;
 
   @Option(
       names = "--data",
-      defaultValue = "../shared/datasets/faces-eval",
-      description = "Labelled data directory (default: ${DEFAULT-VALUE}).")
+      description =
+          "Labelled data directory (default: ../shared/datasets/faces-eval for face models,"
+              + " ../shared/datasets/stress-predict for hrv-stress).")
   Path data;
 
   @Option(
@@ -48,6 +55,12 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (HrvStress.NAME.equals(name)) {
+      return evalStress();
+    }
+    if (data == null) {
+      data = Path.of("../shared/datasets/faces-eval");
+    }
     if (!name.startsWith(FaceExpression.NAME)) {
       System.err.println("no evaluation defined for model '" + name + "'");
       return 2;
@@ -66,6 +79,23 @@ final class EvalCommand implements Callable<Integer> {
           r.undecodable(),
           r.unknownLabel());
       System.out.print(r.report().toTable());
+    }
+    return 0;
+  }
+
+  private int evalStress() throws Exception {
+    if (data == null) {
+      data = Path.of("../shared/datasets/stress-predict");
+    }
+    ModelRegistry registry =
+        ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
+    try (LoadedModel model =
+        registry.load(
+            ModelRequirement.named(HrvStress.NAME)
+                .withPreprocessing(HrvPersonalBaseline.PREPROCESSING)
+                .withFeatureSpec(HrvPersonalBaseline.ID))) {
+      HrvStressEval.run(
+          data, model, HrvStressParameters.read(models.resolve(HrvStress.PARAMETERS)), System.out);
     }
     return 0;
   }

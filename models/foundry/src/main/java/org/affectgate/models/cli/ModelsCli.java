@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The model foundry: {@code models build|verify|eval}. Run it from the repository root, where the
- * defaults ({@code models/}, {@code ../shared/...}) resolve; e.g. {@code mvn -q -pl models
- * exec:java -Dexec.args="build"}.
+ * The model foundry: {@code models build|verify|eval|train|...}. Run it from the repository root,
+ * where the defaults ({@code models/}, {@code ../shared/...}) resolve; e.g. {@code
+ * models/foundry/foundry.sh build}.
  */
 @Command(
     name = "models",
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       VerifyTfjsCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
+      TrainCommand.class,
       EvalCommand.class
     })
 public final class ModelsCli implements Runnable {

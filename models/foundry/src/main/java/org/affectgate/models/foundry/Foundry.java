@@ -20,6 +20,8 @@ import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.TensorSpec;
 import org.affectgate.models.keras.KerasImportException;
 import org.affectgate.models.quant.ActivationRanges;
+import org.affectgate.models.stress.HrvStress;
+import org.affectgate.models.stress.HrvStressParameters;
 
 /**
  * Builds every shipped model from the upstream weights, deterministically: the same upstream files
@@ -49,7 +51,7 @@ public final class Foundry {
    *
    * @param upstreamDir the {@code upstream-models} directory (see {@code ../shared/README.md})
    * @param calibrationDir the models directory holding committed calibration ranges ({@value
-   *     FaceExpression#CALIBRATION})
+   *     FaceExpression#CALIBRATION}) and trained coefficients ({@value HrvStress#PARAMETERS})
    * @throws IOException if an upstream file is missing or differs from its pinned checksum
    * @throws KerasImportException if a Keras file cannot be converted
    */
@@ -82,6 +84,14 @@ public final class Foundry {
             FaceExpression.PREPROCESSING,
             FaceExpression.LABELS,
             null));
+    Path stress = calibrationDir.resolve(HrvStress.PARAMETERS);
+    if (!Files.isRegularFile(stress)) {
+      throw new IOException(
+          "hrv-stress coefficients not found: " + stress + " (run `models train hrv-stress`)");
+    }
+    HrvStressParameters stressParameters = HrvStressParameters.read(stress);
+    side.put(HrvStress.PARAMETERS, stressParameters.toBytes());
+    out.add(HrvStress.artifact(stressParameters));
     return new Build(List.copyOf(out), side);
   }
 

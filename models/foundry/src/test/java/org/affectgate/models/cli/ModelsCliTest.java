@@ -94,4 +94,26 @@ class ModelsCliTest {
   void noSubcommand_isUsageError() {
     assertThat(ModelsCli.execute()).isEqualTo(2);
   }
+
+  @Test
+  void evalHrvStress_printsLeaveOneParticipantOutTableAndOnnxCheck() {
+    String data = SharedInputs.repoRoot().resolve("../shared/datasets/stress-predict").toString();
+    String shipped = SharedInputs.shippedModels().toString();
+    int[] code = new int[1];
+    String log =
+        capture(
+            () ->
+                code[0] =
+                    ModelsCli.execute("eval", "hrv-stress", "--data", data, "--models", shipped));
+    assertThat(code[0]).isZero();
+    assertThat(log)
+        .contains("| S02 |", "| S30 |", "| pooled | 3488 | 1220 |")
+        .contains("| HR | RELATIVE |")
+        .containsPattern("max \\|P\\(stress\\) diff\\| [0-9.]+e-0[6-9]");
+  }
+
+  @Test
+  void evalUnknownModel_exitsTwo() {
+    assertThat(ModelsCli.execute("eval", "no-such-model")).isEqualTo(2);
+  }
 }
