@@ -36,7 +36,8 @@ public final class RejectionRecorder {
 
   /**
    * @param format meter tag value, {@code json}, {@code ble} or {@value #FORMAT_UNKNOWN}
-   * @param topic the MQTT topic (logged truncated, with non-printable characters replaced)
+   * @param topic the MQTT topic (logged truncated, with non-printable characters replaced and a
+   *     wearable's device id masked)
    * @param detail the rejection detail (must not contain payload content)
    */
   public void reject(RejectReason reason, String format, String topic, String detail) {
@@ -46,12 +47,29 @@ public final class RejectionRecorder {
       log.warn(
           "Rejected {} payload on {}: {} ({}); {} similar suppressed in the last {} s",
           format,
-          sanitise(topic),
+          sanitise(redactWearableId(topic)),
           reason,
           detail,
           suppressed,
           LOG_INTERVAL.toSeconds());
     }
+  }
+
+  /**
+   * Replaces the segment after {@code wearable} with {@code *}: a wearable's device id is tied to a
+   * person, so it stays out of logs (the counter and the reason say what went wrong).
+   */
+  static String redactWearableId(String topic) {
+    if (topic == null) {
+      return null;
+    }
+    String[] parts = topic.split("/", -1);
+    for (int i = 0; i + 1 < parts.length; i++) {
+      if (parts[i].equals("wearable")) {
+        parts[i + 1] = "*";
+      }
+    }
+    return String.join("/", parts);
   }
 
   static String sanitise(String topic) {

@@ -26,7 +26,8 @@ import org.affectgate.device.ingest.RejectReason;
  *   <li>{@code ts} (required): capture time, integer epoch milliseconds, &ge; 0;
  *   <li>{@code bpm} (required): integer 1..299, else {@link RejectReason#BPM_OUT_OF_RANGE};
  *   <li>{@code rr_ms} (required, may be empty): array of numbers, each finite and &gt; 0 ms, else
- *       {@link RejectReason#RR_NOT_POSITIVE};
+ *       {@link RejectReason#RR_NOT_POSITIVE}; above 65535/1024 s (the BLE maximum), {@link
+ *       RejectReason#FIELD_OUT_OF_RANGE};
  *   <li>{@code contact} (required, may be {@code null}): {@code true} = detected, {@code false} =
  *       not detected, {@code null} = sensor does not report contact;
  *   <li>{@code energy_kj} (optional, may be {@code null}): integer 0..65535 kJ.
@@ -178,6 +179,14 @@ public final class JsonHrParser implements HrPayloadParser {
           f.reject(RejectReason.NON_FINITE_NUMBER, "rr_ms[" + rr.size() + "] is not finite");
         } else if (v <= 0) {
           f.reject(RejectReason.RR_NOT_POSITIVE, "rr_ms[" + rr.size() + "] must be > 0");
+        } else if (v > HrLimits.MAX_RR_MS) {
+          f.reject(
+              RejectReason.FIELD_OUT_OF_RANGE,
+              "rr_ms["
+                  + rr.size()
+                  + "] must be <= "
+                  + HrLimits.MAX_RR_MS
+                  + " ms (the BLE maximum)");
         }
         rr.add(v);
       } else {

@@ -321,6 +321,29 @@ class WearableMqttSourceTest {
   }
 
   @Test
+  void rejections_logLines_neverContainTheWearablesDeviceId() {
+    publishRaw(topics.topic("s", "strap-of-jane", PayloadFormat.JSON), new byte[] {'{'});
+    publishRaw(topics.topic("s", "strap-of-jane", PayloadFormat.BLE), new byte[] {1, 2});
+    assertThat(logs.list).hasSize(2);
+    assertThat(logs.list)
+        .allSatisfy(
+            e ->
+                assertThat(e.getFormattedMessage())
+                    .doesNotContain("strap-of-jane")
+                    .contains("wearable/*/hr"));
+  }
+
+  @Test
+  void json_rrAboveBleMaximum_rejectedAsOutOfRange() {
+    publishRaw(
+        topics.topic("s", "d", PayloadFormat.JSON),
+        "{\"seq\":1,\"ts\":5,\"bpm\":60,\"rr_ms\":[800,1e15,800],\"contact\":true}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(received).isEmpty();
+    assertThat(rejected(RejectReason.FIELD_OUT_OF_RANGE, "json")).isEqualTo(1.0);
+  }
+
+  @Test
   void devicesBeyondBound_evictedAndCounted() {
     WearableMqttSource small =
         new WearableMqttSource(transport, "p", MAX_PAYLOAD, 2, s -> {}, registry, clock);

@@ -91,6 +91,9 @@ public final class HrvWindowEngine {
     return Counter.builder(name).description(description).register(registry);
   }
 
+  /** How far behind the close limit the first close of a window range may start, in ms. */
+  static final long MAX_CATCH_UP_MS = 3_600_000;
+
   /**
    * Adds a sample's beats. The caller has already passed the consent gate.
    *
@@ -103,8 +106,8 @@ public final class HrvWindowEngine {
     if (s.timestampMs() < lastClosedEndMs) {
       late.increment();
       lateLog.warn(
-          "HRV: dropped late sample of device {} at {} (windows up to {} are closed)",
-          s.deviceId(),
+          "HRV: dropped late sample at site {} stamped {} (windows up to {} are closed)",
+          s.site(),
           s.timestampMs(),
           lastClosedEndMs);
       return false;
@@ -174,6 +177,9 @@ public final class HrvWindowEngine {
       if (lastClosedEndMs != Long.MIN_VALUE) {
         first = Math.max(first, lastClosedEndMs + step);
       }
+      // Beats stamped far in the past (a bridge without a real-time clock, absurd RRs) must not
+      // make one close walk years of empty windows on the event loop: catch up one hour at most.
+      first = Math.max(first, Math.floorDiv(limit - MAX_CATCH_UP_MS, step) * step);
       for (long e = first; e <= limit && e - window <= maxEnd; e += step) {
         closeOne(e, out);
       }

@@ -46,6 +46,41 @@ class HrvWindowEngineTest {
   }
 
   @Test
+  void firstClose_withAncientBeats_catchesUpAtMostAnHour() {
+    long now = 10L * 24 * 3_600_000; // ten days after a bridge stamped a frame at boot (t = 9 s)
+    engine.onSample("p1", "site1", "prog", sample(9000, 800, 810, 790, 820));
+    engine.onSample("p2", "site1", "prog", sample(now - 2000, 800, 810, 790, 820));
+    List<HrvWindow> out = engine.closeWindowsUpTo(now + 2000);
+    assertThat(out).isNotEmpty();
+    assertThat(out)
+        .allSatisfy(
+            w -> assertThat(w.windowEndMs()).isGreaterThan(now - HrvWindowEngine.MAX_CATCH_UP_MS));
+    assertThat(out)
+        .allSatisfy(
+            w -> assertThat(w.features()).extracting(HrvFeatures::subjectId).containsOnly("p2"));
+  }
+
+  @Test
+  void lateSample_logLine_doesNotNameTheDevice() {
+    engine.onSample("p1", "site1", "prog", sample(9000, 800, 810, 790, 820));
+    engine.closeWindowsUpTo(30_000);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HrvWindowEngine.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      assertThat(engine.onSample("p1", "site1", "prog", sample(12_000, 800))).isFalse();
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(logs.list).isNotEmpty();
+    assertThat(logs.list)
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("dev-7"));
+  }
+
+  @Test
   void cleanSequence_featuresMatchHandComputation() {
     // Beats end at 9000, 8220, 7400, 6610, 5800 (last RR ends at the timestamp): all in [0, 10000).
     engine.onSample("p1", "site1", "prog", sample(9000, 800, 810, 790, 820, 780));
