@@ -241,11 +241,9 @@ public final class SyncLoop implements AutoCloseable {
       if (r.stoppedBy().isPresent()) {
         return r.stoppedBy();
       }
-      if (batch.size() < config.batchSize()
-          || !running
-              && !Thread.currentThread().isInterrupted()
-              && ownsExecutor
-              && executor.isShutdown()) {
+      // A close() waits for this pass: stop after the current batch instead of draining a large
+      // backlog (which could outlast a service manager's stop timeout). The rest stays pending.
+      if (batch.size() < config.batchSize() || closed) {
         return Optional.empty();
       }
     }

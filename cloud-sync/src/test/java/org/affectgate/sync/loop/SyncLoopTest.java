@@ -329,4 +329,57 @@ class SyncLoopTest {
     assertThat(loop.state().backlogCount()).isZero();
     assertThat(sink.accepted()).doesNotHaveDuplicates();
   }
+
+  @Test
+  void close_duringLargeBacklog_stopsAfterTheCurrentBatch() throws Exception {
+    outbox.enqueue(Points.series("a", T0, 100));
+    java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger batches = new AtomicInteger();
+    PointSink slow =
+        new PointSink() {
+          @Override
+          public WriteOutcome write(List<String> lines) {
+            batches.incrementAndGet();
+            inWrite.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return WriteOutcome.accepted();
+          }
+
+          @Override
+          public void close() {}
+        };
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    toClose.add(executor::shutdownNow);
+    SyncLoop loop =
+        new SyncLoop(
+            outbox,
+            slow,
+            new SyncConfig(10, Duration.ofMillis(20), Duration.ofMillis(10), Duration.ofMillis(50)),
+            clock,
+            registry,
+            executor,
+            () -> 0.5);
+    loop.start();
+    inWrite.await();
+    Thread closer = new Thread(loop::close);
+    closer.start();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                closer.getState() == Thread.State.BLOCKED
+                    || closer.getState() == Thread.State.WAITING
+                    || !closer.isAlive());
+    release.countDown();
+    closer.join(10_000);
+
+    assertThat(closer.isAlive()).as("close returned").isFalse();
+    assertThat(batches.get()).as("only the batch in flight was written").isEqualTo(1);
+    assertThat(outbox.stats().backlogCount()).isEqualTo(90);
+  }
 }
