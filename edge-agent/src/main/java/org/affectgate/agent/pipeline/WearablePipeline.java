@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.consent.Binding;
@@ -58,7 +60,13 @@ public final class WearablePipeline implements AutoCloseable {
   private final Outbox outbox;
   private final WindowListener listener;
   private final Semaphore inFlight;
+  private static final int ENQUEUE_ATTEMPTS = 5;
   private final Counter enqueueFailures;
+  private final Counter windowFailures;
+
+  /** The latest outbox enqueue; ordered execution makes it complete after all earlier ones. */
+  private Future<Void> lastEnqueue = Future.succeededFuture();
+
   private final Timer ingestLatency;
   private final MeterRegistry registry;
   private long tickTimer = -1;
@@ -91,6 +99,7 @@ public final class WearablePipeline implements AutoCloseable {
     this.inFlight = new Semaphore(maxInFlight);
     this.registry = registry;
     this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.windowFailures = registry.counter("affectgate.pipeline.window.failures");
     this.ingestLatency =
         Timer.builder("affectgate.ingest.latency")
             .description("capture timestamp of a sample to its HRV window update")
@@ -135,21 +144,62 @@ public final class WearablePipeline implements AutoCloseable {
         });
   }
 
-  /** Closes every window that is due; runs on the event-loop context. */
+  /**
+   * Closes every window that is due; runs on the event-loop context. Participants revoked since the
+   * last tick are purged first, so a window closing right after a withdrawal never includes them.
+   */
   void tick() {
+    purge(gate.drainRevoked());
     for (HrvWindow window : engine.closeWindowsUpTo(clock.millis())) {
-      WindowReport report = aggregator.aggregate(window.windowEndMs(), window.features());
-      listener.onWindow(report);
-      List<Metric> points = report.emitted();
-      if (!points.isEmpty()) {
+      try {
+        WindowReport report = aggregator.aggregate(window.windowEndMs(), window.features());
+        listener.onWindow(report);
+        enqueue(report.emitted());
+      } catch (RuntimeException e) {
+        windowFailures.increment();
+        LOG.error(
+            "window ending {} could not be aggregated: {}", window.windowEndMs(), e.toString());
+      }
+    }
+  }
+
+  /**
+   * Hands points to the outbox on a worker, in window order (ordered {@code executeBlocking}). A
+   * failing enqueue (disk full, database busy) is retried {@value #ENQUEUE_ATTEMPTS} times with
+   * doubling pauses on that worker; after that the window's points are dropped, counted in {@code
+   * affectgate.outbox.enqueue.failures} and logged — the engine has moved past the window.
+   */
+  private void enqueue(List<Metric> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    lastEnqueue =
         vertx
-            .executeBlocking(() -> outbox.enqueue(points), true)
+            .executeBlocking(() -> enqueueWithRetry(points), true)
             .onFailure(
                 e -> {
                   enqueueFailures.increment();
                   LOG.error(
-                      "could not enqueue {} aggregate points: {}", points.size(), e.toString());
-                });
+                      "dropped {} aggregate points after {} failed enqueue attempts: {}",
+                      points.size(),
+                      ENQUEUE_ATTEMPTS,
+                      e.toString());
+                })
+            .mapEmpty();
+  }
+
+  private Object enqueueWithRetry(List<Metric> points) throws InterruptedException {
+    long pauseMs = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return outbox.enqueue(points);
+      } catch (RuntimeException e) {
+        if (attempt == ENQUEUE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
+        Thread.sleep(pauseMs);
+        pauseMs *= 2;
       }
     }
   }
@@ -161,15 +211,28 @@ public final class WearablePipeline implements AutoCloseable {
     }
   }
 
-  /** Stops the timers; the outbox and sync loop are closed by their owner. */
+  /**
+   * Stops the timers and waits (up to 15 s) until every enqueue already handed to a worker has
+   * finished, so that a clean shutdown never discards a closed window's points. Call from a
+   * non-event-loop thread; the outbox and sync loop are closed by their owner afterwards.
+   */
   @Override
   public void close() {
-    context.runOnContext(
-        v -> {
-          vertx.cancelTimer(tickTimer);
-          if (consentRefresher != null) {
-            consentRefresher.close();
-          }
-        });
+    Future<Void> drained =
+        Future.future(
+            p ->
+                context.runOnContext(
+                    v -> {
+                      vertx.cancelTimer(tickTimer);
+                      if (consentRefresher != null) {
+                        consentRefresher.close();
+                      }
+                      lastEnqueue.onComplete(ar -> p.complete());
+                    }));
+    try {
+      drained.await(15, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("outbox enqueues still running after 15 s at shutdown");
+    }
   }
 }

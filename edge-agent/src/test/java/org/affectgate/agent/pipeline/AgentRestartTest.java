@@ -39,7 +39,7 @@ class AgentRestartTest extends RealServersTest {
   @AfterEach
   void stopAgent() {
     if (agent != null) {
-      agent.destroyForcibly();
+      agent.destroyForcibly().onExit().join();
     }
   }
 
@@ -81,7 +81,10 @@ class AgentRestartTest extends RealServersTest {
     Map<String, Map<Long, Double>> stored = VmExport.byFieldAndTime(vm);
     assertThat(stored.get("subjects")).hasSizeGreaterThanOrEqualTo(enqueuedBeforeKill.size() + 2);
     agent.destroy();
-    assertThat(agent.waitFor()).as("graceful stop on SIGTERM").isIn(0, 143);
+    assertThat(agent.waitFor(45, java.util.concurrent.TimeUnit.SECONDS))
+        .as("stopped on SIGTERM")
+        .isTrue();
+    assertThat(agent.exitValue()).as("graceful stop on SIGTERM").isIn(0, 143);
   }
 
   /**

@@ -26,10 +26,19 @@ abstract class RealServersTest {
 
   @AfterEach
   void stopServers() {
-    if (wearables != null) {
-      wearables.close();
+    closeQuietly(wearables);
+    closeQuietly(vm);
+    closeQuietly(mosquitto);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
     }
-    vm.close();
-    mosquitto.close();
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("test teardown: " + c + " did not close: " + e);
+    }
   }
 }
