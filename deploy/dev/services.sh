@@ -64,7 +64,7 @@ CONF
   fi
   if ! pid_alive "$RUN_DIR/vm.pid"; then
     /usr/bin/victoria-metrics -httpListenAddr="127.0.0.1:$VM_PORT" -storageDataPath="$RUN_DIR/vm" \
-      -retentionPeriod=100y >"$RUN_DIR/vm.log" 2>&1 &
+      -retentionPeriod=100y -dedup.minScrapeInterval=1ms >"$RUN_DIR/vm.log" 2>&1 &
     echo $! > "$RUN_DIR/vm.pid"
     wait_port "$VM_PORT"
   fi
