@@ -25,5 +25,17 @@ public enum RejectReason {
   UNEXPECTED_TRAILING_BYTES,
   DUPLICATE,
   SEQ_BACKWARDS,
-  NO_CONSENT
+  NO_CONSENT,
+  /** The image bytes are neither JPEG nor PNG (e.g. WebP or GIF, whatever the sender called it). */
+  UNSUPPORTED_IMAGE_FORMAT,
+  /** A JPEG with 4 components (CMYK or YCCK); kiosk cameras send YCbCr or greyscale. */
+  UNSUPPORTED_COLOR_SPACE,
+  /** Declared width or height is 0, or the payload holds no image bytes after its header. */
+  ZERO_SIZE_IMAGE,
+  /** Declared dimensions exceed the configured limit; rejected before any pixel is decoded. */
+  IMAGE_TOO_LARGE,
+  /** The image ends before its end marker (JPEG EOI, PNG IEND). */
+  TRUNCATED_IMAGE,
+  /** The image structure is invalid or the decoder failed or warned. */
+  CORRUPT_IMAGE
 }

@@ -1,0 +1,121 @@
+package org.affectgate.device.kiosk.camera;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.affectgate.device.ingest.ParseResult;
+import org.affectgate.device.ingest.RejectReason;
+
+/**
+ * Decodes an accepted {@link CameraFrame} into pixels with the JDK's ImageIO readers.
+ *
+ * <p>Bounded cost: the frame's size was checked against the {@link CameraLimits} from its header by
+ * {@link CameraPayloadParser}; here the reader's own view of the dimensions ({@code getWidth(0)},
+ * read before any pixel) must agree with it, or the frame is {@link RejectReason#CORRUPT_IMAGE}.
+ * Input streams are {@link MemoryCacheImageInputStream}s, so no image byte ever touches a temp file
+ * (ImageIO's default may use a disk cache).
+ *
+ * <p>A decoder warning (e.g. "premature end of data segment") or exception makes the frame {@link
+ * RejectReason#CORRUPT_IMAGE} ({@link RejectReason#TRUNCATED_IMAGE} for an end-of-file). Colour
+ * output is interleaved BGR, greyscale stays one channel; alpha is dropped (composited on black),
+ * palette and 16-bit PNGs are converted to 8-bit BGR.
+ *
+ * <p>Threads: call from worker threads (tens of milliseconds per megapixel), never from an event
+ * loop. Thread-safe: each thread keeps its own readers.
+ */
+public final class FrameDecoder {
+  private final ThreadLocal<Map<ImageFormat, ImageReader>> readers =
+      ThreadLocal.withInitial(() -> new EnumMap<>(ImageFormat.class));
+
+  public ParseResult<DecodedImage> decode(CameraFrame frame) {
+    return decode(frame.image(), frame.info());
+  }
+
+  /**
+   * @param image the encoded bytes
+   * @param info what {@link ImageHeaderReader} read from them
+   */
+  public ParseResult<DecodedImage> decode(byte[] image, ImageInfo info) {
+    ImageReader reader = readerFor(info.format());
+    if (reader == null) {
+      return ParseResult.rejected(
+          RejectReason.UNSUPPORTED_IMAGE_FORMAT, "no ImageIO reader for " + info.format().tag());
+    }
+    boolean[] warned = new boolean[1];
+    reader.addIIOReadWarningListener((source, warning) -> warned[0] = true);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
+      reader.setInput(in, true, true);
+      int w = reader.getWidth(0);
+      int h = reader.getHeight(0);
+      if (w != info.width() || h != info.height()) {
+        return ParseResult.rejected(
+            RejectReason.CORRUPT_IMAGE,
+            "decoder sees "
+                + w
+                + "x"
+                + h
+                + ", header declared "
+                + info.width()
+                + "x"
+                + info.height());
+      }
+      BufferedImage img = reader.read(0);
+      if (warned[0]) {
+        return ParseResult.rejected(RejectReason.CORRUPT_IMAGE, "decoder reported corrupt data");
+      }
+      return ParseResult.ok(toPixels(img));
+    } catch (EOFException e) {
+      return ParseResult.rejected(RejectReason.TRUNCATED_IMAGE, "decoder hit end of data");
+    } catch (IOException | RuntimeException e) {
+      return ParseResult.rejected(
+          RejectReason.CORRUPT_IMAGE, "decoder failed: " + e.getClass().getSimpleName());
+    } finally {
+      reader.removeAllIIOReadWarningListeners();
+      reader.setInput(null);
+    }
+  }
+
+  private ImageReader readerFor(ImageFormat format) {
+    return readers
+        .get()
+        .computeIfAbsent(
+            format,
+            f -> {
+              Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(f.tag());
+              return it.hasNext() ? it.next() : null;
+            });
+  }
+
+  static DecodedImage toPixels(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY
+        || img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+      int channels = img.getType() == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3;
+      if (data.length == w * h * channels
+          && img.getRaster().getSampleModelTranslateX() == 0
+          && img.getRaster().getSampleModelTranslateY() == 0) {
+        return new DecodedImage(w, h, channels, data);
+      }
+    }
+    BufferedImage bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = bgr.createGraphics();
+    try {
+      g.drawImage(img, 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return new DecodedImage(w, h, 3, ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
+  }
+}
