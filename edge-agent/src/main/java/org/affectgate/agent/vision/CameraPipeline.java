@@ -1,0 +1,208 @@
+package org.affectgate.agent.vision;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.device.ingest.ParseResult;
+import org.affectgate.device.ingest.RejectionRecorder;
+import org.affectgate.device.kiosk.camera.CameraFrame;
+import org.affectgate.device.kiosk.camera.CameraMqttSource;
+import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.sync.Metric;
+import org.affectgate.sync.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kiosk camera path, wired top to bottom:
+ *
+ * <pre>
+ * MQTT (Paho callback thread)
+ *   → CameraMqttSource      payload cap, topic, header, magic bytes, declared size, frame order
+ *   → LatestFrameScheduler  one waiting frame per kiosk, newer replaces older (counted)
+ *   → [camera.workers threads "affectgate-vision-N"]
+ *     FrameDecoder          in-memory ImageIO decode (bad data: named rejection)
+ *     FaceAnalyzer          YuNet detect → 5-point alignment → 64x64 crop → expression model
+ *   → [hand-off to the event-loop context: faces only, the frame is already garbage]
+ *     ExpressionWindows     IoU tracks per kiosk, window close, k-suppression, per-window reset
+ *   → Outbox.enqueue        durable SQLite outbox (Vert.x worker)
+ * </pre>
+ *
+ * <p>Privacy: frames and pixels exist only in memory on the analysis thread; no stage writes, logs
+ * or forwards them (rejection logs carry reason and topic only), and only anonymous window
+ * aggregates leave the pipeline.
+ *
+ * <p>Meters: {@code affectgate.camera.frames.dropped{cause=superseded}}, {@code
+ * affectgate.camera.frames.analysed}, {@code affectgate.camera.faces}, {@code
+ * affectgate.camera.stage{stage=decode|detect|align|expression}} (timers), {@code
+ * affectgate.camera.analysis.errors}, decoder rejections in {@code
+ * affectgate.ingest.rejected{reason,format=camera}}, plus those of {@link CameraMqttSource} and
+ * {@link ExpressionWindows}.
+ */
+public final class CameraPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
+
+  /** Receives one report per closed camera window, on the event-loop context. */
+  @FunctionalInterface
+  public interface WindowListener {
+    void onWindow(CameraWindowReport report);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final InstantSource clock;
+  private final FrameDecoder decoder = new FrameDecoder();
+  private final FaceAnalyzer analyzer;
+  private final ExpressionWindows windows;
+  private final Outbox outbox;
+  private final WindowListener listener;
+  private final ExecutorService workers;
+  private final LatestFrameScheduler scheduler;
+  private final RejectionRecorder rejections;
+  private final LogRateLimiter errorLog;
+  private final Counter superseded;
+  private final Counter analysed;
+  private final Counter faces;
+  private final Counter errors;
+  private final Counter enqueueFailures;
+  private final Timer decodeTimer;
+  private final Timer detectTimer;
+  private final Timer alignTimer;
+  private final Timer expressionTimer;
+  private long tickTimer = -1;
+
+  public CameraPipeline(
+      Vertx vertx,
+      InstantSource clock,
+      CameraConfig config,
+      FaceAnalyzer analyzer,
+      Outbox outbox,
+      WindowListener listener,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.clock = clock;
+    this.analyzer = analyzer;
+    this.windows = new ExpressionWindows(config, analyzer.labels(), registry);
+    this.outbox = outbox;
+    this.listener = listener;
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            config.workers(),
+            r -> {
+              Thread t = new Thread(r, "affectgate-vision-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.scheduler = new LatestFrameScheduler(workers, this::analyse, this::onSuperseded);
+    this.rejections = new RejectionRecorder(registry, clock, LOG);
+    this.errorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.superseded = registry.counter("affectgate.camera.frames.dropped", "cause", "superseded");
+    this.analysed = registry.counter("affectgate.camera.frames.analysed");
+    this.faces = registry.counter("affectgate.camera.faces");
+    this.errors = registry.counter("affectgate.camera.analysis.errors");
+    this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.decodeTimer = stageTimer(registry, "decode");
+    this.detectTimer = stageTimer(registry, "detect");
+    this.alignTimer = stageTimer(registry, "align");
+    this.expressionTimer = stageTimer(registry, "expression");
+  }
+
+  private static Timer stageTimer(MeterRegistry registry, String stage) {
+    return Timer.builder("affectgate.camera.stage")
+        .tag("stage", stage)
+        .description("time per frame spent in one camera analysis stage")
+        .register(registry);
+  }
+
+  /** The {@link CameraMqttSource} listener: never blocks. */
+  public void onFrame(CameraFrame frame) {
+    scheduler.offer(frame);
+  }
+
+  private void onSuperseded() {
+    superseded.increment();
+  }
+
+  /** Runs on an analysis worker. */
+  private void analyse(CameraFrame frame) {
+    try {
+      long t0 = System.nanoTime();
+      ParseResult<DecodedImage> decoded = decoder.decode(frame);
+      decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      if (decoded instanceof ParseResult.Rejected<DecodedImage> r) {
+        rejections.reject(
+            r.reason(),
+            CameraMqttSource.FORMAT_TAG,
+            frame.site() + "/" + frame.kioskId(),
+            r.detail());
+        return;
+      }
+      FrameAnalysis a = analyzer.analyze(((ParseResult.Ok<DecodedImage>) decoded).value());
+      detectTimer.record(a.detectNanos(), TimeUnit.NANOSECONDS);
+      alignTimer.record(a.alignNanos(), TimeUnit.NANOSECONDS);
+      expressionTimer.record(a.expressionNanos(), TimeUnit.NANOSECONDS);
+      analysed.increment();
+      faces.increment(a.faces().size());
+      String site = frame.site();
+      String kiosk = frame.kioskId();
+      context.runOnContext(v -> publish(windows.onFrame(site, kiosk, a, clock.millis())));
+    } catch (RuntimeException e) {
+      errors.increment();
+      long suppressed = errorLog.admit("analysis");
+      if (suppressed >= 0) {
+        LOG.error(
+            "camera frame analysis failed ({} similar suppressed): {}", suppressed, e.toString());
+      }
+    }
+  }
+
+  /** Starts the window tick. Call once. */
+  public void start(long tickMs) {
+    context.runOnContext(v -> tickTimer = vertx.setPeriodic(tickMs, id -> tick()));
+  }
+
+  /** Closes a due window; runs on the event-loop context. */
+  void tick() {
+    publish(windows.closeWindowsUpTo(clock.millis()));
+  }
+
+  private void publish(List<CameraWindowReport> reports) {
+    for (CameraWindowReport report : reports) {
+      listener.onWindow(report);
+      List<Metric> points = report.emitted();
+      if (!points.isEmpty()) {
+        vertx
+            .executeBlocking(() -> outbox.enqueue(points), true)
+            .onFailure(
+                e -> {
+                  enqueueFailures.increment();
+                  LOG.error("could not enqueue {} camera points: {}", points.size(), e.toString());
+                });
+      }
+    }
+  }
+
+  /** Stops the tick and the workers (waiting up to 5 s for a running analysis). */
+  @Override
+  public void close() {
+    context.runOnContext(v -> vertx.cancelTimer(tickTimer));
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

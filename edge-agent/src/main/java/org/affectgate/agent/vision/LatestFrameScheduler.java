@@ -1,0 +1,64 @@
+package org.affectgate.agent.vision;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.affectgate.device.kiosk.camera.CameraFrame;
+
+/**
+ * Latest-frame-wins hand-off from the MQTT thread to analysis workers. Each kiosk has one slot: a
+ * frame arriving while the previous one still waits replaces it (the replaced frame is reported to
+ * {@code onSuperseded}: latency beats completeness), and at most one frame per kiosk is being
+ * analysed at a time (so its tracker sees frames in order). Memory is bounded by one waiting and
+ * one running frame per kiosk. Thread-safe; {@link #offer} never blocks.
+ */
+final class LatestFrameScheduler {
+  private static final class Slot {
+    final AtomicReference<CameraFrame> waiting = new AtomicReference<>();
+    final AtomicBoolean scheduled = new AtomicBoolean();
+  }
+
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final Executor workers;
+  private final Consumer<CameraFrame> analysis;
+  private final Runnable onSuperseded;
+
+  /**
+   * @param workers runs the analysis; tasks must not be rejected (use an unbounded queue: at most
+   *     one task per kiosk is ever queued)
+   * @param analysis called on a worker, one frame of a kiosk at a time; must not throw
+   */
+  LatestFrameScheduler(Executor workers, Consumer<CameraFrame> analysis, Runnable onSuperseded) {
+    this.workers = workers;
+    this.analysis = analysis;
+    this.onSuperseded = onSuperseded;
+  }
+
+  void offer(CameraFrame frame) {
+    Slot slot = slots.computeIfAbsent(frame.site() + "/" + frame.kioskId(), k -> new Slot());
+    if (slot.waiting.getAndSet(frame) != null) {
+      onSuperseded.run();
+    }
+    schedule(slot);
+  }
+
+  private void schedule(Slot slot) {
+    if (slot.scheduled.compareAndSet(false, true)) {
+      workers.execute(() -> drain(slot));
+    }
+  }
+
+  private void drain(Slot slot) {
+    CameraFrame frame = slot.waiting.getAndSet(null);
+    if (frame != null) {
+      analysis.accept(frame);
+    }
+    slot.scheduled.set(false);
+    if (slot.waiting.get() != null) {
+      schedule(slot);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package org.affectgate.agent.vision;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.affectgate.models.LoadedModel;
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRequirement;
+import org.affectgate.models.ModelRuntimeConfig;
+
+/**
+ * The two vision models, loaded through the manifest with the preprocessing ids this package
+ * implements (so a model expecting other inputs is refused at start-up), and a {@link FaceAnalyzer}
+ * over them. Closing releases both sessions; call after every analysis has ended.
+ */
+public final class VisionModels implements AutoCloseable {
+  private final List<LoadedModel> models = new ArrayList<>();
+  private final FaceAnalyzer analyzer;
+
+  private VisionModels(
+      ModelRuntimeConfig runtime,
+      String expressionModel,
+      float scoreThreshold,
+      float nmsThreshold,
+      int maxFaces,
+      double alignZoom)
+      throws ModelLoadException {
+    ModelRegistry registry = ModelRegistry.open(runtime);
+    try {
+      LoadedModel detector =
+          registry.load(
+              ModelRequirement.named(YuNetFaceDetector.MODEL)
+                  .withPreprocessing(YuNetInput.PREPROCESSING));
+      models.add(detector);
+      LoadedModel expression =
+          registry.load(
+              ModelRequirement.named(expressionModel).withPreprocessing(FaceAligner.PREPROCESSING));
+      models.add(expression);
+      analyzer =
+          new FaceAnalyzer(
+              new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces),
+              new FaceAligner(alignZoom),
+              new OnnxExpressionClassifier(expression));
+    } catch (ModelLoadException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the detector and {@code config.expressionModel()}; blocks for file I/O and session
+   * creation (call from a worker or at start-up).
+   *
+   * @throws ModelLoadException if the manifest or a model is missing, altered or mismatched
+   */
+  public static VisionModels load(ModelRuntimeConfig runtime, VisionConfig config)
+      throws ModelLoadException {
+    return new VisionModels(
+        runtime,
+        config.expressionModel(),
+        (float) config.scoreThreshold(),
+        (float) config.nmsThreshold(),
+        config.maxFacesPerFrame(),
+        config.alignZoom());
+  }
+
+  public FaceAnalyzer analyzer() {
+    return analyzer;
+  }
+
+  @Override
+  public void close() {
+    for (LoadedModel m : models) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        // closing a session only frees native memory; nothing to recover
+      }
+    }
+    models.clear();
+  }
+}
