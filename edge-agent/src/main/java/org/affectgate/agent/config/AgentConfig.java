@@ -6,7 +6,9 @@ import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
 import org.affectgate.sync.influx.InfluxConfig;
 import org.affectgate.sync.loop.SyncConfig;
@@ -21,6 +23,9 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     dataDir})
  * @param influx where aggregates are synced ({@code sync.url} …); empty means rotated line-protocol
  *     files under {@code export.dir}
+ * @param models where the ONNX models are ({@code models.manifest}, {@code models.intraOpThreads});
+ *     only read when a model-based path is enabled
+ * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}
  */
 public record AgentConfig(
     String site,
@@ -33,7 +38,9 @@ public record AgentConfig(
     SyncConfig sync,
     Optional<InfluxConfig> influx,
     ExportConfig export,
-    HttpConfig http) {
+    HttpConfig http,
+    ModelRuntimeConfig models,
+    Optional<CameraConfig> camera) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -50,5 +57,7 @@ public record AgentConfig(
     Objects.requireNonNull(influx, "sync.url");
     Objects.requireNonNull(export, "export");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(models, "models");
+    Objects.requireNonNull(camera, "camera");
   }
 }

@@ -14,7 +14,11 @@ import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.agent.vision.CameraConfig;
+import org.affectgate.agent.vision.VisionConfig;
+import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
 import org.affectgate.sync.influx.InfluxConfig;
 import org.affectgate.sync.loop.SyncConfig;
@@ -32,6 +36,9 @@ import org.affectgate.sync.outbox.Synchronous;
  */
 public final class AgentConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** Where packages install the models; relative paths resolve against {@code dataDir}. */
+  public static final String DEFAULT_MODELS_MANIFEST = "/usr/share/affectgate/models/manifest.json";
 
   private AgentConfigLoader() {}
 
@@ -137,11 +144,59 @@ public final class AgentConfigLoader {
             r.int32("http.port", HttpConfig.DEFAULT_PORT),
             r.bool("http.allowRemote", false));
 
+    ModelRuntimeConfig models =
+        new ModelRuntimeConfig(
+            dataDir.resolve(r.path("models.manifest", Path.of(DEFAULT_MODELS_MANIFEST))),
+            r.int32("models.intraOpThreads", ModelRuntimeConfig.DEFAULT_INTRA_OP_THREADS));
+
+    Optional<CameraConfig> camera = camera(r);
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
     }
     return new AgentConfig(
-        site, dataDir, mqtt, hrv, aggregation, consent, outbox, sync, influx, export, http);
+        site,
+        dataDir,
+        mqtt,
+        hrv,
+        aggregation,
+        consent,
+        outbox,
+        sync,
+        influx,
+        export,
+        http,
+        models,
+        camera);
+  }
+
+  /** Reads and validates every {@code camera.*} key, enabled or not. */
+  private static Optional<CameraConfig> camera(ConfigReader r) {
+    boolean enabled = r.bool("camera.enabled", false);
+    CameraConfig d = CameraConfig.defaults();
+    VisionConfig v = d.vision();
+    CameraConfig camera =
+        new CameraConfig(
+            r.int32("camera.maxPayloadBytes", d.maxPayloadBytes()),
+            new CameraLimits(
+                r.int32("camera.maxWidth", d.limits().maxWidth()),
+                r.int32("camera.maxHeight", d.limits().maxHeight()),
+                r.integer("camera.maxPixels", d.limits().maxPixels())),
+            new VisionConfig(
+                r.string("camera.expressionModel", v.expressionModel()),
+                r.number("camera.scoreThreshold", v.scoreThreshold()),
+                r.number("camera.nmsThreshold", v.nmsThreshold()),
+                r.int32("camera.maxFacesPerFrame", v.maxFacesPerFrame()),
+                r.number("camera.alignZoom", v.alignZoom()),
+                r.number("camera.alignShiftY", v.alignShiftY())),
+            r.int32("camera.workers", d.workers()),
+            r.int32("camera.windowSeconds", d.windowSeconds()),
+            r.int32("camera.k", d.k()),
+            r.number("camera.iouThreshold", d.iouThreshold()),
+            r.number("camera.smoothing", d.smoothing()),
+            r.int32("camera.maxMissedFrames", d.maxMissedFrames()),
+            r.int32("camera.minTrackFrames", d.minTrackFrames()));
+    return enabled ? Optional.of(camera) : Optional.empty();
   }
 }

@@ -17,9 +17,14 @@ import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
+import org.affectgate.agent.vision.CameraConfig;
+import org.affectgate.agent.vision.CameraPipeline;
+import org.affectgate.agent.vision.VisionModels;
+import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
+import org.affectgate.models.ModelLoadException;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -103,9 +108,25 @@ public final class Agent implements AutoCloseable {
             registry);
     toClose.push(pipeline);
 
+    CameraPipeline cameras =
+        config.camera().map(c -> openCamera(c, clock, registry, outbox)).orElse(null);
+
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
     new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
+    if (cameras != null) {
+      CameraConfig camera = config.camera().get();
+      new CameraMqttSource(
+              transport,
+              config.mqtt().topicPrefix(),
+              camera.maxPayloadBytes(),
+              camera.limits(),
+              cameras::onFrame,
+              registry,
+              clock)
+          .start();
+      cameras.start(TICK_MS);
+    }
 
     Router router = new ConsentHttpApi(vertx, consentStore, gate, clock).router();
     router.get("/status").handler(new StatusHandler(config, transport, syncLoop, registry));
@@ -139,6 +160,43 @@ public final class Agent implements AutoCloseable {
         config.mqtt().uri(),
         config.http().host(),
         http.actualPort());
+  }
+
+  /**
+   * The kiosk camera path, anonymous aggregates only (see {@link CameraPipeline}): models are
+   * loaded and verified here, at start-up, so a missing or altered model stops the agent with a
+   * clear error instead of failing per frame.
+   */
+  private CameraPipeline openCamera(
+      CameraConfig camera, InstantSource clock, MeterRegistry registry, SqliteOutbox outbox) {
+    VisionModels models;
+    try {
+      models = VisionModels.load(config.models(), camera.vision());
+    } catch (ModelLoadException e) {
+      throw new IllegalStateException(
+          "camera.enabled but the vision models cannot be loaded (models.manifest "
+              + config.models().manifest()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    toClose.push(models);
+    CameraPipeline cameras =
+        new CameraPipeline(
+            vertx,
+            clock,
+            camera,
+            models.analyzer(),
+            outbox,
+            report ->
+                LOG.info(
+                    "camera window {}: {} kiosk(s) emitted, {} suppressed (< k faces)",
+                    java.time.Instant.ofEpochMilli(report.windowEndMs()),
+                    report.emitted().size(),
+                    report.suppressed().size()),
+            registry);
+    toClose.push(cameras);
+    return cameras;
   }
 
   private PointSink openSink(InstantSource clock, MeterRegistry registry) {

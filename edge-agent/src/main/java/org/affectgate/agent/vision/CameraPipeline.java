@@ -80,6 +80,7 @@ public final class CameraPipeline implements AutoCloseable {
   private final Timer alignTimer;
   private final Timer expressionTimer;
   private long tickTimer = -1;
+  private volatile boolean closed;
 
   public CameraPipeline(
       Vertx vertx,
@@ -126,9 +127,13 @@ public final class CameraPipeline implements AutoCloseable {
         .register(registry);
   }
 
-  /** The {@link CameraMqttSource} listener: never blocks. */
+  /**
+   * The {@link CameraMqttSource} listener: never blocks; frames after {@link #close()} are ignored.
+   */
   public void onFrame(CameraFrame frame) {
-    scheduler.offer(frame);
+    if (!closed) {
+      scheduler.offer(frame);
+    }
   }
 
   private void onSuperseded() {
@@ -197,6 +202,7 @@ public final class CameraPipeline implements AutoCloseable {
   /** Stops the tick and the workers (waiting up to 5 s for a running analysis). */
   @Override
   public void close() {
+    closed = true;
     context.runOnContext(v -> vertx.cancelTimer(tickTimer));
     workers.shutdownNow();
     try {

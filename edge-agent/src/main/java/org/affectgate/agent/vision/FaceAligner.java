@@ -18,6 +18,7 @@ public final class FaceAligner {
   public static final String PREPROCESSING = "gray64-pm1-v1";
   public static final int SIZE = 64;
   public static final double DEFAULT_ZOOM = 0.85;
+  public static final double DEFAULT_SHIFT_Y = 0;
 
   private static final double[] TEMPLATE_112 = {
     38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041
@@ -26,18 +27,28 @@ public final class FaceAligner {
   private final double[] template = new double[10];
   private final double zoom;
 
+  /** The template at {@code zoom}, not shifted. */
+  public FaceAligner(double zoom) {
+    this(zoom, 0);
+  }
+
   /**
    * @param zoom size of the template relative to the crop, in [0.3, 1.5]
+   * @param shiftY vertical move of the template in crop pixels (negative = up), in [-16, 16]
    */
-  public FaceAligner(double zoom) {
+  public FaceAligner(double zoom, double shiftY) {
     if (!(zoom >= 0.3 && zoom <= 1.5)) {
       throw new IllegalArgumentException(
           "camera.alignZoom must be in [0.3, 1.5] (got " + zoom + ")");
     }
+    if (!(shiftY >= -16 && shiftY <= 16)) {
+      throw new IllegalArgumentException(
+          "camera.alignShiftY must be in [-16, 16] (got " + shiftY + ")");
+    }
     this.zoom = zoom;
     double k = SIZE / 112.0 * zoom;
     for (int i = 0; i < 10; i++) {
-      template[i] = (TEMPLATE_112[i] - 56.0) * k + SIZE / 2.0;
+      template[i] = (TEMPLATE_112[i] - 56.0) * k + SIZE / 2.0 + (i % 2 == 1 ? shiftY : 0);
     }
   }
 

@@ -21,9 +21,9 @@ import org.affectgate.models.ModelRuntimeConfig;
  * expression); the highest-scoring face is the prediction. Prints detection rate, per-class recall,
  * precision and F1, macro-F1 and accuracy for the fp32 and int8 expression models.
  *
- * <p>Usage: {@code FacesEval [dataDir] [--manifest models/manifest.json] [--zoom 0.85]}; {@code
- * dataDir} defaults to {@value #DEFAULT_DATA}. Images are read from there only, in memory, and
- * never copied.
+ * <p>Usage: {@code FacesEval [dataDir] [--manifest models/manifest.json] [--zoom 0.85] [--shift 0]
+ * [--model face-expression]}; {@code dataDir} defaults to {@value #DEFAULT_DATA}. Images are read
+ * from there only, in memory, and never copied.
  */
 public final class FacesEval {
   public static final String DEFAULT_DATA = "../shared/datasets/faces-eval";
@@ -37,10 +37,15 @@ public final class FacesEval {
     Path data = Path.of(DEFAULT_DATA);
     Path manifest = Path.of("models/manifest.json");
     double zoom = FaceAligner.DEFAULT_ZOOM;
+    double shift = FaceAligner.DEFAULT_SHIFT_Y;
+    List<String> modelNames =
+        List.of(OnnxExpressionClassifier.MODEL_FP32, OnnxExpressionClassifier.MODEL_INT8);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--manifest" -> manifest = Path.of(args[++i]);
         case "--zoom" -> zoom = Double.parseDouble(args[++i]);
+        case "--shift" -> shift = Double.parseDouble(args[++i]);
+        case "--model" -> modelNames = List.of(args[++i]);
         default -> data = Path.of(args[i]);
       }
     }
@@ -49,9 +54,9 @@ public final class FacesEval {
       System.exit(2);
     }
     List<Sample> samples = samples(data);
-    for (String model :
-        List.of(OnnxExpressionClassifier.MODEL_FP32, OnnxExpressionClassifier.MODEL_INT8)) {
-      VisionConfig config = VisionConfig.defaults().withExpressionModel(model).withAlignZoom(zoom);
+    for (String model : modelNames) {
+      VisionConfig config =
+          VisionConfig.defaults().withExpressionModel(model).withAlignment(zoom, shift);
       try (VisionModels models = VisionModels.load(ModelRuntimeConfig.of(manifest), config)) {
         Result r = evaluate(models.analyzer(), data, samples);
         System.out.print(
@@ -62,6 +67,8 @@ public final class FacesEval {
                         + data
                         + " (align zoom "
                         + zoom
+                        + ", shift "
+                        + shift
                         + ", "
                         + r.undecodable()
                         + " files rejected by the frame decoder)"));

@@ -14,13 +14,16 @@ package org.affectgate.agent.vision;
  *     scores first), 1..64, default {@value #DEFAULT_MAX_FACES}
  * @param alignZoom {@code camera.alignZoom}: template size in the crop, see {@link FaceAligner},
  *     default {@value FaceAligner#DEFAULT_ZOOM}
+ * @param alignShiftY {@code camera.alignShiftY}: vertical template shift in crop pixels, negative =
+ *     up, in [-16, 16], default {@value FaceAligner#DEFAULT_SHIFT_Y}
  */
 public record VisionConfig(
     String expressionModel,
     double scoreThreshold,
     double nmsThreshold,
     int maxFacesPerFrame,
-    double alignZoom) {
+    double alignZoom,
+    double alignShiftY) {
   public static final double DEFAULT_SCORE_THRESHOLD = 0.6;
   public static final double DEFAULT_NMS_THRESHOLD = 0.3;
   public static final int DEFAULT_MAX_FACES = 8;
@@ -49,6 +52,10 @@ public record VisionConfig(
       throw new IllegalArgumentException(
           "camera.alignZoom must be in [0.3, 1.5] (got " + alignZoom + ")");
     }
+    if (!(alignShiftY >= -16 && alignShiftY <= 16)) {
+      throw new IllegalArgumentException(
+          "camera.alignShiftY must be in [-16, 16] (got " + alignShiftY + ")");
+    }
   }
 
   public static VisionConfig defaults() {
@@ -57,14 +64,17 @@ public record VisionConfig(
         DEFAULT_SCORE_THRESHOLD,
         DEFAULT_NMS_THRESHOLD,
         DEFAULT_MAX_FACES,
-        FaceAligner.DEFAULT_ZOOM);
+        FaceAligner.DEFAULT_ZOOM,
+        FaceAligner.DEFAULT_SHIFT_Y);
   }
 
   public VisionConfig withExpressionModel(String name) {
-    return new VisionConfig(name, scoreThreshold, nmsThreshold, maxFacesPerFrame, alignZoom);
+    return new VisionConfig(
+        name, scoreThreshold, nmsThreshold, maxFacesPerFrame, alignZoom, alignShiftY);
   }
 
-  public VisionConfig withAlignZoom(double zoom) {
-    return new VisionConfig(expressionModel, scoreThreshold, nmsThreshold, maxFacesPerFrame, zoom);
+  public VisionConfig withAlignment(double zoom, double shiftY) {
+    return new VisionConfig(
+        expressionModel, scoreThreshold, nmsThreshold, maxFacesPerFrame, zoom, shiftY);
   }
 }

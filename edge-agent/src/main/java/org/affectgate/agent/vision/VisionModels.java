@@ -23,7 +23,7 @@ public final class VisionModels implements AutoCloseable {
       float scoreThreshold,
       float nmsThreshold,
       int maxFaces,
-      double alignZoom)
+      FaceAligner aligner)
       throws ModelLoadException {
     ModelRegistry registry = ModelRegistry.open(runtime);
     try {
@@ -39,7 +39,7 @@ public final class VisionModels implements AutoCloseable {
       analyzer =
           new FaceAnalyzer(
               new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces),
-              new FaceAligner(alignZoom),
+              aligner,
               new OnnxExpressionClassifier(expression));
     } catch (ModelLoadException | RuntimeException e) {
       close();
@@ -61,11 +61,21 @@ public final class VisionModels implements AutoCloseable {
         (float) config.scoreThreshold(),
         (float) config.nmsThreshold(),
         config.maxFacesPerFrame(),
-        config.alignZoom());
+        new FaceAligner(config.alignZoom(), config.alignShiftY()));
   }
 
   public FaceAnalyzer analyzer() {
     return analyzer;
+  }
+
+  /** The detector's session (for the benchmark's bare-runtime baseline). */
+  LoadedModel detectorModel() {
+    return models.get(0);
+  }
+
+  /** The expression model's session (for the benchmark's bare-runtime baseline). */
+  LoadedModel expressionModel() {
+    return models.get(1);
   }
 
   @Override
