@@ -13,9 +13,12 @@ import org.affectgate.device.kiosk.camera.DecodedImage;
  * shiftY} crop pixels, to approach FER-2013's framing (more forehead, less neck). The defaults
  * (zoom {@value #DEFAULT_ZOOM}, shift {@value #DEFAULT_SHIFT_Y}) are the best of a 9-point sweep on
  * {@code faces-eval} (zoom 0.6..1.3, shift 0..-8: accuracy 0.30..0.51, macro-F1 0.23..0.41), the
- * only labelled set, so the reported figures are slightly optimistic. Sampling is bilinear with
- * {@code n x n} supersampling when the face is shrunk by more than 1.5x (n = ceil(shrink), at most
- * 4), borders replicate the edge pixel. Stateless and thread-safe; CPU only (~0.1 ms).
+ * only labelled set, so the reported figures are slightly optimistic.
+ *
+ * <p>Sampling: a face shrunk by {@code s} is first box-averaged over {@code floor(s) x floor(s)}
+ * blocks (at most 8; an anti-aliasing pre-filter), then sampled bilinearly, with 2 x 2
+ * supersampling if the remaining shrink exceeds 1.5; borders replicate the edge pixel. Stateless
+ * and thread-safe; CPU only (~0.2 ms on a 2020s x86 core).
  */
 public final class FaceAligner {
   public static final String PREPROCESSING = "gray64-pm1-v1";
@@ -76,41 +79,117 @@ public final class FaceAligner {
     return out;
   }
 
-  /** Warps {@code image} by {@code frameToCrop} into {@code out} (4096 values). */
+  /**
+   * Warps {@code image} by {@code frameToCrop} into {@code out} (4096 values). The luma of the
+   * source region the crop covers is computed once, then sampled with the inverse transform stepped
+   * incrementally along each row.
+   */
   public static void crop(DecodedImage image, Similarity frameToCrop, float[] out) {
     Similarity inv = frameToCrop.inverse();
     double shrink = 1.0 / frameToCrop.scale();
-    int n = shrink > 1.5 ? (int) Math.min(4, Math.ceil(shrink)) : 1;
+    int f = (int) Math.max(1, Math.min(8, Math.floor(shrink)));
+    double rest = shrink / f;
+    int n = rest > 1.5 ? 2 : 1;
+    Region r = Region.covering(image, inv);
+    int rw = Math.max(1, r.width / f);
+    int rh = Math.max(1, r.height / f);
+    byte[] g = r.luma(image, f, rw, rh);
+    int maxX = rw - 1;
+    int maxY = rh - 1;
     double step = 1.0 / n;
+    double dxCol = inv.a() * step / f;
+    double dyCol = inv.b() * step / f;
+    double offset = (f - 1) / 2.0;
+    float norm = (float) (2.0 / (255.0 * n * n));
     for (int oy = 0; oy < SIZE; oy++) {
       for (int ox = 0; ox < SIZE; ox++) {
         double sum = 0;
         for (int sy = 0; sy < n; sy++) {
           double cy = oy + (sy + 0.5) * step - 0.5;
-          for (int sx = 0; sx < n; sx++) {
-            double cx = ox + (sx + 0.5) * step - 0.5;
-            sum += bilinear(image, inv.mapX(cx, cy), inv.mapY(cx, cy));
+          double cx0 = ox + 0.5 * step - 0.5;
+          double x = (inv.mapX(cx0, cy) - r.x0 - offset) / f;
+          double y = (inv.mapY(cx0, cy) - r.y0 - offset) / f;
+          for (int sx = 0; sx < n; sx++, x += dxCol, y += dyCol) {
+            double fx = x < 0 ? 0 : (x > maxX ? maxX : x);
+            double fy = y < 0 ? 0 : (y > maxY ? maxY : y);
+            int x0 = (int) fx;
+            int y0 = (int) fy;
+            int x1 = x0 < maxX ? x0 + 1 : maxX;
+            int y1 = y0 < maxY ? y0 + 1 : maxY;
+            double ax = fx - x0;
+            double ay = fy - y0;
+            int p00 = g[y0 * rw + x0] & 0xFF;
+            int p01 = g[y0 * rw + x1] & 0xFF;
+            int p10 = g[y1 * rw + x0] & 0xFF;
+            int p11 = g[y1 * rw + x1] & 0xFF;
+            double top = p00 + (p01 - p00) * ax;
+            double bottom = p10 + (p11 - p10) * ax;
+            sum += top + (bottom - top) * ay;
           }
         }
-        double v = sum / (n * n);
-        out[oy * SIZE + ox] = (float) ((v / 255.0 - 0.5) * 2.0);
+        out[oy * SIZE + ox] = (float) (sum * norm - 1.0);
       }
     }
   }
 
-  private static double bilinear(DecodedImage img, double x, double y) {
-    int w = img.width();
-    int h = img.height();
-    x = Math.max(0, Math.min(w - 1, x));
-    y = Math.max(0, Math.min(h - 1, y));
-    int x0 = (int) x;
-    int y0 = (int) y;
-    int x1 = Math.min(x0 + 1, w - 1);
-    int y1 = Math.min(y0 + 1, h - 1);
-    double ax = x - x0;
-    double ay = y - y0;
-    double top = img.luma(x0, y0) * (1 - ax) + img.luma(x1, y0) * ax;
-    double bottom = img.luma(x0, y1) * (1 - ax) + img.luma(x1, y1) * ax;
-    return top + (bottom - top) * ay;
+  /** The part of the frame a crop samples, clamped to the frame (edges replicate outside it). */
+  private record Region(int x0, int y0, int width, int height) {
+    static Region covering(DecodedImage img, Similarity cropToFrame) {
+      double minX = Double.MAX_VALUE;
+      double minY = Double.MAX_VALUE;
+      double maxX = -Double.MAX_VALUE;
+      double maxY = -Double.MAX_VALUE;
+      for (double cx : new double[] {-1, SIZE}) {
+        for (double cy : new double[] {-1, SIZE}) {
+          double x = cropToFrame.mapX(cx, cy);
+          double y = cropToFrame.mapY(cx, cy);
+          minX = Math.min(minX, x);
+          minY = Math.min(minY, y);
+          maxX = Math.max(maxX, x);
+          maxY = Math.max(maxY, y);
+        }
+      }
+      int x0 = clamp((int) Math.floor(minX) - 1, img.width() - 1);
+      int y0 = clamp((int) Math.floor(minY) - 1, img.height() - 1);
+      int x1 = clamp((int) Math.ceil(maxX) + 1, img.width() - 1);
+      int y1 = clamp((int) Math.ceil(maxY) + 1, img.height() - 1);
+      return new Region(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+    }
+
+    private static int clamp(int v, int max) {
+      return v < 0 ? 0 : Math.min(v, max);
+    }
+
+    /**
+     * Luma of the region, row-major, averaged over {@code f x f} blocks into {@code rw x rh} values
+     * (a box pre-filter, so the bilinear sampling after it does not alias).
+     */
+    byte[] luma(DecodedImage img, int f, int rw, int rh) {
+      int[] sums = new int[rw * rh];
+      byte[] px = img.pixels();
+      int w = img.width();
+      int ch = img.channels();
+      for (int y = 0; y < rh * f && y < height; y++) {
+        int i = ((y0 + y) * w + x0) * ch;
+        int row = (y / f) * rw;
+        for (int x = 0; x < rw * f && x < width; x++, i += ch) {
+          int l;
+          if (ch == 1) {
+            l = px[i] & 0xFF;
+          } else {
+            l =
+                (299 * (px[i + 2] & 0xFF) + 587 * (px[i + 1] & 0xFF) + 114 * (px[i] & 0xFF) + 500)
+                    / 1000;
+          }
+          sums[row + x / f] += l;
+        }
+      }
+      byte[] out = new byte[rw * rh];
+      int area = f * f;
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (byte) ((sums[i] + area / 2) / area);
+      }
+      return out;
+    }
   }
 }

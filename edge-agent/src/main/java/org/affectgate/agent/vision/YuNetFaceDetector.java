@@ -57,10 +57,6 @@ public final class YuNetFaceDetector implements FaceDetector {
   public List<FaceDetection> detect(DecodedImage image) {
     Buffers b = buffers.get();
     float scale = YuNetInput.fill(image, b.input, SIZE);
-    return run(b, scale);
-  }
-
-  private List<FaceDetection> run(Buffers b, float scale) {
     b.direct.clear();
     b.direct.put(b.input);
     b.direct.flip();
@@ -83,18 +79,6 @@ public final class YuNetFaceDetector implements FaceDetector {
       return YuNetDecoder.nms(candidates, nmsThreshold, maxFaces);
     } catch (OrtException e) {
       throw new VisionException("face detector run failed", e);
-    }
-  }
-
-  /** Runs the bare model on the last prepared input of this thread (for benchmarks). */
-  void runBare() throws OrtException {
-    Buffers b = buffers.get();
-    b.direct.clear();
-    b.direct.put(b.input);
-    b.direct.flip();
-    try (OnnxTensor tensor = OnnxTensor.createTensor(model.environment(), b.direct, SHAPE);
-        OrtSession.Result result = model.session().run(Map.of(inputName, tensor))) {
-      result.size();
     }
   }
 

@@ -34,42 +34,55 @@ public final class YuNetInput {
     float scale = scale(image.width(), image.height(), size);
     int outW = Math.min(size, Math.round(image.width() * scale));
     int outH = Math.min(size, Math.round(image.height() * scale));
-    java.util.Arrays.fill(out, 0f);
     int w = image.width();
     int h = image.height();
     int ch = image.channels();
+    int g = ch == 1 ? 0 : 1;
+    int r = ch == 1 ? 0 : 2;
     byte[] px = image.pixels();
-    int[] x0 = new int[outW];
-    int[] x1 = new int[outW];
+    int[] i0 = new int[outW];
+    int[] i1 = new int[outW];
     float[] ax = new float[outW];
     for (int ox = 0; ox < outW; ox++) {
       float sx = Math.max(0, Math.min(w - 1, (ox + 0.5f) / scale - 0.5f));
-      x0[ox] = (int) sx;
-      x1[ox] = Math.min(x0[ox] + 1, w - 1);
-      ax[ox] = sx - x0[ox];
+      int x0 = (int) sx;
+      i0[ox] = x0 * ch;
+      i1[ox] = Math.min(x0 + 1, w - 1) * ch;
+      ax[ox] = sx - x0;
     }
-    for (int oy = 0; oy < outH; oy++) {
+    for (int oy = 0; oy < size; oy++) {
+      int o = oy * size;
+      if (oy >= outH) {
+        java.util.Arrays.fill(out, o, o + size, 0f);
+        java.util.Arrays.fill(out, plane + o, plane + o + size, 0f);
+        java.util.Arrays.fill(out, 2 * plane + o, 2 * plane + o + size, 0f);
+        continue;
+      }
       float sy = Math.max(0, Math.min(h - 1, (oy + 0.5f) / scale - 0.5f));
       int y0 = (int) sy;
-      int y1 = Math.min(y0 + 1, h - 1);
       float ay = sy - y0;
-      int row0 = y0 * w;
-      int row1 = y1 * w;
-      int o = oy * size;
+      int row0 = y0 * w * ch;
+      int row1 = Math.min(y0 + 1, h - 1) * w * ch;
       for (int ox = 0; ox < outW; ox++) {
         float wx = ax[ox];
-        for (int c = 0; c < 3; c++) {
-          int cc = ch == 1 ? 0 : c;
-          float top =
-              (px[(row0 + x0[ox]) * ch + cc] & 0xFF) * (1 - wx)
-                  + (px[(row0 + x1[ox]) * ch + cc] & 0xFF) * wx;
-          float bottom =
-              (px[(row1 + x0[ox]) * ch + cc] & 0xFF) * (1 - wx)
-                  + (px[(row1 + x1[ox]) * ch + cc] & 0xFF) * wx;
-          out[c * plane + o + ox] = top + (bottom - top) * ay;
-        }
+        int a = row0 + i0[ox];
+        int b = row0 + i1[ox];
+        int c = row1 + i0[ox];
+        int d = row1 + i1[ox];
+        out[o + ox] = lerp(px, a, b, c, d, wx, ay);
+        out[plane + o + ox] = lerp(px, a + g, b + g, c + g, d + g, wx, ay);
+        out[2 * plane + o + ox] = lerp(px, a + r, b + r, c + r, d + r, wx, ay);
       }
+      java.util.Arrays.fill(out, o + outW, o + size, 0f);
+      java.util.Arrays.fill(out, plane + o + outW, plane + o + size, 0f);
+      java.util.Arrays.fill(out, 2 * plane + o + outW, 2 * plane + o + size, 0f);
     }
     return scale;
+  }
+
+  private static float lerp(byte[] px, int a, int b, int c, int d, float wx, float wy) {
+    float top = (px[a] & 0xFF) + ((px[b] & 0xFF) - (px[a] & 0xFF)) * wx;
+    float bottom = (px[c] & 0xFF) + ((px[d] & 0xFF) - (px[c] & 0xFF)) * wx;
+    return top + (bottom - top) * wy;
   }
 }

@@ -1,0 +1,57 @@
+package org.affectgate.agent.vision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.junit.jupiter.api.Test;
+
+class YuNetInputTest {
+  private static final int S = YuNetInput.SIZE;
+
+  @Test
+  void fill_wideColourFrame_isLetterboxedTopLeftAsPlanarBgrRaw() {
+    byte[] bgr = new byte[640 * 240 * 3];
+    for (int i = 0; i < bgr.length; i += 3) {
+      bgr[i] = 10;
+      bgr[i + 1] = 20;
+      bgr[i + 2] = (byte) 200;
+    }
+    float[] out = new float[3 * S * S];
+    float scale = YuNetInput.fill(new DecodedImage(640, 240, 3, bgr), out, S);
+    assertThat(scale).isEqualTo(0.5f);
+    int inside = 50 * S + 100;
+    assertThat(out[inside]).as("B plane").isCloseTo(10f, within(1e-4f));
+    assertThat(out[S * S + inside]).as("G plane").isCloseTo(20f, within(1e-4f));
+    assertThat(out[2 * S * S + inside]).as("R plane").isCloseTo(200f, within(1e-4f));
+    int padding = 200 * S + 100;
+    assertThat(out[padding]).isZero();
+    assertThat(out[2 * S * S + padding]).isZero();
+  }
+
+  @Test
+  void fill_greyFrame_fillsAllThreePlanes() {
+    byte[] grey = new byte[100 * 100];
+    java.util.Arrays.fill(grey, (byte) 77);
+    float[] out = new float[3 * S * S];
+    assertThat(YuNetInput.fill(new DecodedImage(100, 100, 1, grey), out, S)).isEqualTo(3.2f);
+    for (int c = 0; c < 3; c++) {
+      assertThat(out[c * S * S + 160 * S + 160]).isCloseTo(77f, within(1e-4f));
+    }
+  }
+
+  @Test
+  void fill_horizontalRamp_isResampledAtPixelCentres() {
+    byte[] grey = new byte[640 * 320];
+    for (int y = 0; y < 320; y++) {
+      for (int x = 0; x < 640; x++) {
+        grey[y * 640 + x] = (byte) Math.min(x, 255);
+      }
+    }
+    float[] out = new float[3 * S * S];
+    YuNetInput.fill(new DecodedImage(640, 320, 1, grey), out, S);
+    // output pixel i samples source x = (i + 0.5) * 2 - 0.5, halfway between 2i and 2i + 1
+    assertThat(out[10 * S + 40]).isCloseTo(80.5f, within(1e-4f));
+    assertThat(out[10 * S + 41]).isCloseTo(82.5f, within(1e-4f));
+  }
+}
