@@ -15,10 +15,12 @@ import java.util.concurrent.Callable;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.demo.DirectoryCameraSource;
 import org.affectgate.agent.demo.EmbeddedBroker;
 import org.affectgate.agent.demo.RrRecording;
 import org.affectgate.agent.demo.WearableSimulator;
 import org.affectgate.agent.pipeline.Agent;
+import org.affectgate.device.kiosk.camera.CameraTopics;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.PayloadFormat;
@@ -79,6 +81,31 @@ final class DemoCommand implements Callable<Integer> {
       description = "Stop after this many seconds (0: run until Ctrl-C).")
   long durationSeconds;
 
+  @Option(
+      names = "--camera-dir",
+      description =
+          "Play the .jpg/.jpeg/.png files of this directory as a kiosk camera (in memory only;"
+              + " anonymous face-expression windows of >= 5 faces).")
+  Path cameraDir;
+
+  @Option(
+      names = "--camera-fps",
+      defaultValue = "5",
+      description = "Frames per second of the directory camera (default: ${DEFAULT-VALUE}).")
+  double cameraFps;
+
+  @Option(
+      names = "--camera-repeat",
+      defaultValue = "3",
+      description = "Frames per image (default: ${DEFAULT-VALUE}).")
+  int cameraRepeat;
+
+  @Option(
+      names = "--models",
+      defaultValue = "models/manifest.json",
+      description = "Model manifest for the camera path (default: ${DEFAULT-VALUE}).")
+  Path modelsManifest;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -108,6 +135,30 @@ final class DemoCommand implements Callable<Integer> {
             devices,
             InstantSource.system());
     simulator.start();
+    DirectoryCameraSource camera = null;
+    if (cameraDir != null) {
+      camera =
+          new DirectoryCameraSource(
+              simTransport,
+              new CameraTopics(simMqtt.topicPrefix()),
+              SITE,
+              "demo-kiosk",
+              cameraDir,
+              cameraFps,
+              cameraRepeat,
+              InstantSource.system());
+      camera.start();
+      out.println(
+          "  camera:  "
+              + camera.imageCount()
+              + " images from "
+              + cameraDir
+              + " at "
+              + cameraFps
+              + " frames/s; one log line per "
+              + config.camera().get().windowSeconds()
+              + " s camera window");
+    }
 
     out.println(
         "affectgate demo: broker "
@@ -131,7 +182,8 @@ final class DemoCommand implements Callable<Integer> {
             + " s long); the first after ~30 s. Ctrl-C stops.");
     out.flush();
 
-    AutoCloseable[] stopOrder = {simulator, simTransport, agent, broker};
+    AutoCloseable cameraSource = camera == null ? () -> {} : camera;
+    AutoCloseable[] stopOrder = {cameraSource, simulator, simTransport, agent, broker};
     if (durationSeconds > 0) {
       Thread.sleep(durationSeconds * 1000);
       for (AutoCloseable c : stopOrder) {
@@ -162,6 +214,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     root.put("sync", sync);
     root.put("http", Map.of("port", httpPort));
+    if (cameraDir != null) {
+      root.put("models", Map.of("manifest", modelsManifest.toAbsolutePath().toString()));
+      root.put("camera", Map.of("enabled", true, "windowSeconds", 10));
+    }
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
 

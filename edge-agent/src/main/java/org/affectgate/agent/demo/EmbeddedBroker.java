@@ -29,6 +29,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     p.setProperty(IConfig.HOST_PROPERTY_NAME, "127.0.0.1");
     p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
     p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
+    // camera frames (demo --camera-dir) are far above Moquette's 8092-byte default
+    p.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(2 << 20));
     p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
     // Moquette reports usage to its authors by default; nothing leaves this device.
     p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
