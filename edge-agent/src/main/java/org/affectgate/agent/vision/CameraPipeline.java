@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * or forwards them (rejection logs carry reason and topic only), and only anonymous window
  * aggregates leave the pipeline.
  *
- * <p>Meters: {@code affectgate.camera.frames.dropped{cause=superseded}}, {@code
- * affectgate.camera.frames.analysed}, {@code affectgate.camera.faces}, {@code
+ * <p>Meters: {@code affectgate.camera.frames.dropped{cause=superseded|too_many_kiosks}} (more than
+ * {@value CameraMqttSource#DEFAULT_MAX_KIOSKS} kiosks), {@code affectgate.camera.frames.analysed},
+ * {@code affectgate.camera.faces}, {@code
  * affectgate.camera.stage{stage=decode|detect|align|expression}} (timers), {@code
  * affectgate.camera.analysis.errors}, decoder rejections in {@code
  * affectgate.ingest.rejected{reason,format=camera}}, plus those of {@link CameraMqttSource} and
@@ -106,7 +107,15 @@ public final class CameraPipeline implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.scheduler = new LatestFrameScheduler(workers, this::analyse, this::onSuperseded);
+    Counter tooManyKiosks =
+        registry.counter("affectgate.camera.frames.dropped", "cause", "too_many_kiosks");
+    this.scheduler =
+        new LatestFrameScheduler(
+            workers,
+            this::analyse,
+            this::onSuperseded,
+            CameraMqttSource.DEFAULT_MAX_KIOSKS,
+            tooManyKiosks::increment);
     this.rejections = new RejectionRecorder(registry, clock, LOG);
     this.errorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
     this.superseded = registry.counter("affectgate.camera.frames.dropped", "cause", "superseded");

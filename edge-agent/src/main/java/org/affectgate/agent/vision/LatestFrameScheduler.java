@@ -12,8 +12,10 @@ import org.affectgate.device.kiosk.camera.CameraFrame;
  * Latest-frame-wins hand-off from the MQTT thread to analysis workers. Each kiosk has one slot: a
  * frame arriving while the previous one still waits replaces it (the replaced frame is reported to
  * {@code onSuperseded}: latency beats completeness), and at most one frame per kiosk is being
- * analysed at a time (so its tracker sees frames in order). Memory is bounded by one waiting and
- * one running frame per kiosk. Thread-safe; {@link #offer} never blocks.
+ * analysed at a time (so its tracker sees frames in order). At most {@code maxKiosks} kiosks get a
+ * slot (slots are never removed); frames of further kiosks are refused and reported to {@code
+ * onRefused}. Memory is thus bounded by one waiting and one running frame per kiosk slot.
+ * Thread-safe; {@link #offer} never blocks.
  */
 final class LatestFrameScheduler {
   private static final class Slot {
@@ -25,20 +27,37 @@ final class LatestFrameScheduler {
   private final Executor workers;
   private final Consumer<CameraFrame> analysis;
   private final Runnable onSuperseded;
+  private final Runnable onRefused;
+  private final int maxKiosks;
 
   /**
    * @param workers runs the analysis; tasks must not be rejected (use an unbounded queue: at most
    *     one task per kiosk is ever queued)
    * @param analysis called on a worker, one frame of a kiosk at a time; must not throw
    */
-  LatestFrameScheduler(Executor workers, Consumer<CameraFrame> analysis, Runnable onSuperseded) {
+  LatestFrameScheduler(
+      Executor workers,
+      Consumer<CameraFrame> analysis,
+      Runnable onSuperseded,
+      int maxKiosks,
+      Runnable onRefused) {
     this.workers = workers;
     this.analysis = analysis;
     this.onSuperseded = onSuperseded;
+    this.maxKiosks = maxKiosks;
+    this.onRefused = onRefused;
   }
 
   void offer(CameraFrame frame) {
-    Slot slot = slots.computeIfAbsent(frame.site() + "/" + frame.kioskId(), k -> new Slot());
+    String key = frame.site() + "/" + frame.kioskId();
+    Slot slot = slots.get(key);
+    if (slot == null) {
+      if (slots.size() >= maxKiosks) {
+        onRefused.run();
+        return;
+      }
+      slot = slots.computeIfAbsent(key, k -> new Slot());
+    }
     if (slot.waiting.getAndSet(frame) != null) {
       onSuperseded.run();
     }

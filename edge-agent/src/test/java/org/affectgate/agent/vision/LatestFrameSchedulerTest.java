@@ -62,4 +62,15 @@ class LatestFrameSchedulerTest {
     assertThat(analysed).containsExactlyInAnyOrder(2L, 1L);
     assertThat(superseded.get()).isEqualTo(1);
   }
+
+  @Test
+  void kiosksBeyondTheBound_areRefusedAndCounted() {
+    scheduler.offer(frame("a", 1));
+    scheduler.offer(frame("b", 1));
+    scheduler.offer(frame("c", 1));
+    scheduler.offer(frame("a", 2));
+    runQueued();
+    assertThat(analysed).containsExactlyInAnyOrder(2L, 1L);
+    assertThat(refused.get()).isEqualTo(1);
+  }
 }
