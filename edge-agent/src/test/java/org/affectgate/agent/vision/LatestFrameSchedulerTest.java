@@ -16,9 +16,14 @@ class LatestFrameSchedulerTest {
   private final Deque<Runnable> queued = new ArrayDeque<>();
   private final List<Long> analysed = new ArrayList<>();
   private final AtomicInteger superseded = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
   private final LatestFrameScheduler scheduler =
       new LatestFrameScheduler(
-          queued::add, f -> analysed.add(f.seq()), superseded::incrementAndGet);
+          queued::add,
+          f -> analysed.add(f.seq()),
+          superseded::incrementAndGet,
+          2,
+          refused::incrementAndGet);
 
   private static CameraFrame frame(String kiosk, long seq) {
     return new CameraFrame(
