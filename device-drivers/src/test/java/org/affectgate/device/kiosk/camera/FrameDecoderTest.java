@@ -55,7 +55,7 @@ class FrameDecoderTest {
     while (!((jpeg[sos - 1] & 0xFF) == 0xFF && (jpeg[sos] & 0xFF) == 0xDA)) {
       sos--;
     }
-    for (int i = sos + 20; i < jpeg.length - 2; i += 3) {
+    for (int i = sos + 20; i + 1 < jpeg.length - 2; i += 3) {
       jpeg[i] = (byte) 0xFF;
       jpeg[i + 1] = (byte) 0xD3;
     }
