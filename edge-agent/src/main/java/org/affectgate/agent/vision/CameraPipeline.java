@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
@@ -46,12 +48,13 @@ import org.slf4j.LoggerFactory;
  * {@value CameraMqttSource#DEFAULT_MAX_KIOSKS} kiosks), {@code affectgate.camera.frames.analysed},
  * {@code affectgate.camera.faces}, {@code
  * affectgate.camera.stage{stage=decode|detect|align|expression}} (timers), {@code
- * affectgate.camera.analysis.errors}, decoder rejections in {@code
- * affectgate.ingest.rejected{reason,format=camera}}, plus those of {@link CameraMqttSource} and
- * {@link ExpressionWindows}.
+ * affectgate.camera.analysis.errors}, {@code affectgate.camera.window.failures}, decoder rejections
+ * in {@code affectgate.ingest.rejected{reason,format=camera}}, plus those of {@link
+ * CameraMqttSource} and {@link ExpressionWindows}.
  */
 public final class CameraPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
+  static final int ENQUEUE_ATTEMPTS = 5;
 
   /** Receives one report per closed camera window, on the event-loop context. */
   @FunctionalInterface
@@ -76,11 +79,13 @@ public final class CameraPipeline implements AutoCloseable {
   private final Counter faces;
   private final Counter errors;
   private final Counter enqueueFailures;
+  private final Counter windowFailures;
   private final Timer decodeTimer;
   private final Timer detectTimer;
   private final Timer alignTimer;
   private final Timer expressionTimer;
   private long tickTimer = -1;
+  private Future<Void> lastEnqueue = Future.succeededFuture();
   private volatile boolean closed;
 
   public CameraPipeline(
@@ -123,6 +128,7 @@ public final class CameraPipeline implements AutoCloseable {
     this.faces = registry.counter("affectgate.camera.faces");
     this.errors = registry.counter("affectgate.camera.analysis.errors");
     this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.windowFailures = registry.counter("affectgate.camera.window.failures");
     this.decodeTimer = stageTimer(registry, "decode");
     this.detectTimer = stageTimer(registry, "detect");
     this.alignTimer = stageTimer(registry, "align");
@@ -194,30 +200,81 @@ public final class CameraPipeline implements AutoCloseable {
 
   private void publish(List<CameraWindowReport> reports) {
     for (CameraWindowReport report : reports) {
-      listener.onWindow(report);
-      List<Metric> points = report.emitted();
-      if (!points.isEmpty()) {
-        vertx
-            .executeBlocking(() -> outbox.enqueue(points), true)
-            .onFailure(
-                e -> {
-                  enqueueFailures.increment();
-                  LOG.error("could not enqueue {} camera points: {}", points.size(), e.toString());
-                });
+      try {
+        listener.onWindow(report);
+        enqueue(report.emitted());
+      } catch (RuntimeException e) {
+        windowFailures.increment();
+        LOG.error("camera window ending {} failed: {}", report.windowEndMs(), e.toString());
       }
     }
   }
 
-  /** Stops the tick and the workers (waiting up to 5 s for a running analysis). */
+  /**
+   * Hands points to the outbox on a worker, in window order; a failing enqueue is retried {@value
+   * #ENQUEUE_ATTEMPTS} times with doubling pauses, then dropped and counted in {@code
+   * affectgate.outbox.enqueue.failures} (the same policy as the wearable path).
+   */
+  private void enqueue(List<Metric> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    lastEnqueue =
+        vertx
+            .executeBlocking(() -> enqueueWithRetry(points), true)
+            .onFailure(
+                e -> {
+                  enqueueFailures.increment();
+                  LOG.error(
+                      "dropped {} camera points after {} failed enqueue attempts: {}",
+                      points.size(),
+                      ENQUEUE_ATTEMPTS,
+                      e.toString());
+                })
+            .mapEmpty();
+  }
+
+  private Object enqueueWithRetry(List<Metric> points) throws InterruptedException {
+    long pauseMs = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return outbox.enqueue(points);
+      } catch (RuntimeException e) {
+        if (attempt == ENQUEUE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
+        Thread.sleep(pauseMs);
+        pauseMs *= 2;
+      }
+    }
+  }
+
+  /**
+   * Stops intake, the workers (waiting up to 5 s for a running analysis) and the tick, then waits
+   * (up to 15 s) for enqueues already handed to a worker. Call from a non-event-loop thread.
+   */
   @Override
   public void close() {
     closed = true;
-    context.runOnContext(v -> vertx.cancelTimer(tickTimer));
     workers.shutdownNow();
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    Future<Void> drained =
+        Future.future(
+            p ->
+                context.runOnContext(
+                    v -> {
+                      vertx.cancelTimer(tickTimer);
+                      lastEnqueue.onComplete(ar -> p.complete());
+                    }));
+    try {
+      drained.await(15, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("camera outbox enqueues still running after 15 s at shutdown");
     }
   }
 }
