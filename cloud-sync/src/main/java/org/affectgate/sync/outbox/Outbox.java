@@ -44,6 +44,15 @@ public interface Outbox extends AutoCloseable {
    */
   void ack(Collection<Long> ids);
 
+  /**
+   * Removes pending entries without delivering them (erasure after a consent withdrawal), in one
+   * transaction. Their keys are not remembered as synced. Unknown ids are ignored.
+   *
+   * @return how many entries were removed; counted in {@code affectgate.outbox.dropped{cause=
+   *     erasure}}
+   */
+  int discard(Collection<Long> ids);
+
   /** Adds one to the attempt count of the given pending entries (after a retryable failure). */
   void recordFailedAttempt(Collection<Long> ids);
 

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * rows (oldest removed first, counted as {@code affectgate.outbox.dropped{cause=deadletter}}).
  *
  * <p>Meters: counters {@code affectgate.outbox.enqueued}, {@code affectgate.outbox.duplicates},
- * {@code affectgate.outbox.dropped{cause=bytes|age|deadletter}}, {@code
+ * {@code affectgate.outbox.dropped{cause=bytes|age|deadletter|erasure}}, {@code
  * affectgate.outbox.deadlettered}; gauges {@code affectgate.outbox.backlog}, {@code
  * affectgate.outbox.backlog.bytes}, {@code affectgate.outbox.oldest.age.ms}, {@code
  * affectgate.outbox.deadletters}. Gauges are removed on {@link #close()}.
@@ -62,6 +62,7 @@ public final class SqliteOutbox implements Outbox {
   private final Counter droppedBytes;
   private final Counter droppedAge;
   private final Counter droppedDeadLetters;
+  private final Counter droppedErasure;
   private final Counter deadLettered;
   private final List<Meter> gauges = new ArrayList<>();
 
@@ -85,6 +86,7 @@ public final class SqliteOutbox implements Outbox {
     this.droppedBytes = registry.counter("affectgate.outbox.dropped", "cause", "bytes");
     this.droppedAge = registry.counter("affectgate.outbox.dropped", "cause", "age");
     this.droppedDeadLetters = registry.counter("affectgate.outbox.dropped", "cause", "deadletter");
+    this.droppedErasure = registry.counter("affectgate.outbox.dropped", "cause", "erasure");
     this.deadLettered = registry.counter("affectgate.outbox.deadlettered");
   }
 
@@ -298,6 +300,45 @@ public final class SqliteOutbox implements Outbox {
     for (int i = 0; i < ids.size(); i++) {
       ps.setLong(firstIndex + i, ids.get(i));
     }
+  }
+
+  @Override
+  public synchronized int discard(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids");
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    long removed = 0;
+    long removedBytes = 0;
+    try {
+      List<Long> all = List.copyOf(ids);
+      for (int from = 0; from < all.size(); from += ID_CHUNK) {
+        List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
+        String in = inList(chunk.size());
+        try (PreparedStatement sum =
+            conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM pending" + in)) {
+          bind(sum, 1, chunk);
+          try (ResultSet rs = sum.executeQuery()) {
+            rs.next();
+            removed += rs.getLong(1);
+            removedBytes += rs.getLong(2);
+          }
+        }
+        try (PreparedStatement delete = conn.prepareStatement("DELETE FROM pending" + in)) {
+          bind(delete, 1, chunk);
+          delete.executeUpdate();
+        }
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("discard " + ids.size() + " ids", e);
+    }
+    pendingCount -= removed;
+    pendingBytes -= removedBytes;
+    droppedErasure.increment(removed);
+    refreshOldestUnchecked();
+    return (int) removed;
   }
 
   @Override

@@ -84,6 +84,23 @@ class SqliteOutboxTest {
   }
 
   @Test
+  void discard_removesWithoutRememberingKeys_countedAsErasure() {
+    List<Metric> points = Points.series("a", T0, 3);
+    outbox.enqueue(points);
+    List<OutboxEntry> all = outbox.peek(10);
+
+    int removed = outbox.discard(List.of(all.get(1).id(), 999_999L));
+
+    assertThat(removed).isEqualTo(1);
+    assertThat(ids(outbox.peek(10))).containsExactly(all.get(0).id(), all.get(2).id());
+    assertThat(outbox.stats().backlogCount()).isEqualTo(2);
+    assertThat(counter("affectgate.outbox.dropped", "cause", "erasure")).isEqualTo(1.0);
+    assertThat(outbox.enqueue(List.of(points.get(1))).added())
+        .as("a discarded point was never synced, so its key does not block a new one")
+        .isEqualTo(1);
+  }
+
+  @Test
   void enqueue_keyAlreadyPending_isIgnoredAndCounted() {
     outbox.enqueue(List.of(Points.hrv("a", T0, 70)));
 

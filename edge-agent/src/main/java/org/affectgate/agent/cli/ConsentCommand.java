@@ -8,6 +8,7 @@ import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentRecord;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.GrantOutcome;
+import org.affectgate.agent.consent.LedgerVerification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +16,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code affectgate consent grant|revoke|list}: manages the consent store named by the
- * configuration. Safe while the agent runs: the agent picks changes up within a second.
+ * {@code affectgate consent grant|revoke|erase|list|verify|rotate-salt}: manages the consent ledger
+ * named by the configuration. Safe while the agent runs: the agent picks changes up within a
+ * second. Participant ids are accepted on the command line and only their pseudonyms are stored and
+ * printed.
  */
 @Command(
     name = "consent",
@@ -24,7 +27,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ConsentCommand.Grant.class,
       ConsentCommand.Revoke.class,
-      ConsentCommand.ListConsents.class
+      ConsentCommand.Erase.class,
+      ConsentCommand.ListConsents.class,
+      ConsentCommand.Verify.class,
+      ConsentCommand.RotateSalt.class
     })
 final class ConsentCommand {
   @Option(
@@ -66,11 +72,19 @@ final class ConsentCommand {
     @Option(names = "--site", description = "Site (default: the configured site)")
     String site;
 
+    @Option(
+        names = "--expires",
+        paramLabel = "INSTANT",
+        description =
+            "When the consent lapses, ISO-8601 (e.g. 2026-12-31T23:59:59Z); default never")
+    Instant expires;
+
     @Override
     public Integer call() {
       String s = site != null ? site : parent.site();
       try (ConsentStore store = parent.open()) {
-        GrantOutcome outcome = store.grant(participant, device, s, programme, Instant.now());
+        GrantOutcome outcome =
+            store.grant(participant, device, s, programme, Instant.now(), expires);
         if (outcome == GrantOutcome.DEVICE_TAKEN) {
           spec.commandLine()
               .getErr()
@@ -122,7 +136,37 @@ final class ConsentCommand {
     }
   }
 
-  @Command(name = "list", description = "List consent records.")
+  @Command(
+      name = "erase",
+      description =
+          "Withdraw everything and erase the participant's current state; the agent purges their"
+              + " in-memory state and unsent outbox rows within a second.")
+  static final class Erase implements Callable<Integer> {
+    @ParentCommand ConsentCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--participant", required = true)
+    String participant;
+
+    @Override
+    public Integer call() {
+      boolean changed;
+      try (ConsentStore store = parent.open()) {
+        changed = store.erase(participant, Instant.now());
+      }
+      spec.commandLine()
+          .getOut()
+          .println(
+              changed
+                  ? "erased: participant " + participant
+                  : "nothing recorded for participant " + participant);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "list",
+      description = "List consent records (subjects are pseudonyms; no participant id is stored).")
   static final class ListConsents implements Callable<Integer> {
     @ParentCommand ConsentCommand parent;
     @Spec CommandSpec spec;
@@ -131,20 +175,76 @@ final class ConsentCommand {
     public Integer call() {
       var out = spec.commandLine().getOut();
       try (ConsentStore store = parent.open()) {
-        out.println("participant\tdevice\tsite\tprogramme\tpurpose\tgranted\trevoked");
+        out.println("subject\tdevice\tsite\tprogramme\tpurpose\tgranted\texpires\trevoked");
         for (ConsentRecord r : store.list()) {
           out.println(
               String.join(
                   "\t",
                   r.participantId(),
-                  r.deviceId(),
+                  orDash(r.deviceId()),
                   r.site(),
-                  r.programme(),
+                  orDash(r.programme()),
                   r.purpose(),
                   String.valueOf(r.grantedAt()),
-                  r.revokedAt() == null ? "-" : r.revokedAt().toString()));
+                  orDash(r.expiresAt()),
+                  orDash(r.revokedAt())));
         }
       }
+      return 0;
+    }
+
+    private static String orDash(Object o) {
+      return o == null ? "-" : o.toString();
+    }
+  }
+
+  @Command(
+      name = "verify",
+      description =
+          "Check the ledger's hash chain and current state; exit 1 naming the first broken"
+              + " entry.")
+  static final class Verify implements Callable<Integer> {
+    @ParentCommand ConsentCommand parent;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      LedgerVerification v;
+      try (ConsentStore store = parent.open()) {
+        v = store.verify();
+      }
+      if (v.intact()) {
+        spec.commandLine()
+            .getOut()
+            .println("ledger intact: " + v.entries() + " entries, head " + v.headHash());
+        return 0;
+      }
+      spec.commandLine()
+          .getErr()
+          .println(
+              "affectgate: ledger BROKEN"
+                  + (v.firstBroken().isPresent() ? " at entry " + v.firstBroken().getAsLong() : "")
+                  + ": "
+                  + v.problem());
+      return 1;
+    }
+  }
+
+  @Command(
+      name = "rotate-salt",
+      description =
+          "Replace the site salt. Existing records keep their pseudonyms and can no longer be"
+              + " linked to participant ids; refused while consents are active.")
+  static final class RotateSalt implements Callable<Integer> {
+    @ParentCommand ConsentCommand parent;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (ConsentStore store = parent.open()) {
+        store.rotateSalt(Instant.now());
+      }
+      spec.commandLine().getOut().println("salt rotated; restart the agent to use it");
       return 0;
     }
   }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consent check on the ingest hot path: a sample is admitted only when its device is bound to a
- * participant with an active consent at the sample's site. Everything else is dropped by the caller
- * before any feature is computed.
+ * subject whose {@value ConsentStore#PURPOSE} consent at the sample's site is neither withdrawn nor
+ * expired. Everything else is dropped by the caller before any feature is computed.
  *
  * <p>Admission reads an immutable snapshot of the store's active bindings held in an {@link
  * AtomicReference}: lock-free, allocation-free on success, safe from any thread. {@link #refresh()}
@@ -25,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * reads the store's newest event id, so an unchanged store costs one indexed query. A new gate
  * admits nothing until its first refresh.
  *
- * <p>Revocations: each refresh collects the participants revoked since the previous one (from the
- * append-only history, so a revoke followed by a re-grant is still reported) and queues them;
- * whoever owns per-participant state drains them with {@link #drainRevoked()} and purges it (see
- * {@link ConsentRefresher}). The first refresh reports none: nothing can hold state yet.
+ * <p>Revocations: each refresh collects the subjects withdrawn or erased since the previous one
+ * (from the append-only ledger, so a withdrawal followed by a re-grant is still reported) and those
+ * whose consent expired, and queues them; whoever owns per-participant state drains them with
+ * {@link #drainRevoked()} and purges it (see {@link ConsentRefresher}). The first refresh reports
+ * none: nothing can hold state yet.
  *
  * <p>Rejections increment {@code affectgate.ingest.rejected{reason=NO_CONSENT, format=unknown}}
  * (the tag keys of device-drivers' rejection counter) and log a rate-limited warning.
@@ -39,10 +41,12 @@ public final class ConsentGate {
   private final ConcurrentLinkedQueue<String> revoked = new ConcurrentLinkedQueue<>();
   private final Counter noConsent;
   private final RateLimitedLog log;
+  private final InstantSource clock;
   private long seenEventId = -1;
 
   public ConsentGate(ConsentStore store, MeterRegistry registry, InstantSource clock) {
     this.store = store;
+    this.clock = clock;
     this.noConsent =
         Counter.builder("affectgate.ingest.rejected")
             .tag("reason", RejectReason.NO_CONSENT.name())
@@ -56,12 +60,12 @@ public final class ConsentGate {
   /**
    * @param site site id from the sample's topic
    * @param deviceId device id from the sample's topic
-   * @return the binding when the device's participant has an active consent at {@code site};
-   *     otherwise empty (counted and logged)
+   * @return the binding when the device's subject has a consent at {@code site} that is neither
+   *     withdrawn nor expired; otherwise empty (counted and logged)
    */
   public Optional<Binding> admit(String site, String deviceId) {
     Binding binding = bindings.get().get(deviceId);
-    if (binding != null && binding.site().equals(site)) {
+    if (binding != null && binding.site().equals(site) && binding.expiresAtMs() > clock.millis()) {
       return Optional.of(binding);
     }
     noConsent.increment();
@@ -71,22 +75,45 @@ public final class ConsentGate {
   }
 
   /**
-   * Reloads the snapshot if the store changed. Blocking; call on a worker thread.
+   * Reloads the snapshot if the store changed, and drops bindings whose consent expired. Blocking;
+   * call on a worker thread.
    *
-   * @return participants revoked since the previous refresh (also queued for {@link
-   *     #drainRevoked()})
+   * @return subjects withdrawn, erased or expired since the previous refresh (also queued for
+   *     {@link #drainRevoked()})
    * @throws ConsentStoreException when the store cannot be read; the old snapshot stays in force
    */
   public synchronized Set<String> refresh() {
+    long now = clock.millis();
     long last = store.lastEventId();
+    Map<String, Binding> current = bindings.get();
+    Set<String> gone = new TreeSet<>();
+    Map<String, Binding> next;
     if (last == seenEventId) {
-      return Set.of();
+      if (current.values().stream().allMatch(b -> b.expiresAtMs() > now)) {
+        return Set.of();
+      }
+      next = current;
+    } else {
+      ConsentSnapshot snap = store.snapshotAfter(seenEventId < 0 ? Long.MAX_VALUE : seenEventId);
+      next = snap.bindings();
+      seenEventId = snap.lastEventId();
+      gone.addAll(snap.revokedSince());
     }
-    ConsentSnapshot snap = store.snapshotAfter(seenEventId < 0 ? Long.MAX_VALUE : seenEventId);
-    bindings.set(snap.bindings());
-    seenEventId = snap.lastEventId();
-    revoked.addAll(snap.revokedSince());
-    return snap.revokedSince();
+    for (Binding b : current.values()) {
+      if (b.expiresAtMs() <= now) {
+        gone.add(b.participantId());
+      }
+    }
+    Map<String, Binding> live = new HashMap<>();
+    next.forEach(
+        (device, b) -> {
+          if (b.expiresAtMs() > now) {
+            live.put(device, b);
+          }
+        });
+    bindings.set(Map.copyOf(live));
+    revoked.addAll(gone);
+    return gone;
   }
 
   /** Participants revoked by refreshes since the last drain, sorted. Thread-safe. */

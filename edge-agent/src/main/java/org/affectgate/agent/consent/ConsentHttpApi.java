@@ -16,11 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local consent administration over HTTP, for a localhost-only server the agent runs:
+ * Local consent administration. Participant ids go in; only their pseudonyms ({@code subject}) come
+ * out, since the ledger stores nothing else.
+ *
+ * <p>Endpoints over HTTP, for a localhost-only server the agent runs:
  *
  * <pre>
- * GET    /consent                 200 [{"participant","device","site","programme","purpose",
- *                                       "grantedAt","revokedAt","active"}, ...]
+ * GET    /consent                 200 [{"subject","device","site","programme","purpose",
+ *                                       "grantedAt","expiresAt","revokedAt","active"}, ...]
  * POST   /consent                 {"participant","device","site","programme"}
  *                                 201 the record | 400 | 409 device bound to someone else
  * DELETE /consent/{participant}   204 | 400 | 404 no active consent
@@ -104,8 +107,10 @@ public final class ConsentHttpApi {
               if (outcome != GrantOutcome.GRANTED) {
                 return Optional.<ConsentRecord>empty();
               }
+              String subject = store.subjectOf(participant);
               return store.list().stream()
-                  .filter(r -> r.participantId().equals(participant))
+                  .filter(r -> r.participantId().equals(subject))
+                  .filter(r -> r.purpose().equals(ConsentStore.PURPOSE))
                   .findFirst();
             }),
         record -> {
@@ -173,12 +178,13 @@ public final class ConsentHttpApi {
 
   static JsonObject toJson(ConsentRecord r) {
     return new JsonObject()
-        .put("participant", r.participantId())
+        .put("subject", r.participantId())
         .put("device", r.deviceId())
         .put("site", r.site())
         .put("programme", r.programme())
         .put("purpose", r.purpose())
         .put("grantedAt", r.grantedAt().toString())
+        .put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString())
         .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString())
         .put("active", r.active());
   }

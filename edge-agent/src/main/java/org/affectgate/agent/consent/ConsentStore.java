@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +20,21 @@ import java.util.Set;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Consent records in SQLite: an append-only history ({@code consent_event}, guarded by triggers
- * against UPDATE and DELETE) and the current state per participant ({@code consent_current}). A
- * participant has at most one device; a device has at most one participant with an active consent.
+ * The consent ledger in SQLite: an append-only, hash-chained list of {@link LedgerEntry entries}
+ * ({@code consent_ledger}, guarded by triggers against UPDATE and DELETE) and the current state per
+ * (subject, purpose) derived from it ({@code consent_current}). Subjects are pseudonyms ({@link
+ * SubjectPseudonyms}): participant ids are hashed with the site salt before anything is stored.
+ * {@link #verify()} recomputes the chain and replays it against the current state.
  *
- * <p>The database runs in WAL mode with {@code synchronous=FULL} (a recorded revoke survives power
- * loss) and a 5 s busy timeout; write transactions begin IMMEDIATE, so several processes (the agent
- * and a CLI {@code consent grant}) can share the file. The newest event id is a change counter: it
- * grows with every recorded grant or revoke, from any process.
+ * <p>For {@value Purposes#WELLNESS_HR} a subject has at most one device and a device has at most
+ * one subject with a consent that is neither withdrawn nor expired; a grant for a device whose
+ * holder's consent expired first records the holder's withdrawal.
+ *
+ * <p>{@code secure_delete} is on, so rows removed by {@link #erase} are overwritten, not merely
+ * unlinked. The database runs in WAL mode with {@code synchronous=FULL} (a recorded withdrawal
+ * survives power loss) and a 5 s busy timeout; write transactions begin IMMEDIATE, so several
+ * processes (the agent and a CLI {@code consent grant}) can share the file and sequence numbers
+ * stay gap-free. The newest entry's sequence number is a change counter.
  *
  * <p>Threading: every method blocks on disk I/O and is serialised on this instance. Call from
  * worker threads ({@code executeBlocking}) or a CLI main thread, never from an event loop (this is
@@ -35,149 +43,336 @@ import org.sqlite.SQLiteConfig;
  * {@link ConsentIds}).
  */
 public final class ConsentStore implements AutoCloseable {
-  /** The only purpose recorded so far: heart-rate wellness aggregation. */
-  public static final String PURPOSE = "wellness-hr";
+  /** The purpose of device grants: heart-rate wellness aggregation. */
+  public static final String PURPOSE = Purposes.WELLNESS_HR;
+
+  static final int SCHEMA_VERSION = 2;
 
   private static final String[] SCHEMA = {
     """
-    CREATE TABLE IF NOT EXISTS consent_event (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
+    CREATE TABLE IF NOT EXISTS consent_ledger (
+      seq INTEGER PRIMARY KEY,
       at_ms INTEGER NOT NULL,
-      kind TEXT NOT NULL CHECK (kind IN ('GRANT', 'REVOKE')),
-      participant TEXT NOT NULL,
-      device TEXT,
-      site TEXT,
-      programme TEXT,
-      purpose TEXT NOT NULL)""",
+      kind TEXT NOT NULL CHECK (kind IN ('GRANT', 'WITHDRAW', 'ERASE', 'NOTICE_SHOWN')),
+      subject TEXT NOT NULL,
+      purpose TEXT NOT NULL,
+      scope TEXT NOT NULL,
+      expires_ms INTEGER,
+      prev_hash TEXT NOT NULL,
+      hash TEXT NOT NULL)""",
     """
-    CREATE TRIGGER IF NOT EXISTS consent_event_no_update BEFORE UPDATE ON consent_event
-    BEGIN SELECT RAISE(ABORT, 'consent_event is append-only'); END""",
+    CREATE TRIGGER IF NOT EXISTS consent_ledger_no_update BEFORE UPDATE ON consent_ledger
+    BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END""",
     """
-    CREATE TRIGGER IF NOT EXISTS consent_event_no_delete BEFORE DELETE ON consent_event
-    BEGIN SELECT RAISE(ABORT, 'consent_event is append-only'); END""",
+    CREATE TRIGGER IF NOT EXISTS consent_ledger_no_delete BEFORE DELETE ON consent_ledger
+    BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END""",
     """
     CREATE TABLE IF NOT EXISTS consent_current (
-      participant TEXT PRIMARY KEY,
-      device TEXT NOT NULL,
-      site TEXT NOT NULL,
-      programme TEXT NOT NULL,
+      subject TEXT NOT NULL,
       purpose TEXT NOT NULL,
+      device TEXT,
+      site TEXT NOT NULL,
+      programme TEXT,
       granted_ms INTEGER NOT NULL,
-      revoked_ms INTEGER)""",
+      expires_ms INTEGER,
+      revoked_ms INTEGER,
+      PRIMARY KEY (subject, purpose))""",
     """
     CREATE UNIQUE INDEX IF NOT EXISTS consent_current_active_device
-    ON consent_current (device) WHERE revoked_ms IS NULL"""
+    ON consent_current (device) WHERE revoked_ms IS NULL AND device IS NOT NULL""",
+    "PRAGMA user_version = " + SCHEMA_VERSION
   };
 
   private final Path file;
+  private final Path saltFile;
   private final Connection conn;
+  private final SubjectPseudonyms pseudonyms;
+  private int migrated = -1;
 
-  private ConsentStore(Path file, Connection conn) {
+  private ConsentStore(Path file, Path saltFile, Connection conn, SubjectPseudonyms pseudonyms) {
     this.file = file;
+    this.saltFile = saltFile;
     this.conn = conn;
+    this.pseudonyms = pseudonyms;
   }
 
-  /** Opens (creating if needed) the database named by the config. */
+  /**
+   * Opens (creating if needed) the ledger and the salt named by the config.
+   *
+   * @throws ConsentStoreException when either cannot be opened, or the file holds the pre-ledger
+   *     schema of version 0.1 (see the message)
+   */
   public static ConsentStore open(ConsentConfig config) {
     Path file = config.file().toAbsolutePath();
     try {
       Files.createDirectories(file.getParent());
+      SubjectPseudonyms pseudonyms = SubjectPseudonyms.open(config.saltFile());
       SQLiteConfig sqlite = new SQLiteConfig();
       sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
       sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       sqlite.setBusyTimeout(5000);
       sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       Connection conn = sqlite.createConnection("jdbc:sqlite:" + file);
-      try (Statement st = conn.createStatement()) {
-        for (String ddl : SCHEMA) {
-          st.execute(ddl);
+      ConsentStore store = new ConsentStore(file, config.saltFile(), conn, pseudonyms);
+      try {
+        try (Statement st = conn.createStatement()) {
+          st.execute("PRAGMA secure_delete = ON");
         }
-      } catch (SQLException e) {
+        store.inTransaction(
+            () -> {
+              try (Statement st = conn.createStatement()) {
+                boolean legacy = hasTable(st, "consent_event");
+                if (legacy) {
+                  st.execute("DROP INDEX IF EXISTS consent_current_active_device");
+                  st.execute("ALTER TABLE consent_current RENAME TO consent_current_v1");
+                }
+                for (String ddl : SCHEMA) {
+                  st.execute(ddl);
+                }
+                if (legacy) {
+                  store.migrateLegacy(st);
+                }
+              }
+              return null;
+            });
+        if (store.migrated >= 0) {
+          try (Statement st = conn.createStatement()) {
+            st.execute("VACUUM");
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
         conn.close();
         throw e;
       }
-      return new ConsentStore(file, conn);
+      return store;
     } catch (SQLException | IOException e) {
       throw new ConsentStoreException("cannot open consent database " + file, e);
     }
+  }
+
+  private static boolean hasTable(Statement st, String name) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'")) {
+      return rs.next();
+    }
+  }
+
+  /**
+   * Converts the walking skeleton's schema ({@code consent_event} with participant ids in the
+   * clear) into ledger entries in one transaction: each GRANT becomes a {@value #PURPOSE} grant,
+   * each REVOKE a withdrawal, with the participant id replaced by its pseudonym; then the old
+   * tables are dropped, so no participant id remains in the file (SQLite may keep freed pages until
+   * the next VACUUM, which is run afterwards).
+   */
+  private void migrateLegacy(Statement st) throws SQLException {
+    record Event(
+        long atMs, String kind, String participant, String device, String site, String programme) {}
+    List<Event> events = new ArrayList<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT at_ms, kind, participant, device, site, programme FROM consent_event"
+                + " ORDER BY id")) {
+      while (rs.next()) {
+        events.add(
+            new Event(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6)));
+      }
+    }
+    for (Event e : events) {
+      String subject = pseudonyms.of(e.participant());
+      Instant at = Instant.ofEpochMilli(e.atMs());
+      if (e.kind().equals("GRANT")) {
+        Map<String, String> scope = new HashMap<>();
+        scope.put(Scope.DEVICE, e.device());
+        scope.put(Scope.SITE, e.site());
+        scope.put(Scope.PROGRAMME, e.programme());
+        grantInTx(subject, PURPOSE, Scope.render(scope), at, null);
+      } else {
+        withdrawInTx(subject, PURPOSE, at);
+      }
+    }
+    st.execute("DROP TABLE consent_event");
+    st.execute("DROP TABLE consent_current_v1");
+    migrated = events.size();
+  }
+
+  /** The pseudonym under which {@code participantId} is recorded. Pure; any thread. */
+  public String subjectOf(String participantId) {
+    ConsentIds.requireParticipant(participantId);
+    return pseudonyms.of(participantId);
+  }
+
+  /**
+   * A {@value #PURPOSE} grant without expiry; see {@link #grant(String, String, String, String,
+   * Instant, Instant)}.
+   */
+  public GrantOutcome grant(
+      String participantId, String deviceId, String site, String programme, Instant at) {
+    return grant(participantId, deviceId, site, programme, at, null);
   }
 
   /**
    * Records an active {@value #PURPOSE} consent and binds {@code deviceId} to the participant,
    * replacing the participant's previous device and renewing an existing grant.
    *
+   * @param expiresAt when the consent lapses by itself, or {@code null} for never
    * @return {@link GrantOutcome#DEVICE_TAKEN} (nothing recorded) when another participant holds the
-   *     device with an active consent
+   *     device with a consent that is neither withdrawn nor expired at {@code at}
    */
   public synchronized GrantOutcome grant(
-      String participantId, String deviceId, String site, String programme, Instant at) {
+      String participantId,
+      String deviceId,
+      String site,
+      String programme,
+      Instant at,
+      Instant expiresAt) {
     ConsentIds.requireParticipant(participantId);
     ConsentIds.requireId("device", deviceId);
     ConsentIds.requireId("site", site);
     ConsentIds.requireId("programme", programme);
+    requireExpiryAfter(at, expiresAt);
     checkThread();
+    String subject = pseudonyms.of(participantId);
     return inTransaction(
         () -> {
           try (PreparedStatement q =
               conn.prepareStatement(
-                  "SELECT participant FROM consent_current"
-                      + " WHERE device = ? AND revoked_ms IS NULL AND participant <> ?")) {
+                  "SELECT subject, expires_ms FROM consent_current"
+                      + " WHERE device = ? AND revoked_ms IS NULL AND subject <> ?")) {
             q.setString(1, deviceId);
-            q.setString(2, participantId);
+            q.setString(2, subject);
             try (ResultSet rs = q.executeQuery()) {
               if (rs.next()) {
-                return GrantOutcome.DEVICE_TAKEN;
+                String holder = rs.getString(1);
+                long expires = rs.getLong(2);
+                boolean expired = !rs.wasNull() && expires <= at.toEpochMilli();
+                if (!expired) {
+                  return GrantOutcome.DEVICE_TAKEN;
+                }
+                withdrawInTx(holder, PURPOSE, at);
               }
             }
           }
-          appendEvent(at, "GRANT", participantId, deviceId, site, programme);
-          try (PreparedStatement up =
-              conn.prepareStatement(
-                  "INSERT INTO consent_current"
-                      + " (participant, device, site, programme, purpose, granted_ms, revoked_ms)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, NULL)"
-                      + " ON CONFLICT (participant) DO UPDATE SET device = excluded.device,"
-                      + " site = excluded.site, programme = excluded.programme,"
-                      + " purpose = excluded.purpose, granted_ms = excluded.granted_ms,"
-                      + " revoked_ms = NULL")) {
-            up.setString(1, participantId);
-            up.setString(2, deviceId);
-            up.setString(3, site);
-            up.setString(4, programme);
-            up.setString(5, PURPOSE);
-            up.setLong(6, at.toEpochMilli());
-            up.executeUpdate();
-          }
+          Map<String, String> scope = new HashMap<>();
+          scope.put(Scope.DEVICE, deviceId);
+          scope.put(Scope.SITE, site);
+          scope.put(Scope.PROGRAMME, programme);
+          grantInTx(subject, PURPOSE, Scope.render(scope), at, expiresAt);
           return GrantOutcome.GRANTED;
         });
   }
 
   /**
-   * Revokes the participant's active consent; the device binding ends with it.
+   * Records consent for a purpose without a device, e.g. {@value Purposes#KIOSK_VOICE} for one
+   * kiosk session (the participant id is then the session's id).
+   */
+  public synchronized void grantPurpose(
+      String participantId, String purpose, String site, Instant at, Instant expiresAt) {
+    ConsentIds.requireParticipant(participantId);
+    requirePurpose(purpose);
+    ConsentIds.requireId("site", site);
+    requireExpiryAfter(at, expiresAt);
+    if (purpose.equals(PURPOSE)) {
+      throw new IllegalArgumentException(PURPOSE + " consent needs a device; use grant");
+    }
+    checkThread();
+    String subject = pseudonyms.of(participantId);
+    inTransaction(
+        () -> {
+          grantInTx(subject, purpose, Scope.render(Map.of(Scope.SITE, site)), at, expiresAt);
+          return null;
+        });
+  }
+
+  /**
+   * Withdraws every consent of the participant that is not yet withdrawn; a device binding ends
+   * with it.
    *
-   * @return false (nothing recorded) when the participant has no active consent
+   * @return false (nothing recorded) when there was none
    */
   public synchronized boolean revoke(String participantId, Instant at) {
     ConsentIds.requireParticipant(participantId);
     checkThread();
+    String subject = pseudonyms.of(participantId);
+    return inTransaction(() -> withdrawAllInTx(subject, at) > 0);
+  }
+
+  /**
+   * Withdraws the participant's consent for one purpose.
+   *
+   * @return false (nothing recorded) when it was not active
+   */
+  public synchronized boolean withdraw(String participantId, String purpose, Instant at) {
+    ConsentIds.requireParticipant(participantId);
+    requirePurpose(purpose);
+    checkThread();
+    String subject = pseudonyms.of(participantId);
+    return inTransaction(() -> withdrawInTx(subject, purpose, at));
+  }
+
+  /**
+   * Erases a participant: withdraws whatever is active, records an {@link EntryKind#ERASE} entry
+   * and deletes their rows from the current state. The ledger keeps its pseudonymous entries: they
+   * are the record that consent was given and withdrawn, and cannot be linked back to the
+   * participant without the participant id and the site salt.
+   *
+   * @return false (nothing recorded) when the participant has no current state
+   */
+  public synchronized boolean erase(String participantId, Instant at) {
+    ConsentIds.requireParticipant(participantId);
+    checkThread();
+    String subject = pseudonyms.of(participantId);
     return inTransaction(
         () -> {
-          try (PreparedStatement up =
-              conn.prepareStatement(
-                  "UPDATE consent_current SET revoked_ms = ?"
-                      + " WHERE participant = ? AND revoked_ms IS NULL")) {
-            up.setLong(1, at.toEpochMilli());
-            up.setString(2, participantId);
-            if (up.executeUpdate() == 0) {
-              return false;
+          try (PreparedStatement q =
+              conn.prepareStatement("SELECT 1 FROM consent_current WHERE subject = ?")) {
+            q.setString(1, subject);
+            try (ResultSet rs = q.executeQuery()) {
+              if (!rs.next()) {
+                return false;
+              }
             }
           }
-          appendEvent(at, "REVOKE", participantId, null, null, null);
+          withdrawAllInTx(subject, at);
+          append(at, EntryKind.ERASE, subject, Purposes.ALL, "", null);
+          try (PreparedStatement del =
+              conn.prepareStatement("DELETE FROM consent_current WHERE subject = ?")) {
+            del.setString(1, subject);
+            del.executeUpdate();
+          }
           return true;
         });
   }
 
-  /** Every participant ever recorded, active or revoked, sorted by participant id. */
+  /** Records that the processing notice for {@code purpose} was shown to the participant. */
+  public synchronized void noticeShown(
+      String participantId, String purpose, String site, Instant at) {
+    ConsentIds.requireParticipant(participantId);
+    requirePurpose(purpose);
+    ConsentIds.requireId("site", site);
+    checkThread();
+    String subject = pseudonyms.of(participantId);
+    inTransaction(
+        () -> {
+          append(
+              at,
+              EntryKind.NOTICE_SHOWN,
+              subject,
+              purpose,
+              Scope.render(Map.of(Scope.SITE, site)),
+              null);
+          return null;
+        });
+  }
+
+  /** Current state of every (subject, purpose) recorded, sorted by subject then purpose. */
   public synchronized List<ConsentRecord> list() {
     checkThread();
     return read(
@@ -186,11 +381,9 @@ public final class ConsentStore implements AutoCloseable {
           try (Statement st = conn.createStatement();
               ResultSet rs =
                   st.executeQuery(
-                      "SELECT participant, device, site, programme, purpose, granted_ms,"
-                          + " revoked_ms FROM consent_current ORDER BY participant")) {
+                      "SELECT subject, device, site, programme, purpose, granted_ms, expires_ms,"
+                          + " revoked_ms FROM consent_current ORDER BY subject, purpose")) {
             while (rs.next()) {
-              long revoked = rs.getLong(7);
-              boolean active = rs.wasNull();
               out.add(
                   new ConsentRecord(
                       rs.getString(1),
@@ -199,42 +392,43 @@ public final class ConsentStore implements AutoCloseable {
                       rs.getString(4),
                       rs.getString(5),
                       Instant.ofEpochMilli(rs.getLong(6)),
-                      active ? null : Instant.ofEpochMilli(revoked)));
+                      instantOrNull(rs, 7),
+                      instantOrNull(rs, 8)));
             }
           }
           return out;
         });
   }
 
-  /** Active bindings by device id. */
+  /** Bindings of {@value #PURPOSE} consents not withdrawn (expired ones included), by device id. */
   public synchronized Map<String, Binding> activeBindings() {
     checkThread();
     return read(this::readBindings);
   }
 
-  /** Id of the newest history event, 0 when there is none; grows with every recorded change. */
+  /** Sequence number of the newest entry, 0 when there is none; grows with every change. */
   public synchronized long lastEventId() {
     checkThread();
-    return read(this::readLastEventId);
+    return read(this::readLastSeq);
   }
 
   /**
-   * Bindings, the newest event id {@code L} and the participants revoked in {@code (afterEventId,
-   * L]}. Read without a transaction (so polling never takes a lock writers wait for): {@code L} is
-   * read first, so a change committed meanwhile is either in the bindings already or reported by
-   * the next call, never lost.
+   * Bindings, the newest sequence number {@code L} and the subjects withdrawn or erased in {@code
+   * (afterEventId, L]}. Read without a transaction (so polling never takes a lock writers wait
+   * for): {@code L} is read first, so a change committed meanwhile is either in the bindings
+   * already or reported by the next call, never lost.
    */
   synchronized ConsentSnapshot snapshotAfter(long afterEventId) {
     checkThread();
     return read(
         () -> {
-          long last = readLastEventId();
+          long last = readLastSeq();
           Set<String> revoked = new HashSet<>();
           if (last > afterEventId) {
             try (PreparedStatement q =
                 conn.prepareStatement(
-                    "SELECT DISTINCT participant FROM consent_event"
-                        + " WHERE id > ? AND id <= ? AND kind = 'REVOKE'")) {
+                    "SELECT DISTINCT subject FROM consent_ledger"
+                        + " WHERE seq > ? AND seq <= ? AND kind IN ('WITHDRAW', 'ERASE')")) {
               q.setLong(1, afterEventId);
               q.setLong(2, last);
               try (ResultSet rs = q.executeQuery()) {
@@ -248,29 +442,78 @@ public final class ConsentStore implements AutoCloseable {
         });
   }
 
-  /** Grant and revoke events in order, for audits and tests: {@code id kind participant at_ms}. */
+  /** Entries in order, for audits and tests: {@code seq kind subject purpose at_ms}. */
   public synchronized List<String> history() {
+    return entries().stream()
+        .map(e -> e.seq() + " " + e.kind() + " " + e.subject() + " " + e.purpose() + " " + e.atMs())
+        .toList();
+  }
+
+  /** Every ledger entry in sequence order. */
+  public synchronized List<LedgerEntry> entries() {
     checkThread();
     return read(
         () -> {
-          List<String> out = new ArrayList<>();
+          List<LedgerEntry> out = new ArrayList<>();
           try (Statement st = conn.createStatement();
               ResultSet rs =
                   st.executeQuery(
-                      "SELECT id, kind, participant, at_ms FROM consent_event ORDER BY id")) {
+                      "SELECT seq, at_ms, kind, subject, purpose, scope, expires_ms, prev_hash,"
+                          + " hash FROM consent_ledger ORDER BY seq")) {
             while (rs.next()) {
+              long expires = rs.getLong(7);
+              Long exp = rs.wasNull() ? null : expires;
+              EntryKind kind;
+              try {
+                kind = EntryKind.valueOf(rs.getString(3));
+              } catch (IllegalArgumentException e) {
+                kind = null;
+              }
               out.add(
-                  rs.getLong(1)
-                      + " "
-                      + rs.getString(2)
-                      + " "
-                      + rs.getString(3)
-                      + " "
-                      + rs.getLong(4));
+                  new LedgerEntry(
+                      rs.getLong(1),
+                      rs.getLong(2),
+                      kind,
+                      rs.getString(4),
+                      rs.getString(5),
+                      rs.getString(6),
+                      exp,
+                      rs.getString(8),
+                      rs.getString(9)));
             }
           }
           return out;
         });
+  }
+
+  /**
+   * Checks the ledger: every entry's hash matches its content, links to its predecessor's hash and
+   * follows it without a gap; then replays the ledger and compares the result with the current
+   * state table. Detects any edit or deletion made without recomputing the chain; a whole chain
+   * rewritten from some entry onwards is detected by comparing {@link
+   * LedgerVerification#headHash()} with a copy kept elsewhere.
+   */
+  public synchronized LedgerVerification verify() {
+    List<LedgerEntry> entries = entries();
+    return read(() -> LedgerReplay.verify(entries, readCurrentRows()));
+  }
+
+  /**
+   * Replaces the site salt (see {@link SubjectPseudonyms} for what this means for existing
+   * records). This store keeps using the old salt; reopen to use the new one.
+   *
+   * @throws IllegalStateException when a consent is still active (it could no longer be withdrawn
+   *     by participant id)
+   */
+  public synchronized void rotateSalt(Instant now) {
+    long active = list().stream().filter(r -> r.activeAt(now)).count();
+    if (active > 0) {
+      throw new IllegalStateException(
+          active
+              + " consents are still active; withdraw them (or let them expire) before rotating"
+              + " the salt, or they could no longer be withdrawn by participant id");
+    }
+    SubjectPseudonyms.rotate(saltFile);
   }
 
   public Path file() {
@@ -286,47 +529,193 @@ public final class ConsentStore implements AutoCloseable {
     }
   }
 
-  private Map<String, Binding> readBindings() throws SQLException {
-    Map<String, Binding> out = new HashMap<>();
+  private void grantInTx(String subject, String purpose, String scope, Instant at, Instant expires)
+      throws SQLException {
+    Long expiresMs = expires == null ? null : expires.toEpochMilli();
+    append(at, EntryKind.GRANT, subject, purpose, scope, expiresMs);
+    Map<String, String> s = Scope.parse(scope);
+    try (PreparedStatement up =
+        conn.prepareStatement(
+            "INSERT INTO consent_current"
+                + " (subject, purpose, device, site, programme, granted_ms, expires_ms, revoked_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"
+                + " ON CONFLICT (subject, purpose) DO UPDATE SET device = excluded.device,"
+                + " site = excluded.site, programme = excluded.programme,"
+                + " granted_ms = excluded.granted_ms, expires_ms = excluded.expires_ms,"
+                + " revoked_ms = NULL")) {
+      up.setString(1, subject);
+      up.setString(2, purpose);
+      up.setString(3, s.get(Scope.DEVICE));
+      up.setString(4, s.get(Scope.SITE));
+      up.setString(5, s.get(Scope.PROGRAMME));
+      up.setLong(6, at.toEpochMilli());
+      if (expiresMs == null) {
+        up.setNull(7, Types.INTEGER);
+      } else {
+        up.setLong(7, expiresMs);
+      }
+      up.executeUpdate();
+    }
+  }
+
+  private boolean withdrawInTx(String subject, String purpose, Instant at) throws SQLException {
+    try (PreparedStatement up =
+        conn.prepareStatement(
+            "UPDATE consent_current SET revoked_ms = ?"
+                + " WHERE subject = ? AND purpose = ? AND revoked_ms IS NULL")) {
+      up.setLong(1, at.toEpochMilli());
+      up.setString(2, subject);
+      up.setString(3, purpose);
+      if (up.executeUpdate() == 0) {
+        return false;
+      }
+    }
+    append(at, EntryKind.WITHDRAW, subject, purpose, "", null);
+    return true;
+  }
+
+  private int withdrawAllInTx(String subject, Instant at) throws SQLException {
+    List<String> purposes = new ArrayList<>();
+    try (PreparedStatement q =
+        conn.prepareStatement(
+            "SELECT purpose FROM consent_current WHERE subject = ? AND revoked_ms IS NULL"
+                + " ORDER BY purpose")) {
+      q.setString(1, subject);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          purposes.add(rs.getString(1));
+        }
+      }
+    }
+    for (String p : purposes) {
+      withdrawInTx(subject, p, at);
+    }
+    return purposes.size();
+  }
+
+  private void append(
+      Instant at, EntryKind kind, String subject, String purpose, String scope, Long expiresMs)
+      throws SQLException {
+    long seq;
+    String prev;
     try (Statement st = conn.createStatement();
         ResultSet rs =
-            st.executeQuery(
-                "SELECT device, participant, site, programme FROM consent_current"
-                    + " WHERE revoked_ms IS NULL")) {
-      while (rs.next()) {
-        out.put(rs.getString(1), new Binding(rs.getString(2), rs.getString(3), rs.getString(4)));
+            st.executeQuery("SELECT seq, hash FROM consent_ledger ORDER BY seq DESC LIMIT 1")) {
+      if (rs.next()) {
+        seq = rs.getLong(1) + 1;
+        prev = rs.getString(2);
+      } else {
+        seq = 1;
+        prev = LedgerEntry.GENESIS;
+      }
+    }
+    long atMs = at.toEpochMilli();
+    String hash = LedgerEntry.hashOf(seq, atMs, kind, subject, purpose, scope, expiresMs, prev);
+    try (PreparedStatement ins =
+        conn.prepareStatement(
+            "INSERT INTO consent_ledger"
+                + " (seq, at_ms, kind, subject, purpose, scope, expires_ms, prev_hash, hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ins.setLong(1, seq);
+      ins.setLong(2, atMs);
+      ins.setString(3, kind.name());
+      ins.setString(4, subject);
+      ins.setString(5, purpose);
+      ins.setString(6, scope);
+      if (expiresMs == null) {
+        ins.setNull(7, Types.INTEGER);
+      } else {
+        ins.setLong(7, expiresMs);
+      }
+      ins.setString(8, prev);
+      ins.setString(9, hash);
+      ins.executeUpdate();
+    }
+  }
+
+  private Map<String, Binding> readBindings() throws SQLException {
+    Map<String, Binding> out = new HashMap<>();
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "SELECT device, subject, site, programme, expires_ms FROM consent_current"
+                + " WHERE revoked_ms IS NULL AND device IS NOT NULL AND purpose = ?")) {
+      st.setString(1, PURPOSE);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Long expires = longOrNull(rs, 5);
+          out.put(
+              rs.getString(1),
+              new Binding(
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  expires == null ? Long.MAX_VALUE : expires));
+        }
       }
     }
     return out;
   }
 
-  private long readLastEventId() throws SQLException {
+  private List<LedgerReplay.Row> readCurrentRows() throws SQLException {
+    List<LedgerReplay.Row> out = new ArrayList<>();
     try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM consent_event")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT subject, purpose, device, site, programme, granted_ms, expires_ms,"
+                    + " revoked_ms FROM consent_current")) {
+      while (rs.next()) {
+        out.add(
+            new LedgerReplay.Row(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getLong(6),
+                longOrNull(rs, 7),
+                longOrNull(rs, 8)));
+      }
+    }
+    return out;
+  }
+
+  private long readLastSeq() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM consent_ledger")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  private void appendEvent(
-      Instant at, String kind, String participant, String device, String site, String programme)
-      throws SQLException {
-    try (PreparedStatement ins =
-        conn.prepareStatement(
-            "INSERT INTO consent_event (at_ms, kind, participant, device, site, programme, purpose)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      ins.setLong(1, at.toEpochMilli());
-      ins.setString(2, kind);
-      ins.setString(3, participant);
-      ins.setString(4, device);
-      ins.setString(5, site);
-      ins.setString(6, programme);
-      ins.setString(7, PURPOSE);
-      ins.executeUpdate();
+  private static Long longOrNull(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Instant instantOrNull(ResultSet rs, int col) throws SQLException {
+    Long v = longOrNull(rs, col);
+    return v == null ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static void requirePurpose(String purpose) {
+    Purposes.problem("purpose", purpose)
+        .ifPresent(
+            m -> {
+              throw new IllegalArgumentException(m);
+            });
+    if (purpose.equals(Purposes.ALL)) {
+      throw new IllegalArgumentException("purpose '" + Purposes.ALL + "' is reserved for erase");
     }
   }
 
-  private interface Work<T> {
+  private static void requireExpiryAfter(Instant at, Instant expiresAt) {
+    if (expiresAt != null && !expiresAt.isAfter(at)) {
+      throw new IllegalArgumentException(
+          "expiresAt must be after the grant time (got " + expiresAt + " <= " + at + ")");
+    }
+  }
+
+  interface Work<T> {
     T run() throws SQLException;
   }
 

@@ -15,6 +15,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
@@ -103,6 +104,7 @@ public final class Agent implements AutoCloseable {
             new HrvWindowEngine(config.hrv(), registry, clock),
             new WindowAggregator(config.aggregation(), registry),
             outbox,
+            new OutboxErasure(outbox, config.aggregation().k(), registry),
             listener,
             MAX_IN_FLIGHT,
             registry);

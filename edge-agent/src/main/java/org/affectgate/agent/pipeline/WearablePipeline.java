@@ -19,6 +19,7 @@ import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.consent.Binding;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentRefresher;
+import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.hrv.HrvWindow;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.device.wearable.HrSample;
@@ -58,6 +59,9 @@ public final class WearablePipeline implements AutoCloseable {
   private final HrvWindowEngine engine;
   private final WindowAggregator aggregator;
   private final Outbox outbox;
+  private final OutboxErasure erasure;
+  private final Counter withdrawals;
+  private final Counter erasureFailures;
   private final WindowListener listener;
   private final Semaphore inFlight;
   private static final int ENQUEUE_ATTEMPTS = 5;
@@ -76,7 +80,20 @@ public final class WearablePipeline implements AutoCloseable {
   @FunctionalInterface
   public interface WindowListener {
     void onWindow(WindowReport report);
+
+    /** Called once per batch of withdrawals after the purge, on the event-loop context. */
+    default void onPurge(PurgeReport report) {}
   }
+
+  /**
+   * What a withdrawal purged.
+   *
+   * @param subjects subjects withdrawn, erased or expired in this batch
+   * @param outboxScanned unsent outbox points examined
+   * @param outboxDiscarded unsent points discarded because they could single a subject out (see
+   *     {@link OutboxErasure}); 0 with today's k-anonymous aggregates
+   */
+  public record PurgeReport(int subjects, int outboxScanned, int outboxDiscarded) {}
 
   WearablePipeline(
       Vertx vertx,
@@ -85,6 +102,7 @@ public final class WearablePipeline implements AutoCloseable {
       HrvWindowEngine engine,
       WindowAggregator aggregator,
       Outbox outbox,
+      OutboxErasure erasure,
       WindowListener listener,
       int maxInFlight,
       MeterRegistry registry) {
@@ -95,6 +113,9 @@ public final class WearablePipeline implements AutoCloseable {
     this.engine = engine;
     this.aggregator = aggregator;
     this.outbox = outbox;
+    this.erasure = erasure;
+    this.withdrawals = registry.counter("affectgate.consent.withdrawals");
+    this.erasureFailures = registry.counter("affectgate.consent.erasure.failures");
     this.listener = listener;
     this.inFlight = new Semaphore(maxInFlight);
     this.registry = registry;
@@ -204,11 +225,38 @@ public final class WearablePipeline implements AutoCloseable {
     }
   }
 
-  private void purge(Set<String> revokedParticipants) {
-    for (String p : revokedParticipants) {
-      engine.purge(p);
-      LOG.info("consent withdrawn: purged in-memory HRV state of one participant");
-    }
+  /**
+   * Withdrawal, on the event loop: the gate already drops the subjects' samples (its snapshot was
+   * swapped by the refresh that reported them); here their HRV state is forgotten at once, then the
+   * outbox is scanned on a worker for unsent points that could single them out.
+   */
+  private void purge(Set<String> revokedSubjects) {
+    revokedSubjects.forEach(engine::purge);
+    withdrawals.increment(revokedSubjects.size());
+    vertx
+        .executeBlocking(() -> erasure.purge(revokedSubjects))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                erasureFailures.increment();
+                LOG.error(
+                    "consent withdrawn for {} subjects: in-memory state purged, but the outbox"
+                        + " could not be scanned: {}",
+                    revokedSubjects.size(),
+                    ar.cause().toString());
+                return;
+              }
+              PurgeReport report =
+                  new PurgeReport(
+                      revokedSubjects.size(), ar.result().scanned(), ar.result().discarded());
+              LOG.info(
+                  "consent withdrawn for {} subjects: in-memory HRV state purged; {} of {} unsent"
+                      + " outbox points could single them out and were discarded",
+                  report.subjects(),
+                  report.outboxDiscarded(),
+                  report.outboxScanned());
+              listener.onPurge(report);
+            });
   }
 
   /**

@@ -69,7 +69,8 @@ class AffectgateCliTest {
                 "wellness"))
         .isZero();
     assertThat(run("consent", "list", "--config", f.toString())).isZero();
-    assertThat(out.toString()).contains("p-1\tstrap-1\tstore-9\twellness\twellness-hr");
+    assertThat(out.toString()).contains("\tstrap-1\tstore-9\twellness\twellness-hr\t");
+    assertThat(out.toString()).containsPattern("(?m)^[0-9a-f]{32}\tstrap-1\t");
     assertThat(run("consent", "revoke", "--config", f.toString(), "--participant", "p-1")).isZero();
     assertThat(out.toString()).contains("revoked: participant p-1");
     out.getBuffer().setLength(0);

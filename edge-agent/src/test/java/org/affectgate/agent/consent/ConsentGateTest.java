@@ -50,7 +50,7 @@ class ConsentGateTest {
     store.grant("p1", "hr-1", "site1", "prog", T);
     assertThat(gate.refresh()).isEmpty();
     assertThat(gate.admit("site1", "hr-1"))
-        .isEqualTo(Optional.of(new Binding("p1", "site1", "prog")));
+        .isEqualTo(Optional.of(new Binding(store.subjectOf("p1"), "site1", "prog")));
     assertThat(rejected()).isZero();
   }
 
@@ -70,10 +70,10 @@ class ConsentGateTest {
     gate.refresh();
     otherProcess.revoke("p1", T.plusSeconds(60));
     assertThat(gate.admit("site1", "hr-1")).isPresent(); // snapshot not yet refreshed
-    assertThat(gate.refresh()).containsExactly("p1");
+    assertThat(gate.refresh()).containsExactly(store.subjectOf("p1"));
     assertThat(gate.admit("site1", "hr-1")).isEmpty();
     assertThat(gate.admit("site1", "hr-2")).isPresent();
-    assertThat(gate.drainRevoked()).containsExactly("p1");
+    assertThat(gate.drainRevoked()).containsExactly(store.subjectOf("p1"));
     assertThat(gate.drainRevoked()).isEmpty();
     assertThat(gate.refresh()).isEmpty();
   }
@@ -84,7 +84,7 @@ class ConsentGateTest {
     gate.refresh();
     otherProcess.revoke("p1", T.plusSeconds(1));
     otherProcess.grant("p1", "hr-1", "site1", "prog", T.plusSeconds(2));
-    assertThat(gate.refresh()).containsExactly("p1");
+    assertThat(gate.refresh()).containsExactly(store.subjectOf("p1"));
     assertThat(gate.admit("site1", "hr-1")).isPresent();
   }
 

@@ -82,24 +82,26 @@ class ConsentHttpApiTest {
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.headers().firstValue("content-type")).contains("application/json");
     JsonObject record = new JsonObject(created.body());
-    assertThat(record.getString("participant")).isEqualTo("p-001");
+    assertThat(record.getString("subject")).isEqualTo(store.subjectOf("p-001"));
+    assertThat(created.body()).doesNotContain("p-001");
     assertThat(record.getString("device")).isEqualTo("hr-7");
     assertThat(record.getString("purpose")).isEqualTo("wellness-hr");
     assertThat(record.getString("grantedAt")).isEqualTo("2025-03-01T09:00:00Z");
     assertThat(record.getBoolean("active")).isTrue();
-    assertThat(gate.admit("site1", "hr-7")).contains(new Binding("p-001", "site1", "wellbeing"));
+    assertThat(gate.admit("site1", "hr-7"))
+        .contains(new Binding(store.subjectOf("p-001"), "site1", "wellbeing"));
 
     HttpResponse<String> listed = send("GET", "/consent", null);
     assertThat(listed.statusCode()).isEqualTo(200);
     JsonArray all = new JsonArray(listed.body());
     assertThat(all).hasSize(1);
-    assertThat(all.getJsonObject(0).getString("participant")).isEqualTo("p-001");
+    assertThat(all.getJsonObject(0).getString("subject")).isEqualTo(store.subjectOf("p-001"));
 
     HttpResponse<String> deleted = send("DELETE", "/consent/p-001", null);
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(deleted.body()).isEmpty();
     assertThat(gate.admit("site1", "hr-7")).isEmpty();
-    assertThat(gate.drainRevoked()).containsExactly("p-001");
+    assertThat(gate.drainRevoked()).containsExactly(store.subjectOf("p-001"));
 
     JsonObject after = new JsonArray(send("GET", "/consent", null).body()).getJsonObject(0);
     assertThat(after.getBoolean("active")).isFalse();
@@ -145,7 +147,8 @@ class ConsentHttpApiTest {
   void deviceHeldByAnotherParticipant_409() throws Exception {
     assertThat(send("POST", "/consent", grantBody("p1", "hr-7")).statusCode()).isEqualTo(201);
     assertError(send("POST", "/consent", grantBody("p2", "hr-7")), 409, "device");
-    assertThat(gate.admit("site1", "hr-7").orElseThrow().participantId()).isEqualTo("p1");
+    assertThat(gate.admit("site1", "hr-7").orElseThrow().participantId())
+        .isEqualTo(store.subjectOf("p1"));
   }
 
   @Test

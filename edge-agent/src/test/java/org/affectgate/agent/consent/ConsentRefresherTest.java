@@ -101,7 +101,7 @@ class ConsentRefresherTest {
 
     cli.revoke("p1", T.plusSeconds(5));
     await().atMost(Duration.ofSeconds(3)).until(() -> !revocations.isEmpty());
-    assertThat(revocations).containsExactly(Set.of("p1"));
+    assertThat(revocations).containsExactly(Set.of(cli.subjectOf("p1")));
     assertThat(callbackThread.get()).isSameAs(contextThread.get());
     assertThat(callbackThread.get().getName()).startsWith("vert.x-eventloop-thread");
     assertThat(subjectsBeforePurge.get()).isEqualTo(1);

@@ -46,9 +46,17 @@ class ConsentStoreTest {
         .isEqualTo(GrantOutcome.GRANTED);
     assertThat(store.list())
         .containsExactly(
-            new ConsentRecord("p-001", "hr-7", "site1", "wellbeing", "wellness-hr", T1, null));
+            new ConsentRecord(
+                store.subjectOf("p-001"),
+                "hr-7",
+                "site1",
+                "wellbeing",
+                "wellness-hr",
+                T1,
+                null,
+                null));
     assertThat(store.activeBindings())
-        .isEqualTo(Map.of("hr-7", new Binding("p-001", "site1", "wellbeing")));
+        .isEqualTo(Map.of("hr-7", new Binding(store.subjectOf("p-001"), "site1", "wellbeing")));
   }
 
   @Test
@@ -57,14 +65,23 @@ class ConsentStoreTest {
     assertThat(store.revoke("p-001", T2)).isTrue();
     assertThat(store.list())
         .containsExactly(
-            new ConsentRecord("p-001", "hr-7", "site1", "wellbeing", "wellness-hr", T1, T2));
+            new ConsentRecord(
+                store.subjectOf("p-001"),
+                "hr-7",
+                "site1",
+                "wellbeing",
+                "wellness-hr",
+                T1,
+                null,
+                T2));
     assertThat(store.list().get(0).active()).isFalse();
     assertThat(store.activeBindings()).isEmpty();
     assertThat(store.revoke("p-001", T2)).isFalse();
     assertThat(store.revoke("nobody", T2)).isFalse();
     assertThat(store.history())
         .containsExactly(
-            "1 GRANT p-001 " + T1.toEpochMilli(), "2 REVOKE p-001 " + T2.toEpochMilli());
+            "1 GRANT " + store.subjectOf("p-001") + " wellness-hr " + T1.toEpochMilli(),
+            "2 WITHDRAW " + store.subjectOf("p-001") + " wellness-hr " + T2.toEpochMilli());
   }
 
   @Test
@@ -78,7 +95,7 @@ class ConsentStoreTest {
         .isEqualTo(GrantOutcome.GRANTED);
     assertThat(store.activeBindings())
         .containsOnlyKeys("hr-7")
-        .containsValue(new Binding("p-002", "site1", "wellbeing"));
+        .containsValue(new Binding(store.subjectOf("p-002"), "site1", "wellbeing"));
   }
 
   @Test
@@ -114,9 +131,9 @@ class ConsentStoreTest {
     store.grant("p-001", "hr-7", "site1", "wellbeing", T1);
     try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + store.file());
         Statement st = raw.createStatement()) {
-      assertThatThrownBy(() -> st.execute("UPDATE consent_event SET participant = 'x'"))
+      assertThatThrownBy(() -> st.execute("UPDATE consent_ledger SET subject = 'x'"))
           .hasMessageContaining("append-only");
-      assertThatThrownBy(() -> st.execute("DELETE FROM consent_event"))
+      assertThatThrownBy(() -> st.execute("DELETE FROM consent_ledger"))
           .hasMessageContaining("append-only");
     }
     assertThat(store.history()).hasSize(1);

@@ -1,0 +1,116 @@
+package org.affectgate.agent.consent;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.affectgate.sync.outbox.Outbox;
+import org.affectgate.sync.outbox.OutboxEntry;
+
+/**
+ * The outbox part of a withdrawal: discards unsent points that could single out a withdrawn
+ * subject.
+ *
+ * <p><b>What "could single out" means.</b> A point could single a subject out when it carries an
+ * identifier tag ({@link #IDENTIFIER_TAGS}), when any tag value is a withdrawn subject's pseudonym,
+ * or when its {@code subjects} field says it aggregates fewer than k subjects. Points without a
+ * {@code subjects} field and without identifiers are not about subjects (e.g. operational metrics)
+ * and stay.
+ *
+ * <p><b>What this finds today.</b> The only points the agent enqueues are {@code hrv_window}
+ * aggregates tagged by site and programme only, with {@code subjects >= k} (smaller groups are
+ * suppressed before the outbox). None of them qualifies, so a withdrawal discards nothing from the
+ * outbox; the scan is kept so that the rule is enforced, not assumed, and is proven in {@code
+ * WithdrawalTest}.
+ *
+ * <p><b>Why synced and unsent k-aggregates stay.</b> A k-aggregate (k ≥ 2 subjects, default 5) is a
+ * mean and percentiles over a group; it holds no record of any one subject, and the subject's
+ * contribution cannot be recomputed without the other members' data, which the gateway no longer
+ * holds. Removing it would not remove personal data, and removing the window for everyone would
+ * tell an observer of the cloud series exactly when and where the subject withdrew. Data processed
+ * before withdrawal was lawfully processed under the consent then in force (GDPR Art. 7(3)).
+ *
+ * <p>Threads: {@link #purge} blocks on the outbox (SQLite); call it on a worker thread.
+ */
+public final class OutboxErasure {
+  /** Tag keys that identify one subject or device; no point with one of them may stay. */
+  public static final Set<String> IDENTIFIER_TAGS =
+      Set.of("subject", "participant", "device", "session");
+
+  private final Outbox outbox;
+  private final int k;
+  private final Counter scanned;
+  private final Counter discarded;
+
+  /**
+   * @param k the aggregation threshold ({@code aggregation.k})
+   */
+  public OutboxErasure(Outbox outbox, int k, MeterRegistry registry) {
+    this.outbox = outbox;
+    this.k = k;
+    this.scanned = registry.counter("affectgate.consent.erasure.scanned");
+    this.discarded = registry.counter("affectgate.consent.erasure.discarded");
+  }
+
+  /** Outcome of one purge. */
+  public record Result(int scanned, int discarded) {}
+
+  /**
+   * Scans every pending point once and discards those that could single out any of {@code
+   * subjects}. Cost: one read of the pending backlog (bounded by {@code outbox.maxBytes}) per batch
+   * of withdrawals.
+   */
+  public Result purge(Set<String> subjects) {
+    int backlog = (int) Math.min(Integer.MAX_VALUE, Math.max(1, outbox.stats().backlogCount()));
+    List<OutboxEntry> pending = outbox.peek(backlog);
+    List<Long> doomed = new ArrayList<>();
+    for (OutboxEntry e : pending) {
+      if (singlingOutReason(e.line(), subjects, k).isPresent()) {
+        doomed.add(e.id());
+      }
+    }
+    int removed = doomed.isEmpty() ? 0 : outbox.discard(doomed);
+    scanned.increment(pending.size());
+    discarded.increment(removed);
+    return new Result(pending.size(), removed);
+  }
+
+  /**
+   * Why a line-protocol point could single out one of {@code subjects}, or empty when it cannot.
+   */
+  public static Optional<String> singlingOutReason(String line, Set<String> subjects, int k) {
+    int space = line.indexOf(' ');
+    if (space < 0) {
+      return Optional.of("unparseable point");
+    }
+    String[] head = line.substring(0, space).split(",");
+    for (int i = 1; i < head.length; i++) {
+      int eq = head[i].indexOf('=');
+      String key = eq < 0 ? head[i] : head[i].substring(0, eq);
+      String value = eq < 0 ? "" : head[i].substring(eq + 1);
+      if (IDENTIFIER_TAGS.contains(key)) {
+        return Optional.of("identifier tag " + key);
+      }
+      if (subjects.contains(value)) {
+        return Optional.of("tag " + key + " is a withdrawn subject");
+      }
+    }
+    int fieldsEnd = line.indexOf(' ', space + 1);
+    String fields = line.substring(space + 1, fieldsEnd < 0 ? line.length() : fieldsEnd);
+    for (String f : fields.split(",")) {
+      if (f.startsWith("subjects=")) {
+        try {
+          double n = Double.parseDouble(f.substring("subjects=".length()).replace("i", ""));
+          if (n < k) {
+            return Optional.of("aggregates " + (long) n + " subjects, fewer than k=" + k);
+          }
+        } catch (NumberFormatException e) {
+          return Optional.of("unreadable subjects field");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
