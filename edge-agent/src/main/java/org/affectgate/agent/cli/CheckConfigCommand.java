@@ -1,9 +1,11 @@
 package org.affectgate.agent.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.context.DeploymentContextGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -49,10 +51,20 @@ final class CheckConfigCommand implements Callable<Integer> {
             + c.influx()
                 .map(i -> i.url() + " bucket " + i.bucket())
                 .orElse("line-protocol files in " + c.export().directory().toAbsolutePath()));
-    out.println("  admin http:  " + c.http().host() + ":" + c.http().port());
     out.println(
-        "  infers:      HRV features of consented wearables only; no face or voice"
-            + " inference in this version");
+        "  admin http:  "
+            + c.http().host()
+            + ":"
+            + c.http().port()
+            + " (consent endpoints need the bearer token in "
+            + c.http().tokenFile().toAbsolutePath()
+            + ")");
+    DeploymentContextGuard guard = new DeploymentContextGuard(c.deployment());
+    List<String> lines = guard.describe();
+    out.println("  deployment:  " + lines.get(0));
+    for (String line : lines.subList(1, lines.size())) {
+      out.println("    " + line);
+    }
     return 0;
   }
 }

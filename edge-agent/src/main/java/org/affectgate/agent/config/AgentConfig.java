@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
+import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
@@ -26,6 +27,7 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param models where the ONNX models are ({@code models.manifest}, {@code models.intraOpThreads});
  *     only read when a model-based path is enabled
  * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}
+ * @param deployment the declared deployment context ({@code context}, {@code contextPurpose})
  */
 public record AgentConfig(
     String site,
@@ -40,7 +42,8 @@ public record AgentConfig(
     ExportConfig export,
     HttpConfig http,
     ModelRuntimeConfig models,
-    Optional<CameraConfig> camera) {
+    Optional<CameraConfig> camera,
+    DeploymentConfig deployment) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -59,5 +62,6 @@ public record AgentConfig(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(camera, "camera");
+    Objects.requireNonNull(deployment, "context");
   }
 }

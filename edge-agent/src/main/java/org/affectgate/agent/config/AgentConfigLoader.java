@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
+import org.affectgate.agent.context.DeploymentConfig;
+import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
@@ -101,7 +103,9 @@ public final class AgentConfigLoader {
 
     ConsentConfig consent =
         new ConsentConfig(
-            dataDir.resolve(r.path("consent.file", Path.of(ConsentConfig.DEFAULT_FILE_NAME))));
+            dataDir.resolve(r.path("consent.file", Path.of(ConsentConfig.DEFAULT_FILE_NAME))),
+            dataDir.resolve(
+                r.path("consent.saltFile", Path.of(ConsentConfig.DEFAULT_SALT_FILE_NAME))));
 
     OutboxConfig outbox =
         new OutboxConfig(
@@ -142,7 +146,13 @@ public final class AgentConfigLoader {
         new HttpConfig(
             r.string("http.host", "127.0.0.1"),
             r.int32("http.port", HttpConfig.DEFAULT_PORT),
-            r.bool("http.allowRemote", false));
+            r.bool("http.allowRemote", false),
+            dataDir.resolve(r.path("http.tokenFile", Path.of(HttpConfig.DEFAULT_TOKEN_FILE))));
+
+    DeploymentConfig deployment =
+        new DeploymentConfig(
+            r.enumValue("context", DeploymentContext.class, DeploymentContext.RETAIL),
+            Optional.ofNullable(r.string("contextPurpose", null)));
 
     ModelRuntimeConfig models =
         new ModelRuntimeConfig(
@@ -168,7 +178,8 @@ public final class AgentConfigLoader {
         export,
         http,
         models,
-        camera);
+        camera,
+        deployment);
   }
 
   /** Reads and validates every {@code camera.*} key, enabled or not. */

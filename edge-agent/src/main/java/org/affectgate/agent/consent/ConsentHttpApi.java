@@ -1,6 +1,7 @@
 package org.affectgate.agent.consent;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  *                                       "grantedAt","expiresAt","revokedAt","active"}, ...]
  * POST   /consent                 {"participant","device","site","programme"}
  *                                 201 the record | 400 | 409 device bound to someone else
- * DELETE /consent/{participant}   204 | 400 | 404 no active consent
+ * DELETE /consent/{participant}   204 | 400 | 404 no active consent   (withdraws every purpose)
+ * POST   /consent/{participant}/erase  204 | 400 | 404 nothing recorded
  * </pre>
  *
+ * Every route requires the admin bearer token (401 without, 403 wrong; see {@code BearerAuth}).
  * Errors are JSON {@code {"error": message, "field": name}}; {@code field} names the offending
  * request field ({@code body} for an unreadable body). Request bodies are limited to {@value
  * #BODY_LIMIT} bytes (413 beyond). Store calls, and the gate refresh that makes a change effective
@@ -42,21 +45,34 @@ public final class ConsentHttpApi {
   private final ConsentStore store;
   private final ConsentGate gate;
   private final InstantSource clock;
+  private final Handler<RoutingContext> auth;
 
-  public ConsentHttpApi(Vertx vertx, ConsentStore store, ConsentGate gate, InstantSource clock) {
+  /**
+   * @param auth runs first on every {@code /consent} route and calls {@code next()} only for an
+   *     authorised request (the agent passes {@link org.affectgate.agent.admin.BearerAuth})
+   */
+  public ConsentHttpApi(
+      Vertx vertx,
+      ConsentStore store,
+      ConsentGate gate,
+      InstantSource clock,
+      Handler<RoutingContext> auth) {
     this.vertx = vertx;
     this.store = store;
     this.gate = gate;
     this.clock = clock;
+    this.auth = auth;
   }
 
-  /** A new router with the three routes; mount it or use it as the server's request handler. */
+  /** A new router with the consent routes; mount it or use it as the server's request handler. */
   public Router router() {
     Router router = Router.router(vertx);
+    router.route("/consent*").handler(auth);
     router.get("/consent").handler(this::list);
     router.post("/consent").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/consent").handler(this::grant);
     router.delete("/consent/:participant").handler(this::revoke);
+    router.post("/consent/:participant/erase").handler(this::erase);
     return router;
   }
 
@@ -146,6 +162,30 @@ public final class ConsentHttpApi {
             ctx.response().setStatusCode(204).end();
           } else {
             error(ctx, 404, "participant", "participant has no active consent");
+          }
+        });
+  }
+
+  private void erase(RoutingContext ctx) {
+    String participant = ctx.pathParam("participant");
+    Optional<String> problem = ConsentIds.participantProblem("participant", participant);
+    if (problem.isPresent()) {
+      error(ctx, 400, "participant", problem.get());
+      return;
+    }
+    respond(
+        ctx,
+        vertx.executeBlocking(
+            () -> {
+              boolean erased = store.erase(participant, clock.instant());
+              gate.refresh();
+              return erased;
+            }),
+        erased -> {
+          if (erased) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            error(ctx, 404, "participant", "nothing recorded for participant");
           }
         });
   }

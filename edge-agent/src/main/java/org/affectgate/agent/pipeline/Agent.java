@@ -10,12 +10,15 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import org.affectgate.agent.admin.AdminToken;
+import org.affectgate.agent.admin.BearerAuth;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
+import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
@@ -53,6 +56,7 @@ public final class Agent implements AutoCloseable {
   private SyncLoop syncLoop;
   private HttpServer http;
   private WearablePipeline pipeline;
+  private DeploymentContextGuard contextGuard;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -81,6 +85,8 @@ public final class Agent implements AutoCloseable {
 
   private void wire(
       InstantSource clock, MeterRegistry registry, WearablePipeline.WindowListener listener) {
+    contextGuard = new DeploymentContextGuard(config.deployment());
+    contextGuard.describe().forEach(line -> LOG.info("inference: {}", line));
     ConsentStore consentStore = ConsentStore.open(config.consent());
     toClose.push(consentStore);
     ConsentGate gate = new ConsentGate(consentStore, registry, clock);
@@ -130,8 +136,13 @@ public final class Agent implements AutoCloseable {
       cameras.start(TICK_MS);
     }
 
-    Router router = new ConsentHttpApi(vertx, consentStore, gate, clock).router();
-    router.get("/status").handler(new StatusHandler(config, transport, syncLoop, registry));
+    AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
+    Router router =
+        new ConsentHttpApi(vertx, consentStore, gate, clock, new BearerAuth(token, registry, clock))
+            .router();
+    router
+        .get("/status")
+        .handler(new StatusHandler(config, transport, syncLoop, registry, contextGuard));
     http =
         vertx
             .createHttpServer()
@@ -224,6 +235,14 @@ public final class Agent implements AutoCloseable {
 
   public boolean mqttConnected() {
     return transport != null && transport.isConnected();
+  }
+
+  /**
+   * What the declared deployment context allows. Face and voice stages call {@code
+   * contextGuard().require(Inference.FACE_EMOTION)} (or {@code VOICE_EMOTION}) before they start.
+   */
+  public DeploymentContextGuard contextGuard() {
+    return contextGuard;
   }
 
   public SyncLoop syncLoop() {

@@ -11,27 +11,37 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.TreeMap;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.context.Inference;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.sync.loop.SyncLoop;
 import org.affectgate.sync.loop.SyncState;
 
 /**
  * {@code GET /status}: one JSON document for operators and tests — MQTT connection, sync state
- * (backlog, oldest entry age, last success, last error) and every Affectgate counter and gauge.
- * Cheap and non-blocking: reads in-memory state only, so it runs on the event loop.
+ * (backlog, oldest entry age, last success, last error), what the agent will and will not infer in
+ * its deployment context, and every Affectgate counter and gauge. No personal data, so it needs no
+ * token (the server is bound to loopback by default). Cheap and non-blocking: reads in-memory state
+ * only, so it runs on the event loop.
  */
 public final class StatusHandler implements Handler<RoutingContext> {
   private final AgentConfig config;
   private final MqttTransport transport;
   private final SyncLoop sync;
   private final MeterRegistry registry;
+  private final DeploymentContextGuard guard;
 
   public StatusHandler(
-      AgentConfig config, MqttTransport transport, SyncLoop sync, MeterRegistry registry) {
+      AgentConfig config,
+      MqttTransport transport,
+      SyncLoop sync,
+      MeterRegistry registry,
+      DeploymentContextGuard guard) {
     this.config = config;
     this.transport = transport;
     this.sync = sync;
     this.registry = registry;
+    this.guard = guard;
   }
 
   @Override
@@ -74,7 +84,24 @@ public final class StatusHandler implements Handler<RoutingContext> {
                 .put("uri", config.mqtt().uri())
                 .put("connected", transport.isConnected()))
         .put("sync", syncJson)
+        .put("inference", inference())
         .put("meters", meters());
+  }
+
+  /** What the agent will and will not infer in its deployment context. */
+  private JsonObject inference() {
+    JsonObject allowed = new JsonObject();
+    JsonObject refused = new JsonObject();
+    for (Inference i : Inference.values()) {
+      guard
+          .refusalFor(i)
+          .ifPresentOrElse(r -> refused.put(i.key(), r), () -> allowed.put(i.key(), true));
+    }
+    return new JsonObject()
+        .put("context", guard.config().context().key())
+        .put("contextPurpose", guard.config().purpose().orElse(null))
+        .put("allowed", allowed)
+        .put("refused", refused);
   }
 
   private JsonObject meters() {

@@ -36,7 +36,21 @@ class AffectgateCliTest {
         .contains("configuration OK")
         .contains("store-9")
         .contains("fewer than 5 subjects are suppressed")
-        .contains("line-protocol files");
+        .contains("line-protocol files")
+        .contains("deployment:  context retail")
+        .contains("may infer face-emotion")
+        .contains("admin-token");
+  }
+
+  @Test
+  void checkConfig_workplace_saysFaceAndVoiceWillNotBeInferred() throws Exception {
+    Path f = config("context: workplace\n");
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(out.toString())
+        .contains("deployment:  context workplace")
+        .contains("may infer hrv-wellness")
+        .contains("will NOT infer face-emotion: face-emotion inference is prohibited")
+        .contains("will NOT infer voice-emotion");
   }
 
   @Test

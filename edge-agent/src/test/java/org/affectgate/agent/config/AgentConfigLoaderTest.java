@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.sync.outbox.Synchronous;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,52 @@ class AgentConfigLoaderTest {
     assertThat(c.outbox().file()).isEqualTo(Path.of("/var/lib/affectgate/outbox.db"));
     assertThat(c.influx()).isEmpty();
     assertThat(c.mqtt().cleanSession()).isFalse();
+    assertThat(c.deployment().context()).isEqualTo(DeploymentContext.RETAIL);
+    assertThat(c.deployment().purpose()).isEmpty();
+    assertThat(c.http().tokenFile()).isEqualTo(Path.of("/var/lib/affectgate/admin-token"));
+    assertThat(c.consent().saltFile()).isEqualTo(Path.of("/var/lib/affectgate/consent.salt"));
+  }
+
+  @Test
+  void context_andPurpose_read() throws Exception {
+    AgentConfig c =
+        AgentConfigLoader.load(
+            write(
+                "site: s1\ncontext: wellness-programme\n"
+                    + "contextPurpose: \"medical: cardiac rehabilitation clinic\"\n"));
+    assertThat(c.deployment().context()).isEqualTo(DeploymentContext.WELLNESS_PROGRAMME);
+    assertThat(c.deployment().purpose()).contains("medical: cardiac rehabilitation clinic");
+  }
+
+  @Test
+  void unknownContext_namesKeyAndChoices() throws Exception {
+    Path f = write("site: s1\ncontext: office\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "context must be one of [retail, wellness-programme, workplace, education, healthcare,"
+                + " public-space] (got office)");
+  }
+
+  @Test
+  void purposeNeitherMedicalNorSafety_namesKey() throws Exception {
+    Path f = write("site: s1\ncontext: workplace\ncontextPurpose: engagement analytics\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("contextPurpose must read 'medical: <description>'")
+        .hasMessageContaining(f.toString());
+  }
+
+  @Test
+  void tokenAndSaltFiles_relativeToDataDir() throws Exception {
+    AgentConfig c =
+        AgentConfigLoader.load(
+            write(
+                "site: s1\ndataDir: "
+                    + dir
+                    + "\nhttp:\n  tokenFile: secrets/admin\nconsent:\n  saltFile: salt.bin\n"));
+    assertThat(c.http().tokenFile()).isEqualTo(dir.resolve("secrets/admin"));
+    assertThat(c.consent().saltFile()).isEqualTo(dir.resolve("salt.bin"));
   }
 
   @Test

@@ -11,12 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
+import org.affectgate.agent.admin.AdminToken;
+import org.affectgate.agent.admin.BearerAuth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real Vert.x HTTP server on a loopback port, driven by java.net.http. */
 class ConsentHttpApiTest {
   private static final Instant T = Instant.parse("2025-03-01T09:00:00Z");
+  private static final String TOKEN = "test-admin-token-3f9a1c7e5b";
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @TempDir Path dir;
   private Vertx vertx;
@@ -38,7 +43,15 @@ class ConsentHttpApiTest {
     vertx = Vertx.vertx();
     store = ConsentStore.open(new ConsentConfig(dir.resolve("consent.db")));
     gate = new ConsentGate(store, new SimpleMeterRegistry(), InstantSource.system());
-    ConsentHttpApi api = new ConsentHttpApi(vertx, store, gate, Clock.fixed(T, ZoneOffset.UTC));
+    Files.writeString(dir.resolve("admin-token"), TOKEN + "\n");
+    AdminToken token = AdminToken.loadOrCreate(dir.resolve("admin-token"));
+    ConsentHttpApi api =
+        new ConsentHttpApi(
+            vertx,
+            store,
+            gate,
+            Clock.fixed(T, ZoneOffset.UTC),
+            new BearerAuth(token, registry, InstantSource.system()));
     server =
         vertx
             .createHttpServer()
@@ -56,9 +69,17 @@ class ConsentHttpApiTest {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return send(method, path, body, "Bearer " + TOKEN);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String authorization)
+      throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
             .header("content-type", "application/json");
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
     b.method(
         method,
         body == null
@@ -160,6 +181,61 @@ class ConsentHttpApiTest {
   @Test
   void unknownParticipantDelete_404() throws Exception {
     assertError(send("DELETE", "/consent/nobody", null), 404, "participant");
+  }
+
+  @Test
+  void noToken_401WithBearerChallenge_nothingRecorded() throws Exception {
+    HttpResponse<String> r = send("POST", "/consent", grantBody("p1", "hr-7"), null);
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"affectgate\"");
+    assertThat(send("GET", "/consent", null, "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(401);
+    assertThat(send("DELETE", "/consent/p1", null, null).statusCode()).isEqualTo(401);
+    assertThat(store.lastEventId()).isZero();
+    assertThat(registry.counter("affectgate.http.auth.rejected", "reason", "missing").count())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void wrongToken_403_nothingRecorded() throws Exception {
+    HttpResponse<String> r =
+        send("POST", "/consent", grantBody("p1", "hr-7"), "Bearer " + TOKEN + "x");
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(r.body()).getString("field")).isEqualTo("authorization");
+    assertThat(send("POST", "/consent/p1/erase", null, "Bearer nope").statusCode()).isEqualTo(403);
+    assertThat(store.lastEventId()).isZero();
+    assertThat(registry.counter("affectgate.http.auth.rejected", "reason", "invalid").count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void tokens_neverLogged() throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      send("GET", "/consent", null, "Bearer wrong-secret-value-123");
+      send("GET", "/consent", null, null);
+      send("POST", "/consent", grantBody("p1", "hr-7"));
+      send("DELETE", "/consent/p1", null);
+    } finally {
+      root.detachAppender(logs);
+    }
+    assertThat(logs.list).isNotEmpty();
+    assertThat(logs.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains(TOKEN) || m.contains("wrong-secret-value-123"));
+  }
+
+  @Test
+  void erase_204ThenGone_404Again() throws Exception {
+    assertThat(send("POST", "/consent", grantBody("p1", "hr-7")).statusCode()).isEqualTo(201);
+    assertThat(send("POST", "/consent/p1/erase", null).statusCode()).isEqualTo(204);
+    assertThat(new JsonArray(send("GET", "/consent", null).body())).isEmpty();
+    assertThat(gate.drainRevoked()).containsExactly(store.subjectOf("p1"));
+    assertError(send("POST", "/consent/p1/erase", null), 404, "participant");
   }
 
   private static void assertError(HttpResponse<String> response, int status, String field) {
