@@ -1,0 +1,126 @@
+package org.affectgate.agent.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.affectgate.agent.aggregate.WindowReport;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.device.mqtt.testing.MosquittoServer;
+import org.affectgate.sync.Metric;
+import org.affectgate.sync.testing.VictoriaMetricsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Withdrawal end to end: six consented wearables publish through Mosquitto, one participant
+ * withdraws over the token-protected admin API, and every window the agent closes after the purge
+ * aggregates the other five only. {@code /status} says what the agent infers.
+ */
+class WithdrawalRealServersTest {
+  @TempDir Path dir;
+  MosquittoServer mosquitto;
+  VictoriaMetricsServer vm;
+  TestWearables wearables;
+  Agent agent;
+  final List<WindowReport> reports = new CopyOnWriteArrayList<>();
+  final List<Integer> reportsAtPurge = new CopyOnWriteArrayList<>();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void startServers() {
+    mosquitto = new MosquittoServer().start();
+    vm = new VictoriaMetricsServer().start();
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (wearables != null) {
+      wearables.close();
+    }
+    vm.close();
+    mosquitto.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String token) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<Long> subjectCounts(List<WindowReport> rs) {
+    return rs.stream()
+        .flatMap(r -> r.emitted().stream())
+        .map(Metric::fields)
+        .map(f -> f.get("subjects").longValue())
+        .toList();
+  }
+
+  @Test
+  void withdrawalOverAdminApi_participantLeavesEveryLaterWindow() throws Exception {
+    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
+    wearables = new TestWearables(mosquitto.uri(), config);
+    wearables.grantConsent(config);
+    agent =
+        Agent.start(
+            config,
+            InstantSource.system(),
+            registry,
+            new WearablePipeline.WindowListener() {
+              @Override
+              public void onWindow(WindowReport report) {
+                reports.add(report);
+              }
+
+              @Override
+              public void onPurge(WearablePipeline.PurgeReport report) {
+                reportsAtPurge.add(reports.size());
+              }
+            });
+    wearables.awaitConnected(agent);
+    wearables.publishFor(Duration.ofSeconds(12));
+    await().atMost(Duration.ofSeconds(10)).until(() -> subjectCounts(reports).contains(6L));
+
+    String token = Files.readString(config.http().tokenFile()).strip();
+    assertThat(send("DELETE", "/consent/participant-0", null).statusCode()).isEqualTo(401);
+    assertThat(send("DELETE", "/consent/participant-0", token + "x").statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", "/consent/participant-0", token).statusCode()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !reportsAtPurge.isEmpty());
+
+    wearables.publishFor(Duration.ofSeconds(12));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                subjectCounts(reports.subList(reportsAtPurge.get(0), reports.size())).size() >= 2);
+    List<WindowReport> after = reports.subList(reportsAtPurge.get(0), reports.size());
+    assertThat(subjectCounts(after)).isNotEmpty().containsOnly(5L);
+
+    JsonObject inference =
+        new JsonObject(send("GET", "/status", null).body()).getJsonObject("inference");
+    assertThat(inference.getString("context")).isEqualTo("retail");
+    assertThat(inference.getJsonObject("allowed").getBoolean("face-emotion")).isTrue();
+    assertThat(inference.getJsonObject("refused")).isEmpty();
+  }
+}
