@@ -76,6 +76,14 @@ final class DemoCommand implements Callable<Integer> {
   Path influxTokenFile;
 
   @Option(
+      names = "--withdraw-after",
+      defaultValue = "50",
+      description =
+          "Participant demo-p01 withdraws consent after this many seconds, as `consent revoke`"
+              + " would (0: never; default: ${DEFAULT-VALUE}).")
+  long withdrawAfterSeconds;
+
+  @Option(
       names = "--duration",
       defaultValue = "0",
       description = "Stop after this many seconds (0: run until Ctrl-C).")
@@ -182,6 +190,14 @@ final class DemoCommand implements Callable<Integer> {
             + " s long); the first after ~30 s. Ctrl-C stops.");
     out.flush();
 
+    if (withdrawAfterSeconds > 0) {
+      out.println(
+          "  participant demo-p01 (wellness-a) withdraws consent after "
+              + withdrawAfterSeconds
+              + " s: wellness-a drops from 6 to 5 subjects");
+      out.flush();
+      scheduleWithdrawal(config, out);
+    }
     AutoCloseable cameraSource = camera == null ? () -> {} : camera;
     AutoCloseable[] stopOrder = {cameraSource, simulator, simTransport, agent, broker};
     if (durationSeconds > 0) {
@@ -195,6 +211,31 @@ final class DemoCommand implements Callable<Integer> {
     }
     RunCommand.awaitShutdown(stopOrder);
     return 0;
+  }
+
+  /** Withdraws demo-p01 from a separate store instance, exactly as the CLI does. */
+  private void scheduleWithdrawal(AgentConfig config, java.io.PrintWriter out) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(withdrawAfterSeconds * 1000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              try (ConsentStore store = ConsentStore.open(config.consent())) {
+                store.revoke("demo-p01", Instant.now());
+                out.println(
+                    Instant.now()
+                        + " demo: participant demo-p01 withdrew consent (ledger entry "
+                        + store.lastEventId()
+                        + ")");
+                out.flush();
+              }
+            },
+            "affectgate-demo-withdrawal");
+    t.setDaemon(true);
+    t.start();
   }
 
   private AgentConfig config(String brokerUri) throws Exception {

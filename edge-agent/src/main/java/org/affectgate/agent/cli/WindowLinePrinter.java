@@ -57,4 +57,18 @@ final class WindowLinePrinter implements WearablePipeline.WindowListener {
     }
     out.flush();
   }
+
+  @Override
+  public void onPurge(WearablePipeline.PurgeReport report) {
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "consent withdrawn: %d participant(s) purged from memory; %d of %d unsent outbox points"
+                + " could single them out and were discarded (k-aggregates stay); their data is"
+                + " absent from the next windows",
+            report.subjects(),
+            report.outboxDiscarded(),
+            report.outboxScanned()));
+    out.flush();
+  }
 }

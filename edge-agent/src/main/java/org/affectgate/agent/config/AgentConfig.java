@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
+import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
@@ -28,6 +29,7 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     only read when a model-based path is enabled
  * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}
  * @param deployment the declared deployment context ({@code context}, {@code contextPurpose})
+ * @param retention how long ended consent records are kept, per purpose ({@code retentionDays.*})
  */
 public record AgentConfig(
     String site,
@@ -43,7 +45,8 @@ public record AgentConfig(
     HttpConfig http,
     ModelRuntimeConfig models,
     Optional<CameraConfig> camera,
-    DeploymentConfig deployment) {
+    DeploymentConfig deployment,
+    RetentionConfig retention) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -63,5 +66,6 @@ public record AgentConfig(
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(camera, "camera");
     Objects.requireNonNull(deployment, "context");
+    Objects.requireNonNull(retention, "retentionDays");
   }
 }

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
+import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.hrv.HrvConfig;
@@ -161,6 +164,20 @@ public final class AgentConfigLoader {
 
     Optional<CameraConfig> camera = camera(r);
 
+    Map<String, Duration> keep = new LinkedHashMap<>();
+    for (Map.Entry<String, Duration> d : RetentionConfig.defaults().perPurpose().entrySet()) {
+      keep.put(
+          d.getKey(),
+          Duration.ofDays(r.integer("retentionDays." + d.getKey(), d.getValue().toDays())));
+    }
+    RetentionConfig retention =
+        new RetentionConfig(
+            keep,
+            Duration.ofMinutes(
+                r.integer(
+                    "retentionDays.checkEveryMinutes",
+                    RetentionConfig.DEFAULT_INTERVAL.toMinutes())));
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -179,7 +196,8 @@ public final class AgentConfigLoader {
         http,
         models,
         camera,
-        deployment);
+        deployment,
+        retention);
   }
 
   /** Reads and validates every {@code camera.*} key, enabled or not. */

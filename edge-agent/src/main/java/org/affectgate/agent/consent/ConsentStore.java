@@ -351,6 +351,51 @@ public final class ConsentStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Retention: erases the current-state records whose consent ended (withdrawn, or expired) longer
+   * ago than their purpose's retention, each with an {@link EntryKind#ERASE} entry for that purpose
+   * and scope {@code reason=retention}. Purposes without a retention are kept.
+   *
+   * @param retention per purpose, how long an ended consent record is kept
+   * @return records erased
+   */
+  public synchronized int reapEnded(Instant now, Map<String, java.time.Duration> retention) {
+    checkThread();
+    return inTransaction(
+        () -> {
+          record Ended(String subject, String purpose) {}
+          List<Ended> due = new ArrayList<>();
+          try (PreparedStatement q =
+              conn.prepareStatement(
+                  "SELECT subject, purpose, coalesce(revoked_ms, expires_ms) FROM consent_current"
+                      + " WHERE revoked_ms IS NOT NULL OR expires_ms IS NOT NULL"
+                      + " ORDER BY subject, purpose")) {
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                java.time.Duration keep = retention.get(rs.getString(2));
+                long endedMs = rs.getLong(3);
+                if (keep != null
+                    && endedMs <= now.toEpochMilli()
+                    && now.toEpochMilli() - endedMs >= keep.toMillis()) {
+                  due.add(new Ended(rs.getString(1), rs.getString(2)));
+                }
+              }
+            }
+          }
+          for (Ended e : due) {
+            append(now, EntryKind.ERASE, e.subject(), e.purpose(), "reason=retention", null);
+            try (PreparedStatement del =
+                conn.prepareStatement(
+                    "DELETE FROM consent_current WHERE subject = ? AND purpose = ?")) {
+              del.setString(1, e.subject());
+              del.setString(2, e.purpose());
+              del.executeUpdate();
+            }
+          }
+          return due.size();
+        });
+  }
+
   /** Records that the processing notice for {@code purpose} was shown to the participant. */
   public synchronized void noticeShown(
       String participantId, String purpose, String site, Instant at) {

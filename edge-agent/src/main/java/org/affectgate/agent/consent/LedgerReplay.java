@@ -109,7 +109,13 @@ final class LedgerReplay {
                 r.expiresMs(),
                 e.atMs()));
       }
-      case ERASE -> state.values().removeIf(r -> r.subject().equals(e.subject()));
+      case ERASE -> {
+        if (e.purpose().equals(Purposes.ALL)) {
+          state.values().removeIf(r -> r.subject().equals(e.subject()));
+        } else if (state.remove(k) == null) {
+          return "erases a consent record that does not exist";
+        }
+      }
       case NOTICE_SHOWN -> {}
     }
     return null;

@@ -18,6 +18,7 @@ import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
+import org.affectgate.agent.consent.RetentionReaper;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
@@ -163,6 +164,14 @@ public final class Agent implements AutoCloseable {
                                 ar.cause())))
             .await();
     toClose.push(() -> await(http.close()));
+
+    RetentionReaper reaper = new RetentionReaper(consentStore, config.retention(), clock, registry);
+    long reaperTimer =
+        vertx.setPeriodic(
+            1,
+            config.retention().interval().toMillis(),
+            id -> vertx.executeBlocking(reaper::runOnce, false));
+    toClose.push(() -> vertx.cancelTimer(reaperTimer));
 
     pipeline.start(TICK_MS, CONSENT_REFRESH_MS);
     syncLoop.start();

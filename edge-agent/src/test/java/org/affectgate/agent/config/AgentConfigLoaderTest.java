@@ -70,6 +70,17 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void retentionDays_perPurpose() throws Exception {
+    AgentConfig c =
+        AgentConfigLoader.load(
+            write("site: s1\nretentionDays:\n  wellness-hr: 30\n  checkEveryMinutes: 15\n"));
+    assertThat(c.retention().perPurpose())
+        .containsEntry("wellness-hr", Duration.ofDays(30))
+        .containsEntry("kiosk-voice", Duration.ofDays(1));
+    assertThat(c.retention().interval()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
   void tokenAndSaltFiles_relativeToDataDir() throws Exception {
     AgentConfig c =
         AgentConfigLoader.load(

@@ -10,53 +10,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.config.AgentConfig;
-import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.affectgate.sync.Metric;
-import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Withdrawal end to end: six consented wearables publish through Mosquitto, one participant
  * withdraws over the token-protected admin API, and every window the agent closes after the purge
  * aggregates the other five only. {@code /status} says what the agent infers.
  */
-class WithdrawalRealServersTest {
-  @TempDir Path dir;
-  MosquittoServer mosquitto;
-  VictoriaMetricsServer vm;
-  TestWearables wearables;
+class WithdrawalRealServersTest extends RealServersTest {
   Agent agent;
   final List<WindowReport> reports = new CopyOnWriteArrayList<>();
   final List<Integer> reportsAtPurge = new CopyOnWriteArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeEach
-  void startServers() {
-    mosquitto = new MosquittoServer().start();
-    vm = new VictoriaMetricsServer().start();
-  }
-
   @AfterEach
-  void stopAll() {
+  void stopAgent() {
     if (agent != null) {
       agent.close();
     }
-    if (wearables != null) {
-      wearables.close();
-    }
-    vm.close();
-    mosquitto.close();
   }
 
   private HttpResponse<String> send(String method, String path, String token) throws Exception {
