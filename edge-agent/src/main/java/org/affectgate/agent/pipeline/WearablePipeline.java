@@ -154,6 +154,11 @@ public final class WearablePipeline implements AutoCloseable {
     ingestLatency.record(Math.max(0, clock.millis() - sample.timestampMs()), TimeUnit.MILLISECONDS);
   }
 
+  /** The event-loop context that owns the HRV engine and the aggregator. */
+  Context context() {
+    return context;
+  }
+
   /** Starts the window tick and the consent refresh. Call once, from any thread. */
   void start(long tickMs, long consentRefreshMs) {
     context.runOnContext(

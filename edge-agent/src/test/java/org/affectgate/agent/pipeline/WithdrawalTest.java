@@ -89,22 +89,12 @@ class WithdrawalTest {
             },
             1000,
             registry);
-    context = pipelineContext();
+    context = pipeline.context();
     for (int i = 1; i <= SUBJECTS; i++) {
       cli.grant("p" + i, "hr-" + i, SITE, "prog", Instant.now());
     }
     pipeline.start(Agent.TICK_MS, Agent.CONSENT_REFRESH_MS);
     await().atMost(Duration.ofSeconds(5)).until(() -> gate.activeBindings() == SUBJECTS);
-  }
-
-  private Context pipelineContext() {
-    try {
-      var f = WearablePipeline.class.getDeclaredField("context");
-      f.setAccessible(true);
-      return (Context) f.get(pipeline);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
   }
 
   @AfterEach
