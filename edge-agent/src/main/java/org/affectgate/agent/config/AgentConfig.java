@@ -30,6 +30,7 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}
  * @param deployment the declared deployment context ({@code context}, {@code contextPurpose})
  * @param retention how long ended consent records are kept, per purpose ({@code retentionDays.*})
+ * @param gpio GPIO devices ({@code gpio.*})
  */
 public record AgentConfig(
     String site,
@@ -46,7 +47,8 @@ public record AgentConfig(
     ModelRuntimeConfig models,
     Optional<CameraConfig> camera,
     DeploymentConfig deployment,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    GpioConfig gpio) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -67,5 +69,6 @@ public record AgentConfig(
     Objects.requireNonNull(camera, "camera");
     Objects.requireNonNull(deployment, "context");
     Objects.requireNonNull(retention, "retentionDays");
+    Objects.requireNonNull(gpio, "gpio");
   }
 }

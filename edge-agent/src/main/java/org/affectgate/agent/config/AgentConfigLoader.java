@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.RetentionConfig;
@@ -21,6 +22,7 @@ import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
+import org.affectgate.device.gpio.PulseConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.models.ModelRuntimeConfig;
@@ -178,6 +180,19 @@ public final class AgentConfigLoader {
                     "retentionDays.checkEveryMinutes",
                     RetentionConfig.DEFAULT_INTERVAL.toMinutes())));
 
+    long pulsePin = r.integer("gpio.pulse.pin", -1);
+    GpioConfig gpio =
+        new GpioConfig(
+            pulsePin == -1
+                ? OptionalInt.empty()
+                : OptionalInt.of(
+                    (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, pulsePin))),
+            new PulseConfig(
+                site,
+                r.string("gpio.pulse.deviceId", GpioConfig.DEFAULT_PULSE_DEVICE),
+                r.millis("gpio.pulse.refractoryMs", PulseConfig.DEFAULT_REFRACTORY),
+                r.millis("gpio.pulse.maxIntervalMs", PulseConfig.DEFAULT_MAX_INTERVAL)));
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -197,7 +212,8 @@ public final class AgentConfigLoader {
         models,
         camera,
         deployment,
-        retention);
+        retention,
+        gpio);
   }
 
   /** Reads and validates every {@code camera.*} key, enabled or not. */

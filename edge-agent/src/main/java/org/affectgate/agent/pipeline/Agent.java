@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.affectgate.agent.admin.AdminToken;
 import org.affectgate.agent.admin.BearerAuth;
 import org.affectgate.agent.aggregate.WindowAggregator;
@@ -25,6 +26,9 @@ import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraPipeline;
 import org.affectgate.agent.vision.VisionModels;
+import org.affectgate.device.gpio.LevelInput;
+import org.affectgate.device.gpio.Pi4jGpio;
+import org.affectgate.device.gpio.PulseRrExtractor;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
@@ -74,9 +78,19 @@ public final class Agent implements AutoCloseable {
       InstantSource clock,
       MeterRegistry registry,
       WearablePipeline.WindowListener listener) {
+    return start(config, clock, registry, listener, Pi4jGpio::gpiod);
+  }
+
+  /** As above, with the GPIO lines from {@code gpio} (tests pass the Pi4J mock plugin). */
+  static Agent start(
+      AgentConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      WearablePipeline.WindowListener listener,
+      Supplier<Pi4jGpio> gpio) {
     Agent agent = new Agent(config);
     try {
-      agent.wire(clock, registry, listener);
+      agent.wire(clock, registry, listener, gpio);
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -85,7 +99,10 @@ public final class Agent implements AutoCloseable {
   }
 
   private void wire(
-      InstantSource clock, MeterRegistry registry, WearablePipeline.WindowListener listener) {
+      InstantSource clock,
+      MeterRegistry registry,
+      WearablePipeline.WindowListener listener,
+      Supplier<Pi4jGpio> gpioFactory) {
     contextGuard = new DeploymentContextGuard(config.deployment());
     contextGuard.describe().forEach(line -> LOG.info("inference: {}", line));
     ConsentStore consentStore = ConsentStore.open(config.consent());
@@ -116,6 +133,16 @@ public final class Agent implements AutoCloseable {
             MAX_IN_FLIGHT,
             registry);
     toClose.push(pipeline);
+
+    if (config.gpio().pulsePin().isPresent()) {
+      Pi4jGpio gpio = gpioFactory.get();
+      toClose.push(gpio);
+      LevelInput pulseLine =
+          gpio.input("pulse", config.gpio().pulsePin().getAsInt(), Pi4jGpio.Pull.DOWN);
+      toClose.push(pulseLine);
+      new PulseRrExtractor(config.gpio().pulse(), clock, pipeline::onSample, registry)
+          .attach(pulseLine);
+    }
 
     CameraPipeline cameras =
         config.camera().map(c -> openCamera(c, clock, registry, outbox)).orElse(null);

@@ -81,6 +81,16 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void gpioPulse_pinOutsideHeader_namesKey_absentMeansNoDevice() throws Exception {
+    Path f = write("site: s1\ngpio:\n  pulse:\n    pin: 40\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .hasMessageContaining("gpio.pulse.pin must be a BCM pin 0..27 (got 40)");
+    AgentConfig c = AgentConfigLoader.load(write("site: s1\n"));
+    assertThat(c.gpio().pulsePin()).isEmpty();
+    assertThat(c.gpio().pulse().deviceId()).isEqualTo("gpio-pulse-1");
+  }
+
+  @Test
   void tokenAndSaltFiles_relativeToDataDir() throws Exception {
     AgentConfig c =
         AgentConfigLoader.load(
