@@ -236,6 +236,9 @@ public final class WearablePipeline implements AutoCloseable {
    * outbox is scanned on a worker for unsent points that could single them out.
    */
   private void purge(Set<String> revokedSubjects) {
+    if (revokedSubjects.isEmpty()) {
+      return;
+    }
     revokedSubjects.forEach(engine::purge);
     withdrawals.increment(revokedSubjects.size());
     vertx

@@ -145,6 +145,7 @@ class WithdrawalTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> subjectsHeld() == SUBJECTS);
     List<OutboxEntry> backlog = enqueueAggregates();
     assertThat(backlog).isNotEmpty();
+    assertThat(reports).as("window ticks without a withdrawal purge and report nothing").isEmpty();
 
     List<Long> stopMicros = new ArrayList<>();
     List<Long> purgeMicros = new ArrayList<>();
