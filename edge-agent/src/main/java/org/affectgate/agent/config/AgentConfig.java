@@ -7,6 +7,8 @@ import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
+import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
@@ -27,7 +29,9 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     files under {@code export.dir}
  * @param models where the ONNX models are ({@code models.manifest}, {@code models.intraOpThreads});
  *     only read when a model-based path is enabled
- * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}
+ * @param camera the kiosk camera path ({@code camera.*}); empty unless {@code camera.enabled}; an
+ *     enabled camera (face emotion inference) is rejected in a context where {@link
+ *     DeploymentContextGuard} refuses it
  * @param deployment the declared deployment context ({@code context}, {@code contextPurpose})
  * @param retention how long ended consent records are kept, per purpose ({@code retentionDays.*})
  * @param gpio GPIO devices ({@code gpio.*})
@@ -70,5 +74,13 @@ public record AgentConfig(
     Objects.requireNonNull(deployment, "context");
     Objects.requireNonNull(retention, "retentionDays");
     Objects.requireNonNull(gpio, "gpio");
+    if (camera.isPresent()) {
+      new DeploymentContextGuard(deployment)
+          .refusalFor(Inference.FACE_EMOTION)
+          .ifPresent(
+              refusal -> {
+                throw new IllegalArgumentException("camera.enabled is true, but " + refusal);
+              });
+    }
   }
 }

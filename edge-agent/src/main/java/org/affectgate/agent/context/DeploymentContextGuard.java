@@ -79,7 +79,7 @@ public final class DeploymentContextGuard {
                   "may infer "
                       + i.key()
                       + (i.infersEmotion()
-                          ? " (per-session consent required)"
+                          ? " (when its path is enabled)"
                           : " (consented wearables, aggregated over >= k subjects)")));
     }
     return out;

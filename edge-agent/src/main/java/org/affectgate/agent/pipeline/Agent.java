@@ -21,6 +21,7 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.RetentionReaper;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
@@ -218,6 +219,7 @@ public final class Agent implements AutoCloseable {
    */
   private CameraPipeline openCamera(
       CameraConfig camera, InstantSource clock, MeterRegistry registry, SqliteOutbox outbox) {
+    contextGuard.require(Inference.FACE_EMOTION);
     VisionModels models;
     try {
       models = VisionModels.load(config.models(), camera.vision());

@@ -91,6 +91,24 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void cameraInWorkplace_withoutMedicalOrSafetyPurpose_refusedNamingKeys() throws Exception {
+    Path f = write("site: s1\ncontext: workplace\ncamera:\n  enabled: true\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "camera.enabled is true, but face-emotion inference is prohibited in a workplace"
+                + " context (EU AI Act Art. 5(1)(f))")
+        .hasMessageContaining("contextPurpose");
+    AgentConfig c =
+        AgentConfigLoader.load(
+            write(
+                "site: s1\ncontext: workplace\n"
+                    + "contextPurpose: \"safety: forklift operator fatigue alerts\"\n"
+                    + "camera:\n  enabled: true\n"));
+    assertThat(c.camera()).isPresent();
+  }
+
+  @Test
   void tokenAndSaltFiles_relativeToDataDir() throws Exception {
     AgentConfig c =
         AgentConfigLoader.load(
