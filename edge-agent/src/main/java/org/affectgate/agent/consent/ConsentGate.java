@@ -70,7 +70,8 @@ public final class ConsentGate {
     }
     noConsent.increment();
     log.warn(
-        "Dropped sample of device {} at site {}: no active consent (NO_CONSENT)", deviceId, site);
+        "Dropped a wearable sample at site {}: its device has no active consent (NO_CONSENT)",
+        site);
     return Optional.empty();
   }
 
