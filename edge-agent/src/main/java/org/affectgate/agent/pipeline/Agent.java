@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.affectgate.agent.admin.AdminToken;
@@ -22,6 +23,8 @@ import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.RetentionReaper;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
+import org.affectgate.agent.egress.EgressGate;
+import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
@@ -38,6 +41,7 @@ import org.affectgate.models.ModelLoadException;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
+import org.affectgate.sync.outbox.Outbox;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.affectgate.sync.sink.PointSink;
 import org.slf4j.Logger;
@@ -117,6 +121,13 @@ public final class Agent implements AutoCloseable {
     toClose.push(sink);
     syncLoop = SyncLoop.create(outbox, sink, config.sync(), clock, registry);
     toClose.push(syncLoop);
+    // Every pipeline enqueues through the egress gate; only the sync loop and erasure see the rest.
+    Outbox egress =
+        new EgressGate(
+            outbox,
+            List.of(EgressSchema.HRV_WINDOW, EgressSchema.FACE_EXPRESSION_WINDOW),
+            config.aggregation().k(),
+            registry);
 
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
@@ -128,7 +139,7 @@ public final class Agent implements AutoCloseable {
             gate,
             new HrvWindowEngine(config.hrv(), registry, clock),
             new WindowAggregator(config.aggregation(), registry),
-            outbox,
+            egress,
             new OutboxErasure(outbox, config.aggregation().k(), registry),
             listener,
             MAX_IN_FLIGHT,
@@ -146,7 +157,7 @@ public final class Agent implements AutoCloseable {
     }
 
     CameraPipeline cameras =
-        config.camera().map(c -> openCamera(c, clock, registry, outbox)).orElse(null);
+        config.camera().map(c -> openCamera(c, clock, registry, egress)).orElse(null);
 
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
@@ -218,7 +229,7 @@ public final class Agent implements AutoCloseable {
    * clear error instead of failing per frame.
    */
   private CameraPipeline openCamera(
-      CameraConfig camera, InstantSource clock, MeterRegistry registry, SqliteOutbox outbox) {
+      CameraConfig camera, InstantSource clock, MeterRegistry registry, Outbox outbox) {
     contextGuard.require(Inference.FACE_EMOTION);
     VisionModels models;
     try {

@@ -1,0 +1,105 @@
+package org.affectgate.agent.egress;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.affectgate.sync.Metric;
+
+/**
+ * The only measurements that may leave the device, with their exact tag keys, allowed fields and
+ * the field that counts the distinct people an aggregate covers. Anything else is refused at the
+ * outbox door, so a new pipeline cannot sync a per-person field or an identifying tag by accident.
+ *
+ * @param measurement InfluxDB measurement name
+ * @param tagKeys exactly these tag keys, none of them personal (site, programme, kiosk)
+ * @param fields allowed field names
+ * @param countField the field holding the number of distinct subjects (or faces) aggregated
+ */
+public record EgressSchema(
+    String measurement, Set<String> tagKeys, Set<String> fields, String countField) {
+
+  public EgressSchema {
+    tagKeys = Set.copyOf(tagKeys);
+    fields = Set.copyOf(fields);
+    if (!fields.contains(countField)) {
+      throw new IllegalArgumentException(
+          measurement + ": count field " + countField + " not among fields");
+    }
+  }
+
+  /** Expression classes of the face model, in model order. */
+  static final List<String> FACE_LABELS =
+      List.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral");
+
+  /** Wearable HRV windows ({@code WindowAggregator}). */
+  public static final EgressSchema HRV_WINDOW =
+      new EgressSchema(
+          "hrv_window",
+          Set.of("site", "programme"),
+          Set.of(
+              "subjects",
+              "hr_mean",
+              "hr_p10",
+              "hr_p50",
+              "hr_p90",
+              "rmssd_mean",
+              "rmssd_p10",
+              "rmssd_p50",
+              "rmssd_p90",
+              "artifact_share"),
+          "subjects");
+
+  /** Kiosk camera expression windows ({@code ExpressionWindows}), anonymous aggregate mode. */
+  public static final EgressSchema FACE_EXPRESSION_WINDOW =
+      new EgressSchema(
+          "face_expression_window",
+          Set.of("site", "kiosk"),
+          withPerLabel(Set.of("faces", "frames"), "p_", "n_"),
+          "faces");
+
+  private static Set<String> withPerLabel(Set<String> base, String... prefixes) {
+    Set<String> out = new TreeSet<>(base);
+    for (String prefix : prefixes) {
+      for (String label : FACE_LABELS) {
+        out.add(prefix + label);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Why {@code m} may not leave under this schema with threshold {@code k}, or empty when it may.
+   */
+  Optional<String> violation(Metric m, int k) {
+    if (!m.tags().keySet().equals(tagKeys)) {
+      return Optional.of(
+          "tags " + m.tags().keySet() + " are not exactly " + new TreeSet<>(tagKeys));
+    }
+    for (String f : m.fields().keySet()) {
+      if (!fields.contains(f)) {
+        return Optional.of("field " + f + " is not allowed");
+      }
+    }
+    Double count = m.fields().get(countField);
+    if (count == null) {
+      return Optional.of("count field " + countField + " is missing");
+    }
+    if (count < k) {
+      return Optional.of(countField + "=" + count.longValue() + " is below k=" + k);
+    }
+    return Optional.empty();
+  }
+
+  /** The schemas by measurement. */
+  static Map<String, EgressSchema> index(List<EgressSchema> schemas) {
+    java.util.Map<String, EgressSchema> out = new java.util.HashMap<>();
+    for (EgressSchema s : schemas) {
+      if (out.put(s.measurement(), s) != null) {
+        throw new IllegalArgumentException("two schemas for " + s.measurement());
+      }
+    }
+    return Map.copyOf(out);
+  }
+}
