@@ -37,5 +37,19 @@ public enum RejectReason {
   /** The image ends before its end marker (JPEG EOI, PNG IEND). */
   TRUNCATED_IMAGE,
   /** The image structure is invalid or the decoder failed or warned. */
-  CORRUPT_IMAGE
+  CORRUPT_IMAGE,
+  /** Kiosk audio: sample rate other than 16 000, 22 050, 44 100 or 48 000 Hz. */
+  UNSUPPORTED_SAMPLE_RATE,
+  /** Kiosk audio: channel count other than 1 (mono) or 2 (downmixed by averaging). */
+  UNSUPPORTED_CHANNELS,
+  /** Kiosk audio: sample format code other than 1 (PCM signed 16-bit little-endian). */
+  UNSUPPORTED_SAMPLE_FORMAT,
+  /** Kiosk audio: PCM byte count not a multiple of 2 × channels (a torn sample frame). */
+  PARTIAL_SAMPLE_FRAME,
+  /** Kiosk audio: a valid header followed by no samples. */
+  EMPTY_CHUNK,
+  /** Kiosk audio: a NaN or infinite sample after resampling (the chunk is dropped). */
+  NON_FINITE_AUDIO,
+  /** Kiosk audio: the bounded analysis queue was full, the chunk was dropped (flood). */
+  QUEUE_FULL
 }
