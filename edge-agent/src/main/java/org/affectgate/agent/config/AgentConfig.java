@@ -11,6 +11,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
+import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
@@ -35,6 +36,8 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param deployment the declared deployment context ({@code context}, {@code contextPurpose})
  * @param retention how long ended consent records are kept, per purpose ({@code retentionDays.*})
  * @param gpio GPIO devices ({@code gpio.*})
+ * @param voice kiosk voice analysis ({@code voice.*}), disabled by default; enabled voice (emotion
+ *     inference) is rejected in a context where {@link DeploymentContextGuard} refuses it
  */
 public record AgentConfig(
     String site,
@@ -52,7 +55,46 @@ public record AgentConfig(
     Optional<CameraConfig> camera,
     DeploymentConfig deployment,
     RetentionConfig retention,
-    GpioConfig gpio) {
+    GpioConfig gpio,
+    VoiceConfig voice) {
+
+  /** Without voice analysis ({@link VoiceConfig#DISABLED}). */
+  public AgentConfig(
+      String site,
+      Path dataDir,
+      MqttConfig mqtt,
+      HrvConfig hrv,
+      AggregationConfig aggregation,
+      ConsentConfig consent,
+      OutboxConfig outbox,
+      SyncConfig sync,
+      Optional<InfluxConfig> influx,
+      ExportConfig export,
+      HttpConfig http,
+      ModelRuntimeConfig models,
+      Optional<CameraConfig> camera,
+      DeploymentConfig deployment,
+      RetentionConfig retention,
+      GpioConfig gpio) {
+    this(
+        site,
+        dataDir,
+        mqtt,
+        hrv,
+        aggregation,
+        consent,
+        outbox,
+        sync,
+        influx,
+        export,
+        http,
+        models,
+        camera,
+        deployment,
+        retention,
+        gpio,
+        VoiceConfig.DISABLED);
+  }
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -74,6 +116,15 @@ public record AgentConfig(
     Objects.requireNonNull(deployment, "context");
     Objects.requireNonNull(retention, "retentionDays");
     Objects.requireNonNull(gpio, "gpio");
+    Objects.requireNonNull(voice, "voice");
+    if (voice.enabled()) {
+      new DeploymentContextGuard(deployment)
+          .refusalFor(Inference.VOICE_EMOTION)
+          .ifPresent(
+              refusal -> {
+                throw new IllegalArgumentException("voice.enabled is true, but " + refusal);
+              });
+    }
     if (camera.isPresent()) {
       new DeploymentContextGuard(deployment)
           .refusalFor(Inference.FACE_EMOTION)

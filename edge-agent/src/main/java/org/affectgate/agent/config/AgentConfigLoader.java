@@ -20,6 +20,9 @@ import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.agent.voice.SegmenterConfig;
+import org.affectgate.agent.voice.VoiceConfig;
+import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
 import org.affectgate.device.gpio.PulseConfig;
@@ -193,6 +196,8 @@ public final class AgentConfigLoader {
                 r.millis("gpio.pulse.refractoryMs", PulseConfig.DEFAULT_REFRACTORY),
                 r.millis("gpio.pulse.maxIntervalMs", PulseConfig.DEFAULT_MAX_INTERVAL)));
 
+    VoiceConfig voice = voice(r, site);
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -213,7 +218,37 @@ public final class AgentConfigLoader {
         camera,
         deployment,
         retention,
-        gpio);
+        gpio,
+        voice);
+  }
+
+  private static VoiceConfig voice(ConfigReader r, String site) {
+    SegmenterConfig d = SegmenterConfig.DEFAULTS;
+    SegmenterConfig segmenter =
+        new SegmenterConfig(
+            r.int32("voice.hangoverMs", d.hangoverMs()),
+            r.int32("voice.minSegmentMs", d.minSegmentMs()),
+            r.int32("voice.maxSegmentMs", d.maxSegmentMs()),
+            r.int32("voice.windowMs", d.windowMs()),
+            r.int32("voice.windowStepMs", d.windowStepMs()));
+    VoiceConfig.Source source =
+        r.enumValue("voice.source", VoiceConfig.Source.class, VoiceConfig.Source.MQTT);
+    String kioskId = r.string("voice.local.kioskId", null);
+    int rate = r.int32("voice.local.sampleRate", 16_000);
+    int chunkMs = r.int32("voice.local.chunkMs", 100);
+    String mixer = r.string("voice.local.mixer", "");
+    Optional<LocalCaptureConfig> local =
+        kioskId == null
+            ? Optional.empty()
+            : Optional.of(new LocalCaptureConfig(site, kioskId, rate, chunkMs, mixer));
+    return new VoiceConfig(
+        r.bool("voice.enabled", false),
+        source,
+        r.int32("voice.queueChunks", VoiceConfig.DEFAULT_QUEUE_CHUNKS),
+        segmenter,
+        r.int32("voice.sessionGapSeconds", VoiceConfig.DEFAULT_SESSION_GAP_SECONDS),
+        r.int32("voice.windowSeconds", VoiceConfig.DEFAULT_WINDOW_SECONDS),
+        local);
   }
 
   /** Reads and validates every {@code camera.*} key, enabled or not. */

@@ -59,6 +59,29 @@ public record EgressSchema(
           withPerLabel(Set.of("faces", "frames"), "p_", "n_"),
           "faces");
 
+  /**
+   * Kiosk voice windows ({@code org.affectgate.agent.voice.VoiceWindowAggregator}): per site,
+   * counted in distinct pseudonymous kiosk sessions.
+   */
+  public static final EgressSchema VOICE_WINDOW =
+      new EgressSchema(
+          "voice_window",
+          Set.of("site"),
+          Set.of(
+              "sessions",
+              "segments",
+              "arousal_mean",
+              "valence_mean",
+              "confidence_mean",
+              "p_anger_mean",
+              "p_boredom_mean",
+              "p_disgust_mean",
+              "p_fear_mean",
+              "p_happiness_mean",
+              "p_sadness_mean",
+              "p_neutral_mean"),
+          "sessions");
+
   private static Set<String> withPerLabel(Set<String> base, String... prefixes) {
     Set<String> out = new TreeSet<>(base);
     for (String prefix : prefixes) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,11 +34,18 @@ import org.affectgate.agent.vision.VisionModels;
 import org.affectgate.device.gpio.LevelInput;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.gpio.PulseRrExtractor;
+import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
+import org.affectgate.agent.voice.VoiceConfig;
+import org.affectgate.agent.voice.VoiceSegment;
+import org.affectgate.agent.voice.VoiceStage;
+import org.affectgate.device.kiosk.audio.JavaSoundCaptureSource;
+import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -86,6 +94,25 @@ public final class Agent implements AutoCloseable {
     return start(config, clock, registry, listener, Pi4jGpio::gpiod);
   }
 
+  /**
+   * Starts the agent.
+   *
+   * @param listener receives one report per closed window (on the event loop; must not block)
+   * @param voiceListener receives every analysed voice segment (features and estimate, never
+   *     audio) on the voice worker thread; must not block. Unused unless {@code voice.enabled}
+   * @throws UncheckedIOException when a store or the HTTP port cannot be opened
+   * @throws IllegalStateException when {@code voice.enabled} is true and the voice model cannot be
+   *     loaded
+   */
+  public static Agent start(
+      AgentConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      WearablePipeline.WindowListener listener,
+      Consumer<VoiceSegment> voiceListener) {
+    return start(config, clock, registry, listener, voiceListener, Pi4jGpio::gpiod);
+  }
+
   /** As above, with the GPIO lines from {@code gpio} (tests pass the Pi4J mock plugin). */
   static Agent start(
       AgentConfig config,
@@ -93,9 +120,19 @@ public final class Agent implements AutoCloseable {
       MeterRegistry registry,
       WearablePipeline.WindowListener listener,
       Supplier<Pi4jGpio> gpio) {
+    return start(config, clock, registry, listener, segment -> {}, gpio);
+  }
+
+  static Agent start(
+      AgentConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      WearablePipeline.WindowListener listener,
+      Consumer<VoiceSegment> voiceListener,
+      Supplier<Pi4jGpio> gpio) {
     Agent agent = new Agent(config);
     try {
-      agent.wire(clock, registry, listener, gpio);
+      agent.wire(clock, registry, listener, voiceListener, gpio);
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -107,6 +144,7 @@ public final class Agent implements AutoCloseable {
       InstantSource clock,
       MeterRegistry registry,
       WearablePipeline.WindowListener listener,
+      Consumer<VoiceSegment> voiceListener,
       Supplier<Pi4jGpio> gpioFactory) {
     contextGuard = new DeploymentContextGuard(config.deployment());
     contextGuard.describe().forEach(line -> LOG.info("inference: {}", line));
@@ -125,7 +163,10 @@ public final class Agent implements AutoCloseable {
     Outbox egress =
         new EgressGate(
             outbox,
-            List.of(EgressSchema.HRV_WINDOW, EgressSchema.FACE_EXPRESSION_WINDOW),
+            List.of(
+                EgressSchema.HRV_WINDOW,
+                EgressSchema.FACE_EXPRESSION_WINDOW,
+                EgressSchema.VOICE_WINDOW),
             config.aggregation().k(),
             registry);
 
@@ -156,6 +197,10 @@ public final class Agent implements AutoCloseable {
           .attach(pulseLine);
     }
 
+    VoiceStage voice = null;
+    if (config.voice().enabled()) {
+      voice = startVoice(egress, clock, registry, voiceListener);
+    }
     CameraPipeline cameras =
         config.camera().map(c -> openCamera(c, clock, registry, egress)).orElse(null);
 
@@ -174,6 +219,9 @@ public final class Agent implements AutoCloseable {
               clock)
           .start();
       cameras.start(TICK_MS);
+    }
+    if (voice != null) {
+      startAudioSource(voice, clock, registry);
     }
 
     AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
@@ -221,6 +269,54 @@ public final class Agent implements AutoCloseable {
         config.mqtt().uri(),
         config.http().host(),
         http.actualPort());
+  }
+
+  /** Kiosk voice: model verified and loaded on this (start-up) thread, analysis on its worker. */
+  private VoiceStage startVoice(
+      Outbox outbox,
+      InstantSource clock,
+      MeterRegistry registry,
+      Consumer<VoiceSegment> voiceListener) {
+    contextGuard.require(Inference.VOICE_EMOTION);
+    VoiceConfig vc = config.voice();
+    OnnxVoiceEmotionModel model;
+    try {
+      model = OnnxVoiceEmotionModel.load(ModelRegistry.open(config.models()));
+    } catch (ModelLoadException e) {
+      throw new IllegalStateException(
+          "voice.enabled is true but the voice-emotion model cannot be used (models.manifest "
+              + config.models().manifest()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    VoiceStage stage =
+        new VoiceStage(vc, config.aggregation(), model, outbox, clock, registry, voiceListener);
+    toClose.push(stage);
+    stage.start();
+    return stage;
+  }
+
+  private void startAudioSource(VoiceStage stage, InstantSource clock, MeterRegistry registry) {
+    VoiceConfig vc = config.voice();
+    if (vc.source() == VoiceConfig.Source.MQTT) {
+      new KioskAudioMqttSource(
+              transport,
+              config.mqtt().topicPrefix(),
+              config.mqtt().maxPayloadBytes(),
+              stage,
+              registry,
+              clock)
+          .start();
+      return;
+    }
+    JavaSoundCaptureSource capture = new JavaSoundCaptureSource(vc.local().get(), stage, clock);
+    toClose.push(capture);
+    try {
+      capture.start();
+    } catch (javax.sound.sampled.LineUnavailableException | IllegalArgumentException e) {
+      LOG.error("voice.source is local but no microphone could be opened: {}", e.getMessage());
+    }
   }
 
   /**

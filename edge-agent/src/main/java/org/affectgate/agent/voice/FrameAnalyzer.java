@@ -283,11 +283,13 @@ public final class FrameAnalyzer {
     float[] cep = mfcc.cepCoefficients(mfcc.nonLinearTransformation(mel));
     float[] coeffs = Arrays.copyOfRange(cep, 1, MFCC_COUNT + 1);
 
+    // TarsosDSP's magnitude spectrum has N entries, the upper half mirroring the lower one
+    int bins = N / 2;
     double binHz = (double) AnalysisFormat.RATE_HZ / N;
     double magSum = 0;
     double weighted = 0;
     double powerTotal = 0;
-    for (int k = 0; k < spectrum.length; k++) {
+    for (int k = 0; k < bins; k++) {
       magSum += spectrum[k];
       weighted += spectrum[k] * k * binHz;
       powerTotal += (double) spectrum[k] * spectrum[k];
@@ -295,20 +297,20 @@ public final class FrameAnalyzer {
     double centroid = magSum > 0 ? weighted / magSum : 0;
     double rolloff = 0;
     double cumulative = 0;
-    for (int k = 0; k < spectrum.length && powerTotal > 0; k++) {
+    for (int k = 0; k < bins && powerTotal > 0; k++) {
       cumulative += (double) spectrum[k] * spectrum[k];
       if (cumulative >= ROLLOFF * powerTotal) {
         rolloff = k * binHz;
         break;
       }
     }
-    float[] normalised = new float[spectrum.length];
-    for (int k = 0; k < spectrum.length; k++) {
+    float[] normalised = new float[bins];
+    for (int k = 0; k < bins; k++) {
       normalised[k] = magSum > 0 ? (float) (spectrum[k] / magSum) : 0f;
     }
     double flux = 0;
     if (previousSpectrum != null) {
-      for (int k = 0; k < normalised.length; k++) {
+      for (int k = 0; k < bins; k++) {
         double d = normalised[k] - previousSpectrum[k];
         if (d > 0) {
           flux += d * d;

@@ -1,0 +1,69 @@
+package org.affectgate.agent.voice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRuntimeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnnxVoiceEmotionModelTest {
+  @TempDir Path dir;
+
+  @Test
+  void load_matchingSpec_givesProbabilitiesArousalValenceConfidence() throws Exception {
+    Path manifest = TinyVoiceModel.write(dir, VoiceFeatureSpec.ID);
+    try (OnnxVoiceEmotionModel m =
+        OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest)))) {
+      float[] features = new float[VoiceFeatureSpec.size()];
+      for (int i = 0; i < features.length; i++) {
+        features[i] = i;
+      }
+      VoiceEstimate e = m.estimate(features);
+      assertThat(e.probabilities()).hasSize(7);
+      double sum = 0;
+      for (float p : e.probabilities()) {
+        assertThat(p).isBetween(0f, 1f);
+        sum += p;
+      }
+      assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+      assertThat(e.arousal()).isBetween(0.0, 1.0);
+      assertThat(e.valence()).isBetween(-1.0, 1.0);
+      assertThat(e.confidence()).isGreaterThanOrEqualTo(1.0 / 7 - 1e-6);
+    }
+  }
+
+  @Test
+  void load_modelTrainedOnOtherSpec_refusedNamingBothIds() throws Exception {
+    Path manifest = TinyVoiceModel.write(dir, "voice-v0");
+    assertThatThrownBy(
+            () -> OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest))))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("voice-v0")
+        .hasMessageContaining(VoiceFeatureSpec.ID);
+  }
+
+  @Test
+  void estimate_wrongLength_isModelException() throws Exception {
+    Path manifest = TinyVoiceModel.write(dir, VoiceFeatureSpec.ID);
+    try (OnnxVoiceEmotionModel m =
+        OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest)))) {
+      assertThatThrownBy(() -> m.estimate(new float[3])).isInstanceOf(VoiceModelException.class);
+    }
+  }
+
+  @Test
+  void estimateOf_knownProbabilities_derivesDocumentedValues() {
+    float[] p = {0.5f, 0, 0.2f, 0, 0.2f, 0, 0.1f};
+    VoiceEstimate e = VoiceEstimate.of(p);
+    assertThat(e.arousal()).isCloseTo(0.5 + 0.2 + 0.1, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(e.valence())
+        .isCloseTo(0.2 + 0.05 - 0.5 - 0.2, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(e.confidence()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+    assertThatThrownBy(() -> VoiceEstimate.of(new float[] {1, 1, 0, 0, 0, 0, 0}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
