@@ -151,7 +151,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
         if (c != null) {
           process(c);
         }
-        if (clock.millis() - lastTickMs >= TICK_MS) {
+        if (lastTickMs == Long.MIN_VALUE || clock.millis() - lastTickMs >= TICK_MS) {
           tick();
         }
       } catch (InterruptedException e) {
