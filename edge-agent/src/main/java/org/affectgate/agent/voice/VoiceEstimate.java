@@ -4,9 +4,9 @@ package org.affectgate.agent.voice;
  * What the voice model says about one segment.
  *
  * @param probabilities class probabilities in {@link EmotionClass} order, each 0..1, summing to 1
- * @param arousal P(anger) + P(fear) + P(happiness) + ½·P(disgust), 0..1 (high-arousal classes per
- *     the foundry's binary arousal split; disgust counts half until the foundry's evidence places
- *     it)
+ * @param arousal P(anger) + P(fear) + P(happiness) + P(disgust), 0..1: the high-arousal classes of
+ *     the foundry's binary split; disgust is placed high by evidence (leave-one-speaker-out arousal
+ *     accuracy 0.936 with disgust high vs 0.919 low, see the voice-emotion model card)
  * @param valence P(happiness) + ½·P(neutral) − P(anger) − P(disgust) − P(fear) − P(sadness), −1..1:
  *     a proxy from category probabilities, not a measured valence
  * @param confidence the largest class probability, 0..1
@@ -39,7 +39,7 @@ public record VoiceEstimate(
         p[EmotionClass.ANGER.ordinal()]
             + p[EmotionClass.FEAR.ordinal()]
             + p[EmotionClass.HAPPINESS.ordinal()]
-            + 0.5 * p[EmotionClass.DISGUST.ordinal()];
+            + p[EmotionClass.DISGUST.ordinal()];
     double valence =
         p[EmotionClass.HAPPINESS.ordinal()]
             + 0.5 * p[EmotionClass.NEUTRAL.ordinal()]

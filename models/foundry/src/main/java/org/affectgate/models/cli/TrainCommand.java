@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.stress.HrvStressParameters;
+import org.affectgate.models.voice.VoiceEmotion;
+import org.affectgate.models.voice.VoiceEmotionParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Train a feature model on its dataset and write its coefficients file.")
 final class TrainCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Model to train; supported: " + HrvStress.NAME)
+  @Parameters(
+      index = "0",
+      description = "Model to train; supported: " + HrvStress.NAME + ", " + VoiceEmotion.NAME)
   String name;
 
   @Option(
@@ -34,6 +38,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (VoiceEmotion.NAME.equals(name)) {
+      Path dir =
+          data.equals(Path.of("../shared/datasets/stress-predict"))
+              ? Path.of("../shared/datasets/emodb-2s/wav")
+              : data;
+      VoiceEmotionParameters v = VoiceEmotion.train(dir);
+      Path file = out.resolve(VoiceEmotion.PARAMETERS);
+      v.write(file);
+      System.out.printf(
+          "%s trained on %d segments of %d utterances -> %s (run `build` next)%n",
+          name, v.segments(), v.utterances(), file);
+      return 0;
+    }
     if (!HrvStress.NAME.equals(name)) {
       System.err.println("no training defined for model '" + name + "'");
       return 2;

@@ -22,6 +22,8 @@ import org.affectgate.models.keras.KerasImportException;
 import org.affectgate.models.quant.ActivationRanges;
 import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.stress.HrvStressParameters;
+import org.affectgate.models.voice.VoiceEmotion;
+import org.affectgate.models.voice.VoiceEmotionParameters;
 
 /**
  * Builds every shipped model from the upstream weights, deterministically: the same upstream files
@@ -92,6 +94,14 @@ public final class Foundry {
     HrvStressParameters stressParameters = HrvStressParameters.read(stress);
     side.put(HrvStress.PARAMETERS, stressParameters.toBytes());
     out.add(HrvStress.artifact(stressParameters));
+    Path voice = calibrationDir.resolve(VoiceEmotion.PARAMETERS);
+    if (!Files.isRegularFile(voice)) {
+      throw new IOException(
+          "voice-emotion coefficients not found: " + voice + " (run `models train voice-emotion`)");
+    }
+    VoiceEmotionParameters voiceParameters = VoiceEmotionParameters.read(voice);
+    side.put(VoiceEmotion.PARAMETERS, voiceParameters.toBytes());
+    out.add(VoiceEmotion.artifact(voiceParameters));
     return new Build(List.copyOf(out), side);
   }
 

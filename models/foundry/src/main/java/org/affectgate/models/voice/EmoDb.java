@@ -1,0 +1,101 @@
+package org.affectgate.models.voice;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+import org.affectgate.agent.voice.EmotionClass;
+import org.affectgate.agent.voice.Frame;
+import org.affectgate.agent.voice.FrameAnalyzer;
+import org.affectgate.agent.voice.SegmenterConfig;
+import org.affectgate.agent.voice.StreamResampler;
+import org.affectgate.agent.voice.UtteranceSegmenter;
+import org.affectgate.agent.voice.VoiceFeatures;
+
+/**
+ * EmoDB utterances turned into {@code voice-v1} vectors by the agent's own code path: 16 kHz
+ * resampling, {@link FrameAnalyzer}, {@link UtteranceSegmenter} with the agent's default settings
+ * and {@link VoiceFeatures} per segment, exactly as the agent does for kiosk audio. Label and
+ * speaker come from the file name ({@code SSTTTEV.wav}: speaker, text, emotion letter, version).
+ */
+public final class EmoDb {
+  /**
+   * @param file file name
+   * @param speaker two-digit speaker id
+   * @param label emotion class
+   * @param segments one voice-v1 vector per utterance segment the agent would analyse (may be empty
+   *     if the agent would find no speech)
+   */
+  public record Utterance(
+      String file, String speaker, EmotionClass label, List<float[]> segments) {}
+
+  private EmoDb() {}
+
+  /** Reads and analyses every {@code *.wav} in {@code dir} (sorted by name). */
+  public static List<Utterance> load(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+    }
+    if (files.isEmpty()) {
+      throw new IOException("no .wav files in " + dir);
+    }
+    List<Utterance> out = new ArrayList<>();
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      EmotionClass label = label(name.charAt(5));
+      out.add(new Utterance(name, name.substring(0, 2), label, segments(p)));
+    }
+    return out;
+  }
+
+  static EmotionClass label(char letter) {
+    for (EmotionClass c : EmotionClass.values()) {
+      if (c.emodbLetter() == letter) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("not an EmoDB emotion letter: " + letter);
+  }
+
+  /** The agent's segments of one WAV, as voice-v1 vectors. */
+  public static List<float[]> segments(Path wav) throws IOException {
+    float[] samples;
+    int rate;
+    try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
+      AudioFormat f = in.getFormat();
+      if (f.getChannels() != 1 || f.getSampleSizeInBits() != 16 || f.isBigEndian()) {
+        throw new IOException(wav + ": expected 16-bit little-endian mono, got " + f);
+      }
+      rate = (int) f.getSampleRate();
+      byte[] bytes = in.readAllBytes();
+      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      samples = new float[bytes.length / 2];
+      for (int i = 0; i < samples.length; i++) {
+        samples[i] = b.getShort() / 32768f;
+      }
+    } catch (UnsupportedAudioFileException e) {
+      throw new IOException(wav + ": " + e.getMessage(), e);
+    }
+    FrameAnalyzer analyzer = new FrameAnalyzer();
+    UtteranceSegmenter segmenter = new UtteranceSegmenter(SegmenterConfig.DEFAULTS);
+    List<List<Frame>> closed = new ArrayList<>();
+    for (Frame fr : analyzer.push(new StreamResampler(rate).process(samples))) {
+      closed.addAll(segmenter.push(fr));
+    }
+    closed.addAll(segmenter.flush());
+    List<float[]> vectors = new ArrayList<>();
+    for (List<Frame> seg : closed) {
+      VoiceFeatures.summarise(seg).ifPresent(vectors::add);
+    }
+    return vectors;
+  }
+}
