@@ -17,9 +17,13 @@ import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.demo.DirectoryCameraSource;
 import org.affectgate.agent.demo.EmbeddedBroker;
+import org.affectgate.agent.demo.KioskMicrophoneSimulator;
 import org.affectgate.agent.demo.RrRecording;
 import org.affectgate.agent.demo.WearableSimulator;
 import org.affectgate.agent.pipeline.Agent;
+import org.affectgate.agent.voice.EmotionClass;
+import org.affectgate.agent.voice.VoiceSegment;
+import org.affectgate.device.kiosk.audio.KioskAudioTopics;
 import org.affectgate.device.kiosk.camera.CameraTopics;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.device.mqtt.PahoMqttTransport;
@@ -111,10 +115,33 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--models",
       defaultValue = "models/manifest.json",
-      description = "Model manifest for the camera path (default: ${DEFAULT-VALUE}).")
+      description =
+          "Model manifest for the camera and voice paths; when it exists, a simulated kiosk"
+              + " microphone replays bundled EmoDB clips (default: ${DEFAULT-VALUE}).")
   Path modelsManifest;
 
   @Spec CommandSpec spec;
+
+  private static void printSegment(java.io.PrintWriter out, VoiceSegment s) {
+    float[] p = s.estimate().probabilities();
+    int best = 0;
+    for (int c = 1; c < p.length; c++) {
+      best = p[c] > p[best] ? c : best;
+    }
+    synchronized (out) {
+      out.printf(
+          java.util.Locale.ROOT,
+          "voice %s/%s %.1f s segment: %s %.2f, arousal %.2f, valence %.2f%n",
+          s.site(),
+          s.kioskId(),
+          (s.endMs() - s.startMs()) / 1000.0,
+          EmotionClass.values()[best].label(),
+          p[best],
+          s.estimate().arousal(),
+          s.estimate().valence());
+      out.flush();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -129,7 +156,8 @@ final class DemoCommand implements Callable<Integer> {
             config,
             InstantSource.system(),
             new SimpleMeterRegistry(),
-            new WindowLinePrinter(out, config.aggregation().k()));
+            new WindowLinePrinter(out, config.aggregation().k()),
+            segment -> printSegment(out, segment));
     MqttConfig simMqtt =
         MqttConfig.defaults(broker.uri(), "affectgate-demo-wearables")
             .withPersistenceDir(dataDir.resolve("mqtt-simulator"));
@@ -143,6 +171,25 @@ final class DemoCommand implements Callable<Integer> {
             devices,
             InstantSource.system());
     simulator.start();
+    KioskMicrophoneSimulator microphone = null;
+    if (config.voice().enabled()) {
+      microphone =
+          new KioskMicrophoneSimulator(
+              simTransport,
+              new KioskAudioTopics(simMqtt.topicPrefix()),
+              SITE,
+              "kiosk-1",
+              InstantSource.system());
+      microphone.start();
+      out.println(
+          "  voice:   kiosk-1 microphone replays 5 EmoDB utterances; one line per analysed"
+              + " segment, voice_window aggregates every "
+              + config.voice().windowSeconds()
+              + " s");
+    } else {
+      out.println(
+          "  voice:   no model manifest at " + modelsManifest + " (--models): kiosk voice off");
+    }
     DirectoryCameraSource camera = null;
     if (cameraDir != null) {
       camera =
@@ -199,7 +246,8 @@ final class DemoCommand implements Callable<Integer> {
       scheduleWithdrawal(config, out);
     }
     AutoCloseable cameraSource = camera == null ? () -> {} : camera;
-    AutoCloseable[] stopOrder = {cameraSource, simulator, simTransport, agent, broker};
+    AutoCloseable mic = microphone == null ? () -> {} : microphone;
+    AutoCloseable[] stopOrder = {mic, cameraSource, simulator, simTransport, agent, broker};
     if (durationSeconds > 0) {
       Thread.sleep(durationSeconds * 1000);
       for (AutoCloseable c : stopOrder) {
@@ -255,9 +303,14 @@ final class DemoCommand implements Callable<Integer> {
     }
     root.put("sync", sync);
     root.put("http", Map.of("port", httpPort));
-    if (cameraDir != null) {
+    if (cameraDir != null || Files.isRegularFile(modelsManifest)) {
       root.put("models", Map.of("manifest", modelsManifest.toAbsolutePath().toString()));
+    }
+    if (cameraDir != null) {
       root.put("camera", Map.of("enabled", true, "windowSeconds", 10));
+    }
+    if (Files.isRegularFile(modelsManifest)) {
+      root.put("voice", Map.of("enabled", true, "sessionGapSeconds", 1, "windowSeconds", 30));
     }
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
