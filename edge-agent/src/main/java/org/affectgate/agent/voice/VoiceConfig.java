@@ -1,6 +1,5 @@
 package org.affectgate.agent.voice;
 
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
@@ -10,7 +9,8 @@ import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
  *
  * <p>Voice processing is off unless {@code voice.enabled} is true. Until the consent purpose {@code
  * kiosk-voice} exists in the consent store (issue 6), enabling it in configuration is the
- * operator's declaration that the kiosk's signage and consent flow cover voice analysis.
+ * operator's declaration that the kiosk's signage and consent flow cover voice analysis. The {@code
+ * voice-emotion} model comes from the agent's model manifest ({@code models.manifest}).
  *
  * @param enabled {@code voice.enabled}, default false
  * @param source {@code voice.source}: {@code mqtt} (kiosks publish audio) or {@code local} (this
@@ -21,8 +21,6 @@ import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
  * @param sessionGapSeconds {@code voice.sessionGapSeconds}: a new pseudonymous kiosk session starts
  *     after this much time without speech; 1..3600, default 20
  * @param windowSeconds {@code voice.windowSeconds}: aggregation window; 10..3600, default 60
- * @param modelManifest {@code voice.modelManifest}: the model manifest listing {@code
- *     voice-emotion}
  * @param local {@code voice.local.*}, present when {@code source} is {@code local}
  */
 public record VoiceConfig(
@@ -32,7 +30,6 @@ public record VoiceConfig(
     SegmenterConfig segmenter,
     int sessionGapSeconds,
     int windowSeconds,
-    Path modelManifest,
     Optional<LocalCaptureConfig> local) {
 
   /** Where kiosk audio comes from. */
@@ -44,8 +41,6 @@ public record VoiceConfig(
   public static final int DEFAULT_QUEUE_CHUNKS = 256;
   public static final int DEFAULT_SESSION_GAP_SECONDS = 20;
   public static final int DEFAULT_WINDOW_SECONDS = 60;
-  public static final Path DEFAULT_MODEL_MANIFEST =
-      Path.of("/usr/share/affectgate/models/manifest.json");
 
   public static final VoiceConfig DISABLED =
       new VoiceConfig(
@@ -55,13 +50,11 @@ public record VoiceConfig(
           SegmenterConfig.DEFAULTS,
           DEFAULT_SESSION_GAP_SECONDS,
           DEFAULT_WINDOW_SECONDS,
-          DEFAULT_MODEL_MANIFEST,
           Optional.empty());
 
   public VoiceConfig {
     Objects.requireNonNull(source, "voice.source must be mqtt or local");
     Objects.requireNonNull(segmenter, "voice segmenter");
-    Objects.requireNonNull(modelManifest, "voice.modelManifest must be set");
     local = local == null ? Optional.empty() : local;
     if (queueChunks < 1 || queueChunks > 100_000) {
       throw new IllegalArgumentException(

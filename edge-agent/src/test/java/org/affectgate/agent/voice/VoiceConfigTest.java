@@ -30,7 +30,6 @@ class VoiceConfigTest {
     assertThat(v.segmenter()).isEqualTo(SegmenterConfig.DEFAULTS);
     assertThat(v.queueChunks()).isEqualTo(VoiceConfig.DEFAULT_QUEUE_CHUNKS);
     assertThat(v.windowSeconds()).isEqualTo(60);
-    assertThat(v.modelManifest()).isEqualTo(VoiceConfig.DEFAULT_MODEL_MANIFEST);
   }
 
   @Test
@@ -46,10 +45,9 @@ class VoiceConfigTest {
             write(
                 "site: s1\ndataDir: "
                     + dir
-                    + "\nvoice:\n  enabled: true\n  source: local\n  modelManifest: m.json\n"
+                    + "\nvoice:\n  enabled: true\n  source: local\n"
                     + "  local:\n    kioskId: k-1\n    sampleRate: 48000\n"));
     assertThat(c.voice().local()).get().extracting(l -> l.preferredRateHz()).isEqualTo(48_000);
-    assertThat(c.voice().modelManifest()).isEqualTo(dir.resolve("m.json"));
   }
 
   @Test

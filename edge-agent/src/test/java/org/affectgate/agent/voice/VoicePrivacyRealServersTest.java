@@ -86,17 +86,8 @@ class VoicePrivacyRealServersTest {
     root.put("aggregation", Map.of("k", 2));
     root.put("sync", Map.of("intervalMs", 200));
     root.put("http", Map.of("port", 0));
-    root.put(
-        "voice",
-        Map.of(
-            "enabled",
-            true,
-            "windowSeconds",
-            10,
-            "sessionGapSeconds",
-            1,
-            "modelManifest",
-            manifest.toString()));
+    root.put("models", Map.of("manifest", manifest.toString()));
+    root.put("voice", Map.of("enabled", true, "windowSeconds", 10, "sessionGapSeconds", 1));
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
 

@@ -53,7 +53,6 @@ class VoiceStageTest {
             SegmenterConfig.DEFAULTS,
             sessionGapSeconds,
             windowSeconds,
-            Path.of("unused"),
             Optional.empty());
     return new VoiceStage(
         c, new AggregationConfig(k), model, outbox, clock, registry, segments::add);
