@@ -51,6 +51,16 @@ class VoiceConfigTest {
   }
 
   @Test
+  void enabledInWorkplaceContext_refusedByTheDeploymentGuard() throws Exception {
+    Path f = write("site: s1\ncontext: workplace\nvoice:\n  enabled: true\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("voice.enabled is true, but");
+    assertThat(AgentConfigLoader.load(write("site: s1\ncontext: workplace\n")).voice().enabled())
+        .isFalse();
+  }
+
+  @Test
   void localWithoutKiosk_namesKey() throws Exception {
     Path f = write("site: s1\nvoice:\n  enabled: true\n  source: local\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(f))

@@ -100,6 +100,7 @@ class VoicePrivacyRealServersTest {
     kiosk = new MqttClient(mosquitto.uri(), "kiosk", new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
+    o.setMaxInflight(1_000);
     kiosk.connect(o);
     await().atMost(Duration.ofSeconds(10)).until(agent::mqttConnected);
 
