@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.Consumer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.affectgate.agent.admin.AdminToken;
 import org.affectgate.agent.admin.BearerAuth;
@@ -31,13 +31,13 @@ import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraPipeline;
 import org.affectgate.agent.vision.VisionModels;
-import org.affectgate.device.gpio.LevelInput;
-import org.affectgate.device.gpio.Pi4jGpio;
-import org.affectgate.device.gpio.PulseRrExtractor;
 import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.agent.voice.VoiceStage;
+import org.affectgate.device.gpio.LevelInput;
+import org.affectgate.device.gpio.Pi4jGpio;
+import org.affectgate.device.gpio.PulseRrExtractor;
 import org.affectgate.device.kiosk.audio.JavaSoundCaptureSource;
 import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
@@ -98,8 +98,8 @@ public final class Agent implements AutoCloseable {
    * Starts the agent.
    *
    * @param listener receives one report per closed window (on the event loop; must not block)
-   * @param voiceListener receives every analysed voice segment (features and estimate, never
-   *     audio) on the voice worker thread; must not block. Unused unless {@code voice.enabled}
+   * @param voiceListener receives every analysed voice segment (features and estimate, never audio)
+   *     on the voice worker thread; must not block. Unused unless {@code voice.enabled}
    * @throws UncheckedIOException when a store or the HTTP port cannot be opened
    * @throws IllegalStateException when {@code voice.enabled} is true and the voice model cannot be
    *     loaded
