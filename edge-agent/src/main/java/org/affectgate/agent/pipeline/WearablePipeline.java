@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -24,7 +23,6 @@ import org.affectgate.agent.hrv.HrvWindow;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.WearableMqttSource;
-import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,18 +56,13 @@ public final class WearablePipeline implements AutoCloseable {
   private final ConsentGate gate;
   private final HrvWindowEngine engine;
   private final WindowAggregator aggregator;
-  private final Outbox outbox;
   private final OutboxErasure erasure;
   private final Counter withdrawals;
   private final Counter erasureFailures;
   private final WindowListener listener;
   private final Semaphore inFlight;
-  private static final int ENQUEUE_ATTEMPTS = 5;
-  private final Counter enqueueFailures;
+  private final OutboxWriter writer;
   private final Counter windowFailures;
-
-  /** The latest outbox enqueue; ordered execution makes it complete after all earlier ones. */
-  private Future<Void> lastEnqueue = Future.succeededFuture();
 
   private final Timer ingestLatency;
   private final MeterRegistry registry;
@@ -112,14 +105,13 @@ public final class WearablePipeline implements AutoCloseable {
     this.gate = gate;
     this.engine = engine;
     this.aggregator = aggregator;
-    this.outbox = outbox;
     this.erasure = erasure;
     this.withdrawals = registry.counter("affectgate.consent.withdrawals");
     this.erasureFailures = registry.counter("affectgate.consent.erasure.failures");
     this.listener = listener;
     this.inFlight = new Semaphore(maxInFlight);
     this.registry = registry;
-    this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.writer = new OutboxWriter(vertx, outbox, "wearable", registry);
     this.windowFailures = registry.counter("affectgate.pipeline.window.failures");
     this.ingestLatency =
         Timer.builder("affectgate.ingest.latency")
@@ -180,7 +172,7 @@ public final class WearablePipeline implements AutoCloseable {
       try {
         WindowReport report = aggregator.aggregate(window.windowEndMs(), window.features());
         listener.onWindow(report);
-        enqueue(report.emitted());
+        writer.enqueue(report.emitted());
       } catch (RuntimeException e) {
         windowFailures.increment();
         LOG.error(
@@ -189,52 +181,6 @@ public final class WearablePipeline implements AutoCloseable {
     }
   }
 
-  /**
-   * Hands points to the outbox on a worker, in window order (ordered {@code executeBlocking}). A
-   * failing enqueue (disk full, database busy) is retried {@value #ENQUEUE_ATTEMPTS} times with
-   * doubling pauses on that worker; after that the window's points are dropped, counted in {@code
-   * affectgate.outbox.enqueue.failures} and logged — the engine has moved past the window.
-   */
-  private void enqueue(List<Metric> points) {
-    if (points.isEmpty()) {
-      return;
-    }
-    lastEnqueue =
-        vertx
-            .executeBlocking(() -> enqueueWithRetry(points), true)
-            .onFailure(
-                e -> {
-                  enqueueFailures.increment();
-                  LOG.error(
-                      "dropped {} aggregate points after {} failed enqueue attempts: {}",
-                      points.size(),
-                      ENQUEUE_ATTEMPTS,
-                      e.toString());
-                })
-            .mapEmpty();
-  }
-
-  private Object enqueueWithRetry(List<Metric> points) throws InterruptedException {
-    long pauseMs = 100;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return outbox.enqueue(points);
-      } catch (RuntimeException e) {
-        if (attempt == ENQUEUE_ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
-        Thread.sleep(pauseMs);
-        pauseMs *= 2;
-      }
-    }
-  }
-
-  /**
-   * Withdrawal, on the event loop: the gate already drops the subjects' samples (its snapshot was
-   * swapped by the refresh that reported them); here their HRV state is forgotten at once, then the
-   * outbox is scanned on a worker for unsent points that could single them out.
-   */
   private void purge(Set<String> revokedSubjects) {
     if (revokedSubjects.isEmpty()) {
       return;
@@ -283,7 +229,7 @@ public final class WearablePipeline implements AutoCloseable {
                       if (consentRefresher != null) {
                         consentRefresher.close();
                       }
-                      lastEnqueue.onComplete(ar -> p.complete());
+                      writer.drained().onComplete(ar -> p.complete());
                     }));
     try {
       drained.await(15, TimeUnit.SECONDS);

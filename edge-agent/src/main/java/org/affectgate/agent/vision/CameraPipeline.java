@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.affectgate.agent.pipeline.OutboxWriter;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -20,7 +21,6 @@ import org.affectgate.device.kiosk.camera.CameraFrame;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
-import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CameraPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
-  static final int ENQUEUE_ATTEMPTS = 5;
 
   /** Receives one report per closed camera window, on the event-loop context. */
   @FunctionalInterface
@@ -68,7 +67,6 @@ public final class CameraPipeline implements AutoCloseable {
   private final FrameDecoder decoder = new FrameDecoder();
   private final FaceAnalyzer analyzer;
   private final ExpressionWindows windows;
-  private final Outbox outbox;
   private final WindowListener listener;
   private final ExecutorService workers;
   private final LatestFrameScheduler scheduler;
@@ -78,14 +76,13 @@ public final class CameraPipeline implements AutoCloseable {
   private final Counter analysed;
   private final Counter faces;
   private final Counter errors;
-  private final Counter enqueueFailures;
+  private final OutboxWriter writer;
   private final Counter windowFailures;
   private final Timer decodeTimer;
   private final Timer detectTimer;
   private final Timer alignTimer;
   private final Timer expressionTimer;
   private long tickTimer = -1;
-  private Future<Void> lastEnqueue = Future.succeededFuture();
   private volatile boolean closed;
 
   public CameraPipeline(
@@ -101,7 +98,6 @@ public final class CameraPipeline implements AutoCloseable {
     this.clock = clock;
     this.analyzer = analyzer;
     this.windows = new ExpressionWindows(config, analyzer.labels(), registry);
-    this.outbox = outbox;
     this.listener = listener;
     AtomicInteger n = new AtomicInteger();
     this.workers =
@@ -127,7 +123,7 @@ public final class CameraPipeline implements AutoCloseable {
     this.analysed = registry.counter("affectgate.camera.frames.analysed");
     this.faces = registry.counter("affectgate.camera.faces");
     this.errors = registry.counter("affectgate.camera.analysis.errors");
-    this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.writer = new OutboxWriter(vertx, outbox, "camera", registry);
     this.windowFailures = registry.counter("affectgate.camera.window.failures");
     this.decodeTimer = stageTimer(registry, "decode");
     this.detectTimer = stageTimer(registry, "detect");
@@ -202,50 +198,10 @@ public final class CameraPipeline implements AutoCloseable {
     for (CameraWindowReport report : reports) {
       try {
         listener.onWindow(report);
-        enqueue(report.emitted());
+        writer.enqueue(report.emitted());
       } catch (RuntimeException e) {
         windowFailures.increment();
         LOG.error("camera window ending {} failed: {}", report.windowEndMs(), e.toString());
-      }
-    }
-  }
-
-  /**
-   * Hands points to the outbox on a worker, in window order; a failing enqueue is retried {@value
-   * #ENQUEUE_ATTEMPTS} times with doubling pauses, then dropped and counted in {@code
-   * affectgate.outbox.enqueue.failures} (the same policy as the wearable path).
-   */
-  private void enqueue(List<Metric> points) {
-    if (points.isEmpty()) {
-      return;
-    }
-    lastEnqueue =
-        vertx
-            .executeBlocking(() -> enqueueWithRetry(points), true)
-            .onFailure(
-                e -> {
-                  enqueueFailures.increment();
-                  LOG.error(
-                      "dropped {} camera points after {} failed enqueue attempts: {}",
-                      points.size(),
-                      ENQUEUE_ATTEMPTS,
-                      e.toString());
-                })
-            .mapEmpty();
-  }
-
-  private Object enqueueWithRetry(List<Metric> points) throws InterruptedException {
-    long pauseMs = 100;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return outbox.enqueue(points);
-      } catch (RuntimeException e) {
-        if (attempt == ENQUEUE_ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
-        Thread.sleep(pauseMs);
-        pauseMs *= 2;
       }
     }
   }
@@ -269,7 +225,7 @@ public final class CameraPipeline implements AutoCloseable {
                 context.runOnContext(
                     v -> {
                       vertx.cancelTimer(tickTimer);
-                      lastEnqueue.onComplete(ar -> p.complete());
+                      writer.drained().onComplete(ar -> p.complete());
                     }));
     try {
       drained.await(15, TimeUnit.SECONDS);

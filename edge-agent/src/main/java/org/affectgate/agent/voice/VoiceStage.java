@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.pipeline.OutboxWriter;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.audio.AudioChunk;
@@ -64,7 +65,6 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
 
   private final VoiceConfig config;
   private final VoiceEmotionModel model;
-  private final Outbox outbox;
   private final InstantSource clock;
   private final Consumer<VoiceSegment> listener;
   private final BlockingQueue<AudioChunk> queue;
@@ -84,7 +84,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private final Counter discarded;
   private final Counter windows;
   private final Counter inferenceFailures;
-  private final Counter enqueueFailures;
+  private final OutboxWriter writer;
   private final Timer inference;
   private long closedUpToMs = Long.MIN_VALUE;
   private long lastTickMs = Long.MIN_VALUE;
@@ -105,7 +105,6 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
       Consumer<VoiceSegment> listener) {
     this.config = config;
     this.model = model;
-    this.outbox = outbox;
     this.clock = clock;
     this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(config.queueChunks());
@@ -119,7 +118,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     this.discarded = registry.counter("affectgate.voice.segments.discarded");
     this.windows = registry.counter("affectgate.voice.windows");
     this.inferenceFailures = registry.counter("affectgate.voice.inference.failures");
-    this.enqueueFailures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.writer = OutboxWriter.forWorker(outbox, "voice", registry);
     this.inference = registry.timer("affectgate.voice.inference");
     registry.gauge("affectgate.voice.queue.size", queue, BlockingQueue::size);
   }
@@ -277,12 +276,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     List<Metric> points = aggregator.closeUpTo(upTo);
     closedUpToMs = Math.max(closedUpToMs, upTo);
     if (!points.isEmpty()) {
-      try {
-        outbox.enqueue(points);
-      } catch (RuntimeException e) {
-        enqueueFailures.increment();
-        log.warn("could not enqueue {} voice aggregate points: {}", points.size(), e.toString());
-      }
+      writer.enqueueNow(points);
     }
   }
 
