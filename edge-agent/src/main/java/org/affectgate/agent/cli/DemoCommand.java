@@ -25,6 +25,7 @@ import org.affectgate.agent.voice.EmotionClass;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.kiosk.audio.KioskAudioTopics;
 import org.affectgate.device.kiosk.camera.CameraTopics;
+import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.PayloadFormat;
@@ -143,6 +144,37 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Publishes a kiosk-voice grant for a random visitor session of kiosk-1, as a kiosk would, and
+   * waits (at most ~15 s, re-publishing each second) until the agent applied it.
+   */
+  private static void grantKioskVoice(
+      PahoMqttTransport transport, String prefix, Agent agent, SimpleMeterRegistry registry)
+      throws InterruptedException {
+    String session = "demo-" + java.util.UUID.randomUUID().toString().replace("-", "");
+    byte[] grant =
+        ("{\"v\":1,\"session\":\""
+                + session
+                + "\",\"action\":\"grant\",\"purposes\":[\"kiosk-voice\"],\"ts\":"
+                + System.currentTimeMillis()
+                + "}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String topic = KioskConsentMqttSource.topic(prefix, SITE, "kiosk-1");
+    for (int attempt = 0; attempt < 150; attempt++) {
+      if (registry.counter("affectgate.kiosk.consent.events", "action", "grant").count() >= 1) {
+        return;
+      }
+      if (attempt % 10 == 0 && transport.isConnected() && agent.mqttConnected()) {
+        try {
+          transport.publish(topic, grant, 1, false);
+        } catch (org.affectgate.device.mqtt.MqttUnavailableException e) {
+          // retried below
+        }
+      }
+      Thread.sleep(100);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     var out = spec.commandLine().getOut();
@@ -151,11 +183,12 @@ final class DemoCommand implements Callable<Integer> {
     AgentConfig config = config(broker.uri());
     List<WearableSimulator.Device> devices = grantConsent(config);
 
+    SimpleMeterRegistry agentRegistry = new SimpleMeterRegistry();
     Agent agent =
         Agent.start(
             config,
             InstantSource.system(),
-            new SimpleMeterRegistry(),
+            agentRegistry,
             new WindowLinePrinter(out, config.aggregation().k()),
             segment -> printSegment(out, segment));
     MqttConfig simMqtt =
@@ -173,6 +206,10 @@ final class DemoCommand implements Callable<Integer> {
     simulator.start();
     KioskMicrophoneSimulator microphone = null;
     if (config.voice().enabled()) {
+      grantKioskVoice(simTransport, simMqtt.topicPrefix(), agent, agentRegistry);
+      out.println(
+          "  consent: kiosk-1 visitor session granted kiosk-voice over MQTT (random session id;"
+              + " ledger entry under its pseudonym) before the microphone replays");
       microphone =
           new KioskMicrophoneSimulator(
               simTransport,

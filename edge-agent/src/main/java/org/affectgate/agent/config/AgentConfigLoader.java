@@ -243,6 +243,7 @@ public final class AgentConfigLoader {
             : Optional.of(new LocalCaptureConfig(site, kioskId, rate, chunkMs, mixer));
     return new VoiceConfig(
         r.bool("voice.enabled", false),
+        r.bool("voice.requireConsent", true),
         source,
         r.int32("voice.queueChunks", VoiceConfig.DEFAULT_QUEUE_CHUNKS),
         segmenter,

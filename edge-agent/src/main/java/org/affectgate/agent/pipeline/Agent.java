@@ -20,7 +20,10 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.consent.KioskConsent;
+import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.consent.OutboxErasure;
+import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.consent.RetentionReaper;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
@@ -33,6 +36,7 @@ import org.affectgate.agent.vision.CameraPipeline;
 import org.affectgate.agent.vision.VisionModels;
 import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.agent.voice.VoiceConfig;
+import org.affectgate.agent.voice.VoiceConsent;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.agent.voice.VoiceStage;
 import org.affectgate.device.gpio.LevelInput;
@@ -41,6 +45,7 @@ import org.affectgate.device.gpio.PulseRrExtractor;
 import org.affectgate.device.kiosk.audio.JavaSoundCaptureSource;
 import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
+import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
@@ -152,6 +157,7 @@ public final class Agent implements AutoCloseable {
     toClose.push(consentStore);
     ConsentGate gate = new ConsentGate(consentStore, registry, clock);
     gate.refresh();
+    KioskConsent kioskConsent = new KioskConsent(consentStore, clock, registry);
 
     SqliteOutbox outbox = SqliteOutbox.open(config.outbox(), clock, registry);
     toClose.push(outbox);
@@ -199,7 +205,7 @@ public final class Agent implements AutoCloseable {
 
     VoiceStage voice = null;
     if (config.voice().enabled()) {
-      voice = startVoice(egress, clock, registry, voiceListener);
+      voice = startVoice(egress, clock, registry, voiceListener, kioskConsent);
     }
     CameraPipeline cameras =
         config.camera().map(c -> openCamera(c, clock, registry, egress)).orElse(null);
@@ -207,6 +213,16 @@ public final class Agent implements AutoCloseable {
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
     new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
+    // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
+    // loop), so a withdrawal stops processing before the next message is handled.
+    new KioskConsentMqttSource(
+            transport,
+            config.mqtt().topicPrefix(),
+            config.mqtt().maxPayloadBytes(),
+            kioskConsent::apply,
+            registry,
+            clock)
+        .start();
     if (cameras != null) {
       CameraConfig camera = config.camera().get();
       new CameraMqttSource(
@@ -225,9 +241,9 @@ public final class Agent implements AutoCloseable {
     }
 
     AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
-    Router router =
-        new ConsentHttpApi(vertx, consentStore, gate, clock, new BearerAuth(token, registry, clock))
-            .router();
+    BearerAuth auth = new BearerAuth(token, registry, clock);
+    Router router = new ConsentHttpApi(vertx, consentStore, gate, clock, auth).router();
+    new KioskConsentHttpApi(vertx, kioskConsent, config.site(), auth, registry).mount(router);
     router
         .get("/status")
         .handler(new StatusHandler(config, transport, syncLoop, registry, contextGuard));
@@ -276,7 +292,8 @@ public final class Agent implements AutoCloseable {
       Outbox outbox,
       InstantSource clock,
       MeterRegistry registry,
-      Consumer<VoiceSegment> voiceListener) {
+      Consumer<VoiceSegment> voiceListener,
+      KioskConsent kioskConsent) {
     contextGuard.require(Inference.VOICE_EMOTION);
     VoiceConfig vc = config.voice();
     OnnxVoiceEmotionModel model;
@@ -290,8 +307,22 @@ public final class Agent implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    VoiceConsent consent =
+        vc.requireConsent()
+            ? (site, kioskId) -> kioskConsent.allows(site, kioskId, Purposes.KIOSK_VOICE)
+            : VoiceConsent.NOT_REQUIRED;
+    if (!vc.requireConsent()) {
+      LOG.warn("voice.requireConsent is false: kiosk audio is analysed without a session consent");
+    }
     VoiceStage stage =
-        new VoiceStage(vc, config.aggregation(), model, outbox, clock, registry, voiceListener);
+        new VoiceStage(
+            vc, config.aggregation(), model, outbox, clock, registry, voiceListener, consent);
+    kioskConsent.addEndListener(
+        (site, kioskId, purposes) -> {
+          if (purposes.contains(Purposes.KIOSK_VOICE)) {
+            stage.purge(site, kioskId);
+          }
+        });
     toClose.push(stage);
     stage.start();
     return stage;

@@ -7,12 +7,15 @@ import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 /**
  * Kiosk voice settings (YAML {@code voice.*}, documented in {@code deploy/agent.example.yaml}).
  *
- * <p>Voice processing is off unless {@code voice.enabled} is true. Until the consent purpose {@code
- * kiosk-voice} exists in the consent store (issue 6), enabling it in configuration is the
- * operator's declaration that the kiosk's signage and consent flow cover voice analysis. The {@code
+ * <p>Voice processing is off unless {@code voice.enabled} is true. Then, with {@code
+ * voice.requireConsent} (the default), a kiosk's audio is analysed only while its current visitor
+ * session has an active {@code kiosk-voice} consent (MQTT {@code …/kiosk/{kioskId}/consent} or
+ * {@code POST /kiosk/{kioskId}/consent}); {@code voice.requireConsent: false} is the operator's
+ * explicit declaration that the kiosk's signage and consent flow cover voice analysis. The {@code
  * voice-emotion} model comes from the agent's model manifest ({@code models.manifest}).
  *
  * @param enabled {@code voice.enabled}, default false
+ * @param requireConsent {@code voice.requireConsent}, default true
  * @param source {@code voice.source}: {@code mqtt} (kiosks publish audio) or {@code local} (this
  *     gateway's microphone through Java Sound)
  * @param queueChunks {@code voice.queueChunks}: bound of the analysis queue; a chunk arriving when
@@ -25,6 +28,7 @@ import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
  */
 public record VoiceConfig(
     boolean enabled,
+    boolean requireConsent,
     Source source,
     int queueChunks,
     SegmenterConfig segmenter,
@@ -45,6 +49,7 @@ public record VoiceConfig(
   public static final VoiceConfig DISABLED =
       new VoiceConfig(
           false,
+          true,
           Source.MQTT,
           DEFAULT_QUEUE_CHUNKS,
           SegmenterConfig.DEFAULTS,

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.affectgate.agent.aggregate.AggregationConfig;
@@ -43,14 +45,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Raw audio lives only in the queue and the per-kiosk analysis buffers: it is never written,
  * logged or forwarded. Consent: the stage exists only when {@code voice.enabled} is true (see
- * {@link VoiceConfig}).
+ * {@link VoiceConfig}), and a chunk is analysed only while its {@link VoiceConsent} admits the
+ * kiosk (checked when it arrives and again on the worker before any feature is computed; otherwise
+ * dropped as {@code NO_CONSENT}). {@link #purge} discards a kiosk's buffered audio and open segment
+ * without analysing them.
  *
- * <p>Counters: {@code affectgate.ingest.rejected{reason=QUEUE_FULL|NON_FINITE_AUDIO,format=pcm}},
- * {@code affectgate.voice.chunks.flagged{reason=CLIPPED|SILENT}} (processed, flagged), {@code
- * affectgate.voice.segments} (analysed), {@code affectgate.voice.segments.discarded} (too short or
- * too little voicing), {@code affectgate.voice.windows}, {@code
- * affectgate.voice.inference.failures}, {@code affectgate.voice.inference} (timer), {@code
- * affectgate.outbox.enqueue.failures}.
+ * <p>Counters: {@code
+ * affectgate.ingest.rejected{reason=NO_CONSENT|QUEUE_FULL|NON_FINITE_AUDIO,format=pcm}}, {@code
+ * affectgate.voice.purges}, {@code affectgate.voice.chunks.flagged{reason=CLIPPED|SILENT}}
+ * (processed, flagged), {@code affectgate.voice.segments} (analysed), {@code
+ * affectgate.voice.segments.discarded} (too short or too little voicing), {@code
+ * affectgate.voice.windows}, {@code affectgate.voice.inference.failures}, {@code
+ * affectgate.voice.inference} (timer), {@code affectgate.outbox.enqueue.failures}.
  */
 public final class VoiceStage implements AudioListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VoiceStage.class);
@@ -85,6 +91,10 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private final Counter windows;
   private final Counter inferenceFailures;
   private final OutboxWriter writer;
+  private final VoiceConsent consent;
+  private final Queue<String> purges = new ConcurrentLinkedQueue<>();
+  private final Counter purged;
+  private long retiredDiscarded;
   private final Timer inference;
   private long closedUpToMs = Long.MIN_VALUE;
   private long lastTickMs = Long.MIN_VALUE;
@@ -92,9 +102,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private volatile boolean running;
   private Thread worker;
 
-  /**
-   * @param listener receives every analysed segment on the worker thread (must not block)
-   */
+  /** As below, with {@link VoiceConsent#NOT_REQUIRED}. */
   public VoiceStage(
       VoiceConfig config,
       AggregationConfig aggregation,
@@ -103,6 +111,24 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
       InstantSource clock,
       MeterRegistry registry,
       Consumer<VoiceSegment> listener) {
+    this(config, aggregation, model, outbox, clock, registry, listener, VoiceConsent.NOT_REQUIRED);
+  }
+
+  /**
+   * @param listener receives every analysed segment on the worker thread (must not block)
+   * @param consent which kiosks' audio may be analysed
+   */
+  public VoiceStage(
+      VoiceConfig config,
+      AggregationConfig aggregation,
+      VoiceEmotionModel model,
+      Outbox outbox,
+      InstantSource clock,
+      MeterRegistry registry,
+      Consumer<VoiceSegment> listener,
+      VoiceConsent consent) {
+    this.consent = consent;
+    this.purged = registry.counter("affectgate.voice.purges");
     this.config = config;
     this.model = model;
     this.clock = clock;
@@ -126,12 +152,43 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   /** The source listener: enqueues without blocking. Called on the source's thread; thread-safe. */
   @Override
   public void onChunk(AudioChunk chunk) {
+    if (!consent.admits(chunk.site(), chunk.kioskId())) {
+      rejectNoConsent(chunk);
+      return;
+    }
     if (!queue.offer(chunk)) {
       rejections.reject(
           RejectReason.QUEUE_FULL,
           KioskAudioMqttSource.FORMAT,
           chunk.site() + "/" + chunk.kioskId(),
           "analysis queue holds " + config.queueChunks() + " chunks");
+    }
+  }
+
+  private void rejectNoConsent(AudioChunk chunk) {
+    rejections.reject(
+        RejectReason.NO_CONSENT,
+        KioskAudioMqttSource.FORMAT,
+        chunk.site() + "/" + chunk.kioskId(),
+        "no active kiosk-voice consent for the kiosk's current session");
+  }
+
+  /**
+   * Discards the kiosk's buffered audio and open segment, unanalysed, before the worker takes its
+   * next chunk. Any thread; non-blocking.
+   */
+  public void purge(String site, String kioskId) {
+    purges.add(site + "/" + kioskId);
+  }
+
+  private void drainPurges() {
+    String key;
+    while ((key = purges.poll()) != null) {
+      KioskStream s = streams.remove(key);
+      if (s != null) {
+        retiredDiscarded += s.discardedSegments();
+        purged.increment();
+      }
     }
   }
 
@@ -146,7 +203,9 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private void run() {
     while (running) {
       try {
+        drainPurges();
         AudioChunk c = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
+        drainPurges();
         if (c != null) {
           process(c);
         }
@@ -164,6 +223,11 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
 
   /** Analyses one chunk. Worker thread only (or a test's thread with the worker not started). */
   void process(AudioChunk c) {
+    drainPurges();
+    if (!consent.admits(c.site(), c.kioskId())) {
+      rejectNoConsent(c);
+      return;
+    }
     String key = c.site() + "/" + c.kioskId();
     KioskStream s =
         streams.computeIfAbsent(
@@ -258,7 +322,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   }
 
   private void countDiscarded() {
-    long total = 0;
+    long total = retiredDiscarded;
     for (KioskStream s : streams.values()) {
       total += s.discardedSegments();
     }
@@ -282,7 +346,11 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
 
   /** Ends every stretch, analysing open segments; for shutdown and tests. Worker thread only. */
   void flushAll() {
+    drainPurges();
     for (KioskStream s : new ArrayList<>(streams.values())) {
+      if (!consent.admits(s.site, s.kioskId)) {
+        continue;
+      }
       for (KioskStream.Closed segment : s.end()) {
         analyse(s, segment);
       }

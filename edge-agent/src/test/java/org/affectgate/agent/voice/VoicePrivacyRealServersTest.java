@@ -104,6 +104,21 @@ class VoicePrivacyRealServersTest {
     kiosk.connect(o);
     await().atMost(Duration.ofSeconds(10)).until(agent::mqttConnected);
 
+    kiosk.publish(
+        "affectgate/v1/" + SITE + "/kiosk/" + KIOSK + "/consent",
+        ("{\"v\":1,\"session\":\"s-privacy-0001\",\"action\":\"grant\","
+                + "\"purposes\":[\"kiosk-voice\"],\"ts\":"
+                + clock.millis()
+                + "}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        1,
+        false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                registry.counter("affectgate.kiosk.consent.events", "action", "grant").count()
+                    >= 1);
     String topic = "affectgate/v1/" + SITE + "/kiosk/" + KIOSK + "/audio";
     List<byte[]> needles = new ArrayList<>();
     long seq = 0;

@@ -48,6 +48,7 @@ class VoiceStageTest {
     VoiceConfig c =
         new VoiceConfig(
             true,
+            false,
             VoiceConfig.Source.MQTT,
             queue,
             SegmenterConfig.DEFAULTS,

@@ -1,0 +1,127 @@
+package org.affectgate.device.kiosk.consent;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.device.ingest.ParseResult;
+import org.affectgate.device.ingest.RejectReason;
+import org.affectgate.device.ingest.RejectionRecorder;
+import org.affectgate.device.kiosk.audio.KioskAudioTopics;
+import org.affectgate.device.mqtt.MqttTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kiosk consent events over MQTT: subscribes (QoS 1) to {@code {prefix}/+/kiosk/+/consent} and
+ * hands each valid {@link KioskConsentMessage} to the listener, or counts a rejection in {@code
+ * affectgate.ingest.rejected{reason,format=kiosk-consent}}. Accepted: {@code
+ * affectgate.ingest.accepted{format=kiosk-consent}}; listener failures: {@code
+ * affectgate.ingest.listener.errors}.
+ *
+ * <p>Threads: {@link #onMessage} runs on the transport's callback thread and calls the listener
+ * there (the listener may block briefly, e.g. for a ledger write); thread-safe.
+ */
+public final class KioskConsentMqttSource {
+  public static final String FORMAT = "kiosk-consent";
+  private static final Logger log = LoggerFactory.getLogger(KioskConsentMqttSource.class);
+  private static final Pattern ID = Pattern.compile(KioskAudioTopics.ID_REGEX);
+
+  private final MqttTransport transport;
+  private final String prefix;
+  private final int maxPayloadBytes;
+  private final Consumer<KioskConsentMessage> listener;
+  private final KioskConsentParser parser = new KioskConsentParser();
+  private final RejectionRecorder rejections;
+  private final LogRateLimiter listenerErrorLog;
+  private final Counter accepted;
+  private final Counter listenerErrors;
+
+  /**
+   * @param topicPrefix e.g. {@code affectgate/v1}
+   * @param maxPayloadBytes larger payloads are rejected unread ({@code mqtt.maxPayloadBytes})
+   * @param clock drives log rate limiting only
+   */
+  public KioskConsentMqttSource(
+      MqttTransport transport,
+      String topicPrefix,
+      int maxPayloadBytes,
+      Consumer<KioskConsentMessage> listener,
+      MeterRegistry registry,
+      InstantSource clock) {
+    if (maxPayloadBytes <= 0) {
+      throw new IllegalArgumentException(
+          "mqtt.maxPayloadBytes must be > 0 (got " + maxPayloadBytes + ")");
+    }
+    if (topicPrefix == null || topicPrefix.isEmpty() || topicPrefix.endsWith("/")) {
+      throw new IllegalArgumentException("topic prefix must be non-empty without trailing '/'");
+    }
+    this.transport = transport;
+    this.prefix = topicPrefix;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.listener = listener;
+    this.rejections = new RejectionRecorder(registry, clock, log);
+    this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.accepted = registry.counter("affectgate.ingest.accepted", "format", FORMAT);
+    this.listenerErrors = registry.counter("affectgate.ingest.listener.errors");
+  }
+
+  public String subscriptionFilter() {
+    return prefix + "/+/kiosk/+/consent";
+  }
+
+  /** The topic a kiosk publishes to. */
+  public static String topic(String prefix, String site, String kioskId) {
+    return prefix + "/" + site + "/kiosk/" + kioskId + "/consent";
+  }
+
+  /** Subscribes; the transport re-subscribes on every reconnect. */
+  public void start() {
+    transport.subscribe(subscriptionFilter(), this::onMessage);
+  }
+
+  /** Handles one inbound message; never throws. */
+  public void onMessage(String topic, byte[] payload) {
+    if (payload.length > maxPayloadBytes) {
+      rejections.reject(
+          RejectReason.PAYLOAD_TOO_LARGE,
+          FORMAT,
+          topic,
+          payload.length + " bytes > " + maxPayloadBytes);
+      return;
+    }
+    if (payload.length == 0) {
+      rejections.reject(RejectReason.EMPTY_PAYLOAD, FORMAT, topic, "0 bytes");
+      return;
+    }
+    String[] levels =
+        topic.startsWith(prefix + "/")
+            ? topic.substring(prefix.length() + 1).split("/", -1)
+            : new String[0];
+    if (levels.length != 4
+        || !levels[1].equals("kiosk")
+        || !levels[3].equals("consent")
+        || !ID.matcher(levels[0]).matches()
+        || !ID.matcher(levels[2]).matches()) {
+      rejections.reject(RejectReason.UNKNOWN_TOPIC, FORMAT, topic, "not a kiosk consent topic");
+      return;
+    }
+    ParseResult<KioskConsentMessage> parsed = parser.parse(levels[0], levels[2], payload);
+    if (parsed instanceof ParseResult.Rejected<KioskConsentMessage> r) {
+      rejections.reject(r.reason(), FORMAT, topic, r.detail());
+      return;
+    }
+    accepted.increment();
+    try {
+      listener.accept(((ParseResult.Ok<KioskConsentMessage>) parsed).value());
+    } catch (RuntimeException e) {
+      listenerErrors.increment();
+      long suppressed = listenerErrorLog.admit("listener");
+      if (suppressed >= 0) {
+        log.error("Kiosk consent listener failed ({} similar suppressed)", suppressed, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package org.affectgate.agent.consent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.affectgate.device.kiosk.consent.KioskConsentMessage;
+
+/**
+ * Which kiosk's current visitor session has an active consent for which purpose ({@value
+ * Purposes#KIOSK_VOICE}, {@value Purposes#KIOSK_FACE}).
+ *
+ * <p>A kiosk has at most one current session, identified by the kiosk's random per-visit id (never
+ * a person's identifier). A grant for a different session ends the previous one first. Each grant
+ * is recorded in the ledger via {@link ConsentStore#grantPurpose} under the pseudonym of the
+ * session id, with expiry {@link #MAX_SESSION} (a kiosk that never sends {@code end} stops being
+ * admitted then); a withdrawal or end is recorded with {@link ConsentStore#withdraw}.
+ *
+ * <p>Ordering: a grant takes effect only after the ledger write succeeded; a withdrawal or end
+ * takes effect in memory first (so {@link #allows} returns false at once, and the {@link
+ * EndListener}s purge state) and is then recorded.
+ *
+ * <p>Threads: {@link #allows} is lock-free (one {@link ConcurrentHashMap} read of an immutable
+ * value), any thread. {@link #apply} serialises writers, does blocking SQLite I/O and must not run
+ * on an event loop; it throws {@link ConsentStoreException} when the ledger fails (a failed grant
+ * changes nothing; a failed withdrawal still stops processing).
+ *
+ * <p>Counters: {@code affectgate.kiosk.consent.events{action=grant|withdraw|end}} (applied), {@code
+ * affectgate.kiosk.consent.stale} (withdraw/end for a session that is not the kiosk's current one:
+ * recorded in the ledger, no effect in memory).
+ */
+public final class KioskConsent {
+  /** A session's grants lapse by themselves this long after they were given. */
+  public static final Duration MAX_SESSION = Duration.ofHours(1);
+
+  static final int MAX_KIOSKS = 10_000;
+
+  /** Told when a kiosk's consent for purposes ended, after it stopped being admitted. */
+  @FunctionalInterface
+  public interface EndListener {
+    /**
+     * Called on the {@link #apply} caller's thread; must not block.
+     *
+     * @param purposes the purposes whose consent just ended
+     */
+    void ended(String site, String kioskId, Set<String> purposes);
+  }
+
+  private record Session(String id, Set<String> purposes, long expiresMs) {}
+
+  private final ConsentStore store;
+  private final InstantSource clock;
+  private final MeterRegistry registry;
+  private final Map<String, Session> current = new ConcurrentHashMap<>();
+  private final List<EndListener> listeners = new CopyOnWriteArrayList<>();
+
+  public KioskConsent(ConsentStore store, InstantSource clock, MeterRegistry registry) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = clock;
+    this.registry = registry;
+    registry.gauge("affectgate.kiosk.consent.sessions", current, Map::size);
+  }
+
+  public void addEndListener(EndListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Whether the kiosk's current session has an active, unexpired consent for {@code purpose}.
+   * Lock-free; any thread.
+   */
+  public boolean allows(String site, String kioskId, String purpose) {
+    Session s = current.get(key(site, kioskId));
+    return s != null && s.purposes.contains(purpose) && clock.millis() < s.expiresMs;
+  }
+
+  /**
+   * Applies one kiosk consent event. Blocking (ledger I/O); never on an event loop.
+   *
+   * @throws ConsentStoreException when the ledger cannot be written
+   * @throws IllegalStateException when a grant would exceed {@value #MAX_KIOSKS} kiosks
+   */
+  public synchronized void apply(KioskConsentMessage m) {
+    String key = key(m.site(), m.kioskId());
+    Session s = current.get(key);
+    Instant now = clock.instant();
+    switch (m.action()) {
+      case GRANT -> {
+        if (s != null && !s.id.equals(m.session())) {
+          end(m.site(), m.kioskId(), s, now);
+          s = null;
+        }
+        if (s == null && current.size() >= MAX_KIOSKS) {
+          throw new IllegalStateException("more than " + MAX_KIOSKS + " kiosks with a session");
+        }
+        Instant expires = now.plus(MAX_SESSION);
+        for (String purpose : m.purposes()) {
+          store.grantPurpose(m.session(), purpose, m.site(), now, expires);
+        }
+        Set<String> purposes = new HashSet<>(s == null ? Set.of() : s.purposes);
+        purposes.addAll(m.purposes());
+        current.put(key, new Session(m.session(), Set.copyOf(purposes), expires.toEpochMilli()));
+      }
+      case WITHDRAW -> {
+        if (s != null && s.id.equals(m.session())) {
+          Set<String> left = new HashSet<>(s.purposes);
+          left.removeAll(m.purposes());
+          current.put(key, new Session(s.id, Set.copyOf(left), s.expiresMs));
+          notifyEnded(m.site(), m.kioskId(), m.purposes());
+        } else {
+          registry.counter("affectgate.kiosk.consent.stale").increment();
+        }
+        for (String purpose : m.purposes()) {
+          store.withdraw(m.session(), purpose, now);
+        }
+      }
+      case END -> {
+        if (s != null && s.id.equals(m.session())) {
+          end(m.site(), m.kioskId(), s, now);
+        } else {
+          registry.counter("affectgate.kiosk.consent.stale").increment();
+          store.revoke(m.session(), now);
+        }
+      }
+    }
+    registry
+        .counter(
+            "affectgate.kiosk.consent.events",
+            "action",
+            m.action().name().toLowerCase(java.util.Locale.ROOT))
+        .increment();
+  }
+
+  private void end(String site, String kioskId, Session s, Instant now) {
+    current.remove(key(site, kioskId));
+    notifyEnded(site, kioskId, s.purposes);
+    for (String purpose : s.purposes) {
+      store.withdraw(s.id, purpose, now);
+    }
+  }
+
+  private void notifyEnded(String site, String kioskId, Set<String> purposes) {
+    for (EndListener l : listeners) {
+      l.ended(site, kioskId, Set.copyOf(purposes));
+    }
+  }
+
+  private static String key(String site, String kioskId) {
+    return site + "/" + kioskId;
+  }
+}

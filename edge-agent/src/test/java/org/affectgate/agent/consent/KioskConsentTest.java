@@ -1,0 +1,152 @@
+package org.affectgate.agent.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.affectgate.device.kiosk.consent.KioskConsentMessage;
+import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kiosk session registry against a real consent ledger and a hand-moved clock. */
+class KioskConsentTest {
+  static final long T0 = 1_763_780_000_000L;
+  static final String VOICE = Purposes.KIOSK_VOICE;
+  static final String FACE = Purposes.KIOSK_FACE;
+
+  @TempDir Path dir;
+  final AtomicLong now = new AtomicLong(T0);
+  final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final List<String> ended = new ArrayList<>();
+  ConsentStore store;
+  KioskConsent consent;
+
+  @BeforeEach
+  void open() {
+    store = ConsentStore.open(new ConsentConfig(dir.resolve("consent.db")));
+    consent = new KioskConsent(store, clock, registry);
+    consent.addEndListener(
+        (site, kiosk, purposes) -> ended.add(site + "/" + kiosk + " " + sorted(purposes)));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+
+  private static KioskConsentMessage msg(
+      String kiosk, String session, Action action, String... purposes) {
+    return new KioskConsentMessage("site-1", kiosk, session, action, Set.of(purposes), T0);
+  }
+
+  @Test
+  void noSession_nothingAllowed() {
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+  }
+
+  @Test
+  void grant_allowsOnlyThatKioskAndPurposeAndIsInLedgerUnderPseudonym() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(consent.allows("site-1", "k2", VOICE)).isFalse();
+    assertThat(consent.allows("site-2", "k1", VOICE)).isFalse();
+    List<LedgerEntry> entries = store.entries();
+    assertThat(entries).hasSize(1);
+    LedgerEntry e = entries.get(0);
+    assertThat(e.kind()).isEqualTo(EntryKind.GRANT);
+    assertThat(e.purpose()).isEqualTo(VOICE);
+    assertThat(e.subject())
+        .isEqualTo(store.subjectOf("sess-00000001"))
+        .isNotEqualTo("sess-00000001");
+    assertThat(e.expiresMs()).isEqualTo(T0 + KioskConsent.MAX_SESSION.toMillis());
+    assertThat(store.verify().intact()).isTrue();
+  }
+
+  @Test
+  void withdraw_stopsAtOnceNotifiesAndIsRecorded() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    consent.apply(msg("k1", "sess-00000001", Action.WITHDRAW, VOICE));
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-voice]");
+    assertThat(store.entries())
+        .extracting(LedgerEntry::kind, LedgerEntry::purpose)
+        .contains(org.assertj.core.groups.Tuple.tuple(EntryKind.WITHDRAW, VOICE));
+  }
+
+  @Test
+  void end_endsEveryPurposeOfTheSession() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    consent.apply(msg("k1", "sess-00000001", Action.END));
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-face, kiosk-voice]");
+    assertThat(store.entries()).filteredOn(e -> e.kind() == EntryKind.WITHDRAW).hasSize(2);
+    assertThat(store.list()).noneMatch(ConsentRecord::active);
+  }
+
+  @Test
+  void grantForNewSession_endsPreviousSessionFirst() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    consent.apply(msg("k1", "sess-00000002", Action.GRANT, FACE));
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-voice]");
+    assertThat(store.list())
+        .filteredOn(ConsentRecord::active)
+        .extracting(ConsentRecord::participantId)
+        .containsExactly(store.subjectOf("sess-00000002"));
+  }
+
+  @Test
+  void withdrawOfOtherSession_noEffectCountedStale() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    consent.apply(msg("k1", "sess-00000009", Action.WITHDRAW, VOICE));
+    consent.apply(msg("k1", "sess-00000009", Action.END));
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+    assertThat(ended).isEmpty();
+    assertThat(registry.counter("affectgate.kiosk.consent.stale").count()).isEqualTo(2);
+  }
+
+  @Test
+  void sessionOlderThanMax_notAllowed() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() - 1);
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+    now.addAndGet(1);
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+  }
+
+  @Test
+  void counters_perAction() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    consent.apply(msg("k1", "sess-00000001", Action.WITHDRAW, VOICE));
+    consent.apply(msg("k1", "sess-00000001", Action.END));
+    for (String a : List.of("grant", "withdraw", "end")) {
+      assertThat(registry.counter("affectgate.kiosk.consent.events", "action", a).count())
+          .as(a)
+          .isEqualTo(1);
+    }
+  }
+}
