@@ -102,7 +102,12 @@ public final class KioskConsentParser {
       }
     } catch (JsonProcessingException e) {
       return ParseResult.rejected(
-          RejectReason.MALFORMED_JSON, "invalid JSON at " + e.getLocation().offsetDescription());
+          RejectReason.MALFORMED_JSON,
+          e.getLocation() == null
+              ? "invalid JSON (limits: nesting 4, strings 256 chars)"
+              : "invalid JSON at " + e.getLocation().offsetDescription());
+    } catch (RuntimeException e) {
+      return ParseResult.rejected(RejectReason.MALFORMED_JSON, "invalid JSON");
     } catch (IOException e) {
       return ParseResult.rejected(RejectReason.MALFORMED_JSON, "unreadable JSON");
     }

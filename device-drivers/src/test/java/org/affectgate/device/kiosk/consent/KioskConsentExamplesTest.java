@@ -1,0 +1,103 @@
+package org.affectgate.device.kiosk.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.affectgate.device.ingest.RejectionRecorder;
+import org.affectgate.device.mqtt.FakeMqttTransport;
+import org.affectgate.device.mqtt.TopicFilter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kiosk consent example in {@code asyncapi.yaml} is decoded (or rejected) as it states, by
+ * the real MQTT source with its parser.
+ */
+class KioskConsentExamplesTest {
+  private static final String CHANNEL = "affectgate/v1/{site}/kiosk/{kioskId}/consent";
+
+  private static JsonNode doc() throws IOException {
+    Path file = Path.of("asyncapi.yaml");
+    if (!Files.exists(file)) {
+      file =
+          Path.of(
+              System.getProperty("affectgate.repoRoot", "."), "device-drivers", "asyncapi.yaml");
+    }
+    return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+  }
+
+  @Test
+  void everyExample_decodesToExpectedEventOrReason() throws IOException {
+    JsonNode doc = doc();
+    String ref = doc.at("/channels").get(CHANNEL).at("/publish/message/$ref").asText();
+    JsonNode examples = doc.at(ref.substring(1)).get("examples");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<KioskConsentMessage> got = new ArrayList<>();
+    KioskConsentMqttSource source =
+        new KioskConsentMqttSource(
+            new FakeMqttTransport(),
+            "affectgate/v1",
+            65_536,
+            got::add,
+            registry,
+            () -> Instant.EPOCH);
+    int accepted = 0;
+    int rejected = 0;
+    for (JsonNode ex : examples) {
+      String name = ex.get("name").asText();
+      String topic = ex.get("x-topic").asText();
+      assertThat(TopicFilter.matches(source.subscriptionFilter(), topic)).as(name).isTrue();
+      byte[] payload = ex.get("payload").toString().getBytes(StandardCharsets.UTF_8);
+      got.clear();
+      String reason = ex.has("x-rejected") ? ex.get("x-rejected").asText() : null;
+      double before = reason == null ? 0 : rejected(registry, reason);
+      source.onMessage(topic, payload);
+      if (reason != null) {
+        assertThat(got).as(name).isEmpty();
+        assertThat(rejected(registry, reason) - before)
+            .as(name + " counted as " + reason)
+            .isEqualTo(1);
+        rejected++;
+        continue;
+      }
+      assertThat(got).as(name).hasSize(1);
+      KioskConsentMessage m = got.get(0);
+      JsonNode e = ex.get("x-expected");
+      assertThat(m.site()).as(name).isEqualTo("lab-1");
+      assertThat(m.kioskId()).as(name).isEqualTo("lobby-1");
+      assertThat(m.session()).as(name).isEqualTo(e.get("session").asText());
+      assertThat(m.action().name()).as(name).isEqualTo(e.get("action").asText());
+      Set<String> purposes = new HashSet<>();
+      e.get("purposes").forEach(p -> purposes.add(p.asText()));
+      assertThat(m.purposes()).as(name).isEqualTo(purposes);
+      assertThat(m.tsMs()).as(name).isEqualTo(e.get("ts").asLong());
+      accepted++;
+    }
+    assertThat(accepted).isEqualTo(3);
+    assertThat(rejected).isGreaterThanOrEqualTo(4);
+    assertThat(registry.counter("affectgate.ingest.accepted", "format", "kiosk-consent").count())
+        .isEqualTo(3);
+  }
+
+  private static double rejected(SimpleMeterRegistry registry, String reason) {
+    return registry
+        .counter(
+            RejectionRecorder.REJECTED_COUNTER,
+            "reason",
+            reason,
+            "format",
+            KioskConsentMqttSource.FORMAT)
+        .count();
+  }
+}
