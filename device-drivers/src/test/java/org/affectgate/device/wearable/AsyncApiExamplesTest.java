@@ -80,7 +80,8 @@ class AsyncApiExamplesTest {
             "affectgate/v1/{site}/wearable/{deviceId}/hr",
             "affectgate/v1/{site}/wearable/{deviceId}/hr/ble",
             "affectgate/v1/{site}/kiosk/{kioskId}/camera",
-            "affectgate/v1/{site}/kiosk/{kioskId}/audio");
+            "affectgate/v1/{site}/kiosk/{kioskId}/audio",
+            "affectgate/v1/{site}/kiosk/{kioskId}/consent");
   }
 
   @Test
