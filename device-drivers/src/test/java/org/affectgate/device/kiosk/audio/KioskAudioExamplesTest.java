@@ -3,36 +3,22 @@ package org.affectgate.device.kiosk.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.mqtt.TopicFilter;
+import org.affectgate.device.testing.AsyncApiDocument;
 import org.junit.jupiter.api.Test;
 
 /** Every kiosk audio example in {@code asyncapi.yaml} decodes (or is rejected) as it states. */
 class KioskAudioExamplesTest {
   private static final String CHANNEL = "affectgate/v1/{site}/kiosk/{kioskId}/audio";
 
-  private static JsonNode doc() throws IOException {
-    Path file = Path.of("asyncapi.yaml");
-    if (!Files.exists(file)) {
-      file =
-          Path.of(
-              System.getProperty("affectgate.repoRoot", "."), "device-drivers", "asyncapi.yaml");
-    }
-    return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-  }
-
   @Test
   void everyExample_decodesToExpectedChunkOrReason() throws IOException {
-    JsonNode doc = doc();
-    String ref = doc.at("/channels").get(CHANNEL).at("/publish/message/$ref").asText();
-    JsonNode examples = doc.at(ref.substring(1)).get("examples");
+    JsonNode doc = AsyncApiDocument.load();
+    JsonNode examples = AsyncApiDocument.examples(doc, CHANNEL);
     KioskAudioTopics topics = new KioskAudioTopics("affectgate/v1");
     AudioChunkParser parser = new AudioChunkParser();
     int accepted = 0;

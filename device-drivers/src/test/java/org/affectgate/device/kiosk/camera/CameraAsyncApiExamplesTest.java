@@ -3,14 +3,11 @@ package org.affectgate.device.kiosk.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.mqtt.TopicFilter;
+import org.affectgate.device.testing.AsyncApiDocument;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +18,9 @@ import org.junit.jupiter.api.Test;
 class CameraAsyncApiExamplesTest {
   private static final String CHANNEL = "affectgate/v1/{site}/kiosk/{kioskId}/camera";
 
-  private static JsonNode doc() throws IOException {
-    Path file = Path.of("asyncapi.yaml");
-    if (!Files.exists(file)) {
-      file =
-          Path.of(
-              System.getProperty("affectgate.repoRoot", "."), "device-drivers", "asyncapi.yaml");
-    }
-    return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-  }
-
   @Test
   void everyCameraExample_decodesToItsExpectedFrameOrReason() throws IOException {
-    JsonNode doc = doc();
+    JsonNode doc = AsyncApiDocument.load();
     JsonNode channel = doc.get("channels").get(CHANNEL);
     assertThat(channel).as("camera channel").isNotNull();
     JsonNode message = doc.at(channel.at("/publish/message/$ref").asText().substring(1));

@@ -3,13 +3,9 @@ package org.affectgate.device.kiosk.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +14,7 @@ import java.util.Set;
 import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.mqtt.FakeMqttTransport;
 import org.affectgate.device.mqtt.TopicFilter;
+import org.affectgate.device.testing.AsyncApiDocument;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,21 +24,10 @@ import org.junit.jupiter.api.Test;
 class KioskConsentExamplesTest {
   private static final String CHANNEL = "affectgate/v1/{site}/kiosk/{kioskId}/consent";
 
-  private static JsonNode doc() throws IOException {
-    Path file = Path.of("asyncapi.yaml");
-    if (!Files.exists(file)) {
-      file =
-          Path.of(
-              System.getProperty("affectgate.repoRoot", "."), "device-drivers", "asyncapi.yaml");
-    }
-    return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-  }
-
   @Test
   void everyExample_decodesToExpectedEventOrReason() throws IOException {
-    JsonNode doc = doc();
-    String ref = doc.at("/channels").get(CHANNEL).at("/publish/message/$ref").asText();
-    JsonNode examples = doc.at(ref.substring(1)).get("examples");
+    JsonNode doc = AsyncApiDocument.load();
+    JsonNode examples = AsyncApiDocument.examples(doc, CHANNEL);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<KioskConsentMessage> got = new ArrayList<>();
     KioskConsentMqttSource source =
