@@ -56,6 +56,28 @@ public final class RejectionRecorder {
   }
 
   /**
+   * The checks every MQTT source makes before parsing: a payload over {@code maxPayloadBytes} is
+   * {@link RejectReason#PAYLOAD_TOO_LARGE}, an empty one {@link RejectReason#EMPTY_PAYLOAD}.
+   *
+   * @return true when the payload may be parsed; false when it was rejected (and counted)
+   */
+  public boolean admitSize(String format, String topic, byte[] payload, int maxPayloadBytes) {
+    if (payload.length > maxPayloadBytes) {
+      reject(
+          RejectReason.PAYLOAD_TOO_LARGE,
+          format,
+          topic,
+          payload.length + " bytes > " + maxPayloadBytes);
+      return false;
+    }
+    if (payload.length == 0) {
+      reject(RejectReason.EMPTY_PAYLOAD, format, topic, "0 bytes");
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * Replaces the segment after {@code wearable} with {@code *}: a wearable's device id is tied to a
    * person, so it stays out of logs (the counter and the reason say what went wrong).
    */

@@ -123,16 +123,7 @@ public final class WearableMqttSource {
   public void onMessage(String topic, byte[] payload) {
     PayloadFormat suffixFormat = WearableTopics.formatOfSuffix(topic);
     String format = suffixFormat == null ? RejectionRecorder.FORMAT_UNKNOWN : suffixFormat.tag();
-    if (payload.length > maxPayloadBytes) {
-      rejections.reject(
-          RejectReason.PAYLOAD_TOO_LARGE,
-          format,
-          topic,
-          payload.length + " bytes > " + maxPayloadBytes);
-      return;
-    }
-    if (payload.length == 0) {
-      rejections.reject(RejectReason.EMPTY_PAYLOAD, format, topic, "0 bytes");
+    if (!rejections.admitSize(format, topic, payload, maxPayloadBytes)) {
       return;
     }
     ParseResult<WearableTopic> parsedTopic = topics.parse(topic);

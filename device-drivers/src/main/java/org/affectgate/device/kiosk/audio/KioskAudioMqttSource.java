@@ -91,16 +91,7 @@ public final class KioskAudioMqttSource {
 
   /** Handles one inbound message; never throws. */
   public void onMessage(String topic, byte[] payload) {
-    if (payload.length > maxPayloadBytes) {
-      rejections.reject(
-          RejectReason.PAYLOAD_TOO_LARGE,
-          FORMAT,
-          topic,
-          payload.length + " bytes > " + maxPayloadBytes);
-      return;
-    }
-    if (payload.length == 0) {
-      rejections.reject(RejectReason.EMPTY_PAYLOAD, FORMAT, topic, "0 bytes");
+    if (!rejections.admitSize(FORMAT, topic, payload, maxPayloadBytes)) {
       return;
     }
     ParseResult<KioskTopic> parsedTopic = topics.parse(topic);
