@@ -9,10 +9,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,30 +145,16 @@ public final class ConsentHttpApi {
   }
 
   private void revoke(RoutingContext ctx) {
-    String participant = ctx.pathParam("participant");
-    Optional<String> problem = ConsentIds.participantProblem("participant", participant);
-    if (problem.isPresent()) {
-      error(ctx, 400, "participant", problem.get());
-      return;
-    }
-    respond(
-        ctx,
-        vertx.executeBlocking(
-            () -> {
-              boolean revoked = store.revoke(participant, clock.instant());
-              gate.refresh();
-              return revoked;
-            }),
-        revoked -> {
-          if (revoked) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            error(ctx, 404, "participant", "participant has no active consent");
-          }
-        });
+    endConsent(ctx, store::revoke, "participant has no active consent");
   }
 
   private void erase(RoutingContext ctx) {
+    endConsent(ctx, store::erase, "nothing recorded for participant");
+  }
+
+  /** A withdrawal of some kind: blocking store change, then gate refresh; 204, 400 or 404. */
+  private void endConsent(
+      RoutingContext ctx, BiPredicate<String, Instant> change, String notFound) {
     String participant = ctx.pathParam("participant");
     Optional<String> problem = ConsentIds.participantProblem("participant", participant);
     if (problem.isPresent()) {
@@ -177,15 +165,15 @@ public final class ConsentHttpApi {
         ctx,
         vertx.executeBlocking(
             () -> {
-              boolean erased = store.erase(participant, clock.instant());
+              boolean changed = change.test(participant, clock.instant());
               gate.refresh();
-              return erased;
+              return changed;
             }),
-        erased -> {
-          if (erased) {
+        changed -> {
+          if (changed) {
             ctx.response().setStatusCode(204).end();
           } else {
-            error(ctx, 404, "participant", "nothing recorded for participant");
+            error(ctx, 404, "participant", notFound);
           }
         });
   }
