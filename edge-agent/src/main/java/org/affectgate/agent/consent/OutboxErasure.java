@@ -19,6 +19,11 @@ import org.affectgate.sync.outbox.OutboxEntry;
  * {@code subjects} field and without identifiers are not about subjects (e.g. operational metrics)
  * and stay.
  *
+ * <p><b>Per-subject measurements.</b> With per-subject sync on, points of the measurements given as
+ * {@code perSubjectMeasurements} ({@code hrv_subject_window}) legitimately carry a {@code subject}
+ * tag: they are discarded only when that subject is among the withdrawn ones, so one subject's
+ * withdrawal leaves the others' rows queued.
+ *
  * <p><b>What this finds today.</b> The only points the agent enqueues are {@code hrv_window}
  * aggregates tagged by site and programme only, with {@code subjects >= k} (smaller groups are
  * suppressed before the outbox). None of them qualifies, so a withdrawal discards nothing from the
@@ -41,6 +46,7 @@ public final class OutboxErasure {
 
   private final Outbox outbox;
   private final int k;
+  private final Set<String> perSubjectMeasurements;
   private final Counter scanned;
   private final Counter discarded;
 
@@ -48,8 +54,19 @@ public final class OutboxErasure {
    * @param k the aggregation threshold ({@code aggregation.k})
    */
   public OutboxErasure(Outbox outbox, int k, MeterRegistry registry) {
+    this(outbox, k, Set.of(), registry);
+  }
+
+  /**
+   * @param k the aggregation threshold ({@code aggregation.k})
+   * @param perSubjectMeasurements measurements whose points carry a {@code subject} tag by design
+   *     (per-subject sync); they go only with their own subject's withdrawal
+   */
+  public OutboxErasure(
+      Outbox outbox, int k, Set<String> perSubjectMeasurements, MeterRegistry registry) {
     this.outbox = outbox;
     this.k = k;
+    this.perSubjectMeasurements = Set.copyOf(perSubjectMeasurements);
     this.scanned = registry.counter("affectgate.consent.erasure.scanned");
     this.discarded = registry.counter("affectgate.consent.erasure.discarded");
   }
@@ -67,7 +84,7 @@ public final class OutboxErasure {
     List<OutboxEntry> pending = outbox.peek(backlog);
     List<Long> doomed = new ArrayList<>();
     for (OutboxEntry e : pending) {
-      if (singlingOutReason(e.line(), subjects, k).isPresent()) {
+      if (singlingOutReason(e.line(), subjects, k, perSubjectMeasurements).isPresent()) {
         doomed.add(e.id());
       }
     }
@@ -81,15 +98,31 @@ public final class OutboxErasure {
    * Why a line-protocol point could single out one of {@code subjects}, or empty when it cannot.
    */
   public static Optional<String> singlingOutReason(String line, Set<String> subjects, int k) {
+    return singlingOutReason(line, subjects, k, Set.of());
+  }
+
+  /**
+   * As {@link #singlingOutReason(String, Set, int)}, except that a point of one of {@code
+   * perSubjectMeasurements} may carry a {@code subject} tag naming a subject not withdrawn.
+   */
+  public static Optional<String> singlingOutReason(
+      String line, Set<String> subjects, int k, Set<String> perSubjectMeasurements) {
     int space = line.indexOf(' ');
     if (space < 0) {
       return Optional.of("unparseable point");
     }
     String[] head = line.substring(0, space).split(",");
+    boolean perSubject = perSubjectMeasurements.contains(head[0]);
     for (int i = 1; i < head.length; i++) {
       int eq = head[i].indexOf('=');
       String key = eq < 0 ? head[i] : head[i].substring(0, eq);
       String value = eq < 0 ? "" : head[i].substring(eq + 1);
+      if (perSubject && key.equals("subject") && !value.isEmpty()) {
+        if (subjects.contains(value)) {
+          return Optional.of("per-subject point of a withdrawn subject");
+        }
+        continue;
+      }
       if (IDENTIFIER_TAGS.contains(key)) {
         return Optional.of("identifier tag " + key);
       }
