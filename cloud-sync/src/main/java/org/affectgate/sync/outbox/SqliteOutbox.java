@@ -353,6 +353,33 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
   }
 
   @Override
+  public synchronized int discardDeadLetters(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids");
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    int removed = 0;
+    try {
+      List<Long> all = List.copyOf(ids);
+      for (int from = 0; from < all.size(); from += ID_CHUNK) {
+        List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
+        try (PreparedStatement delete =
+            conn.prepareStatement("DELETE FROM dead_letter" + inList(chunk.size()))) {
+          bind(delete, 1, chunk);
+          removed += delete.executeUpdate();
+        }
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("discard " + ids.size() + " dead letters", e);
+    }
+    deadLetterCount -= removed;
+    droppedErasure.increment(removed);
+    return removed;
+  }
+
+  @Override
   public synchronized void recordFailedAttempt(Collection<Long> ids) {
     Objects.requireNonNull(ids, "ids");
     ensureOpen();

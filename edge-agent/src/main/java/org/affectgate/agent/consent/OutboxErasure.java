@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.affectgate.sync.outbox.DeadLetter;
 import org.affectgate.sync.outbox.Outbox;
 import org.affectgate.sync.outbox.OutboxEntry;
+import org.affectgate.sync.outbox.SqliteOutbox;
 
 /**
  * The outbox part of a withdrawal: discards unsent points that could single out a withdrawn
@@ -71,13 +73,19 @@ public final class OutboxErasure {
     this.discarded = registry.counter("affectgate.consent.erasure.discarded");
   }
 
-  /** Outcome of one purge. */
+  /**
+   * Outcome of one purge.
+   *
+   * @param scanned pending points and dead letters examined
+   * @param discarded of those, removed
+   */
   public record Result(int scanned, int discarded) {}
 
   /**
-   * Scans every pending point once and discards those that could single out any of {@code
-   * subjects}. Cost: one read of the pending backlog (bounded by {@code outbox.maxBytes}) per batch
-   * of withdrawals.
+   * Scans every pending point and every dead letter once and discards those that could single out
+   * any of {@code subjects}. Cost: one read of the pending backlog (bounded by {@code
+   * outbox.maxBytes}) and of the dead letters (at most {@value SqliteOutbox#MAX_DEAD_LETTERS}) per
+   * batch of withdrawals.
    */
   public Result purge(Set<String> subjects) {
     int backlog = (int) Math.min(Integer.MAX_VALUE, Math.max(1, outbox.stats().backlogCount()));
@@ -89,9 +97,18 @@ public final class OutboxErasure {
       }
     }
     int removed = doomed.isEmpty() ? 0 : outbox.discard(doomed);
-    scanned.increment(pending.size());
+    List<DeadLetter> dead = outbox.deadLetters(SqliteOutbox.MAX_DEAD_LETTERS);
+    List<Long> doomedDead = new ArrayList<>();
+    for (DeadLetter d : dead) {
+      if (singlingOutReason(d.line(), subjects, k, perSubjectMeasurements).isPresent()) {
+        doomedDead.add(d.id());
+      }
+    }
+    removed += doomedDead.isEmpty() ? 0 : outbox.discardDeadLetters(doomedDead);
+    int seen = pending.size() + dead.size();
+    scanned.increment(seen);
     discarded.increment(removed);
-    return new Result(pending.size(), removed);
+    return new Result(seen, removed);
   }
 
   /**

@@ -133,6 +133,11 @@ public final class EgressGate implements Outbox {
   }
 
   @Override
+  public int discardDeadLetters(Collection<Long> ids) {
+    return delegate.discardDeadLetters(ids);
+  }
+
+  @Override
   public void recordFailedAttempt(Collection<Long> ids) {
     delegate.recordFailedAttempt(ids);
   }

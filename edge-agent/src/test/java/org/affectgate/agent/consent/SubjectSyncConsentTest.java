@@ -142,6 +142,25 @@ class SubjectSyncConsentTest {
   }
 
   @Test
+  void run_deadLetteredRowOfTheWithdrawnSubject_isDiscardedToo() {
+    enrol("p1", "hr-1", true);
+    enrol("p2", "hr-2", true);
+    String s1 = store.subjectOf("p1");
+    String s2 = store.subjectOf("p2");
+    outbox.enqueue(List.of(subjectPoint(s1, 1000), subjectPoint(s2, 1000)));
+    outbox.peek(10).forEach(e -> outbox.deadLetter(e, "HTTP 400: test"));
+    deletions.run();
+
+    store.revoke("p1", T.plusSeconds(5));
+    deletions.run();
+
+    assertThat(outbox.deadLetters(10))
+        .singleElement()
+        .satisfies(d -> assertThat(d.line()).contains("subject=" + s2));
+    assertThat(outbox.stats().deadLetterCount()).isEqualTo(1);
+  }
+
+  @Test
   void run_eraseAndSyncOptOut_queueDeletions_retentionErasureDoesNot() {
     enrol("p1", "hr-1", true);
     enrol("p2", "hr-2", true);
