@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * under an earlier configuration still gets them deleted. Subjects who never opted in produce no
  * request, so no pseudonym is sent to the cloud that was not there already.
  *
+ * <p>Cost: a run that finds the ledger unchanged costs one indexed query. The cursor is written
+ * with every batch that queues a deletion, and otherwise at most every {@value #CURSOR_LAG} entries
+ * (kiosk sessions append many entries that never concern per-subject sync), so a restart rescans at
+ * most that many entries, none of which yields a request.
+ *
  * <p>Threads: blocking (two SQLite databases); call on a worker, in order with the pipeline's
  * outbox writes (the wearable pipeline runs it on its ordered worker queue). Serialised on this
  * instance. Failures propagate as the stores' exceptions; nothing is recorded then and the next run
@@ -37,7 +42,11 @@ public final class CloudDeletions {
   private final OutboxErasure erasure;
   private final String measurement;
   private final String subjectTag;
+  static final long CURSOR_LAG = 1_000;
+
   private final Counter subjects;
+  private long scannedThrough = -1;
+  private long storedCursor;
 
   /** Outcome of one run: subjects found in the new ledger entries and requests newly stored. */
   public record Result(int subjects, int requested) {}
@@ -63,26 +72,35 @@ public final class CloudDeletions {
 
   /** Reads new ledger entries and queues the deletions they call for. Blocking. */
   public synchronized Result run() {
-    long cursor = queue.deletionCursor();
-    SyncWithdrawals w = store.syncWithdrawalsAfter(cursor);
-    if (w.throughSeq() == cursor) {
+    if (scannedThrough < 0) {
+      storedCursor = queue.deletionCursor();
+      scannedThrough = storedCursor;
+    }
+    if (store.lastEventId() == scannedThrough) {
       return new Result(0, 0);
     }
-    if (!w.subjects().isEmpty()) {
-      erasure.purge(w.subjects());
+    SyncWithdrawals w = store.syncWithdrawalsAfter(scannedThrough);
+    if (w.subjects().isEmpty()) {
+      if (w.throughSeq() - storedCursor >= CURSOR_LAG) {
+        queue.requestDeletions(List.of(), w.throughSeq());
+        storedCursor = w.throughSeq();
+      }
+      scannedThrough = w.throughSeq();
+      return new Result(0, 0);
     }
+    erasure.purge(w.subjects());
     List<SeriesSelector> selectors =
         w.subjects().stream().map(s -> new SeriesSelector(measurement, subjectTag, s)).toList();
     int added = queue.requestDeletions(selectors, w.throughSeq());
-    if (!selectors.isEmpty()) {
-      subjects.increment(selectors.size());
-      LOG.info(
-          "consent of {} opted-in subject(s) ended: unsent {} rows purged, {} cloud deletion(s)"
-              + " queued",
-          selectors.size(),
-          measurement,
-          added);
-    }
+    storedCursor = w.throughSeq();
+    scannedThrough = w.throughSeq();
+    subjects.increment(selectors.size());
+    LOG.info(
+        "consent of {} opted-in subject(s) ended: unsent {} rows purged, {} cloud deletion(s)"
+            + " queued",
+        selectors.size(),
+        measurement,
+        added);
     return new Result(selectors.size(), added);
   }
 }

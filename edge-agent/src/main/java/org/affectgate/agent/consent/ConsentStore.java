@@ -80,6 +80,7 @@ public final class ConsentStore implements AutoCloseable {
     """
     CREATE UNIQUE INDEX IF NOT EXISTS consent_current_active_device
     ON consent_current (device) WHERE revoked_ms IS NULL AND device IS NOT NULL""",
+    "CREATE INDEX IF NOT EXISTS consent_ledger_subject ON consent_ledger (subject, kind)",
     "PRAGMA user_version = " + SCHEMA_VERSION
   };
 

@@ -203,6 +203,21 @@ class SubjectSyncConsentTest {
   }
 
   @Test
+  void run_manyUnrelatedLedgerEntries_cursorStoredOnlyAfterTheLagBound() {
+    enrol("p1", "hr-1", true);
+    deletions.run();
+    assertThat(outbox.deletionCursor()).as("nothing queued, nothing stored yet").isZero();
+    for (int i = 0; i < CloudDeletions.CURSOR_LAG; i++) {
+      store.noticeShown("visitor-" + i, Purposes.KIOSK_VOICE, "site1", T);
+    }
+
+    assertThat(deletions.run()).isEqualTo(new CloudDeletions.Result(0, 0));
+
+    assertThat(outbox.deletionCursor()).isEqualTo(store.lastEventId());
+    assertThat(requested()).isEmpty();
+  }
+
+  @Test
   void singlingOut_perSubjectRowOfAnotherSubjectStays_identifierTagsStillGo() {
     Set<String> gone = Set.of("aa");
     Set<String> perSubject = Set.of(M);
