@@ -1,6 +1,7 @@
 package org.affectgate.sync.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -113,6 +114,34 @@ class SyncLoopDeletionTest {
     assertThat(executed("failed")).isEqualTo(1.0);
     assertThat(loop.state().deletions()).isEqualTo(new DeletionStats(0, 0, 1, 1));
     assertThat(loop.state().consecutiveFailures()).isZero();
+  }
+
+  @Test
+  void requestPass_runsTheDeletionWithoutWaitingForTheInterval() {
+    ScriptedSink sink = new ScriptedSink();
+    SyncLoop loop =
+        SyncLoop.create(
+            outbox,
+            outbox,
+            sink,
+            new SyncConfig(500, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(60)),
+            clock,
+            registry);
+    try {
+      outbox.enqueue(List.of(SubjectPoints.point("bb", T0, 70)));
+      loop.start();
+      // The first pass has carried out deletions (none) and written the point; the next healthy
+      // pass is an hour away.
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.state().lastSuccess().isPresent());
+      outbox.requestDeletions(List.of(SubjectPoints.of("aa")), 1);
+
+      loop.requestPass();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> outbox.deletionStats().pending() == 0);
+      assertThat(sink.calls()).containsExactly("write 1", "delete subject=aa");
+    } finally {
+      loop.close();
+    }
   }
 
   @Test

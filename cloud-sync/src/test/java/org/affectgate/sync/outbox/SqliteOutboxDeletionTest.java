@@ -102,6 +102,29 @@ class SqliteOutboxDeletionTest {
   }
 
   @Test
+  void discardDeadLetters_removesOnlyTheGivenOnes_andCountsThemAsErasure() {
+    outbox.enqueue(
+        List.of(SubjectPoints.point("aa", 1_000, 70), SubjectPoints.point("bb", 1_000, 71)));
+    outbox.peek(10).forEach(e -> outbox.deadLetter(e, "HTTP 400: test"));
+    long aa =
+        outbox.deadLetters(10).stream()
+            .filter(d -> d.line().contains("subject=aa"))
+            .findFirst()
+            .orElseThrow()
+            .id();
+
+    int removed = outbox.discardDeadLetters(List.of(aa, 999L));
+
+    assertThat(removed).isEqualTo(1);
+    assertThat(outbox.deadLetters(10))
+        .singleElement()
+        .satisfies(d -> assertThat(d.line()).contains("subject=bb"));
+    assertThat(outbox.stats().deadLetterCount()).isEqualTo(1);
+    assertThat(registry.get("affectgate.outbox.dropped").tag("cause", "erasure").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
   void open_versionOneOutbox_isUpgradedAndKeepsItsPendingPoints() throws Exception {
     outbox.close();
     Path old = dir.resolve("v1.db");

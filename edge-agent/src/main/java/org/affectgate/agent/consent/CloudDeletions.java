@@ -45,6 +45,7 @@ public final class CloudDeletions {
   static final long CURSOR_LAG = 1_000;
 
   private final Counter subjects;
+  private final Runnable onQueued;
   private long scannedThrough = -1;
   private long storedCursor;
 
@@ -62,6 +63,23 @@ public final class CloudDeletions {
       String measurement,
       String subjectTag,
       MeterRegistry registry) {
+    this(store, queue, erasure, measurement, subjectTag, registry, () -> {});
+  }
+
+  /**
+   * @param onQueued called (on the running thread, must not block) after new requests were stored,
+   *     e.g. {@code SyncLoop::requestPass} so they are carried out now rather than after the sync
+   *     interval
+   */
+  public CloudDeletions(
+      ConsentStore store,
+      DeletionQueue queue,
+      OutboxErasure erasure,
+      String measurement,
+      String subjectTag,
+      MeterRegistry registry,
+      Runnable onQueued) {
+    this.onQueued = Objects.requireNonNull(onQueued, "onQueued");
     this.store = Objects.requireNonNull(store, "store");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.erasure = Objects.requireNonNull(erasure, "erasure");
@@ -101,6 +119,9 @@ public final class CloudDeletions {
         selectors.size(),
         measurement,
         added);
+    if (added > 0) {
+      onQueued.run();
+    }
     return new Result(selectors.size(), added);
   }
 }

@@ -197,7 +197,8 @@ public final class Agent implements AutoCloseable {
             erasure,
             EgressSchema.HRV_SUBJECT_WINDOW.measurement(),
             EgressSchema.HRV_SUBJECT_WINDOW.subjectTag(),
-            registry);
+            registry,
+            syncLoop::requestPass);
     if (perSubject) {
       LOG.info(
           "per-subject sync on: opted-in subjects' hrv_subject_window points are synced; cloud"

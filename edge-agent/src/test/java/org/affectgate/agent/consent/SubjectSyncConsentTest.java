@@ -52,9 +52,17 @@ class SubjectSyncConsentTest {
         registry);
   }
 
+  private final AtomicLong passesRequested = new AtomicLong();
+
   private CloudDeletions cloudDeletions() {
     return new CloudDeletions(
-        store, outbox, new OutboxErasure(outbox, 5, Set.of(M), registry), M, "subject", registry);
+        store,
+        outbox,
+        new OutboxErasure(outbox, 5, Set.of(M), registry),
+        M,
+        "subject",
+        registry,
+        passesRequested::incrementAndGet);
   }
 
   @AfterEach
@@ -132,6 +140,7 @@ class SubjectSyncConsentTest {
 
     assertThat(r).isEqualTo(new CloudDeletions.Result(1, 1));
     assertThat(requested()).containsExactly(s1);
+    assertThat(passesRequested).as("the sync loop is woken once").hasValue(1);
     assertThat(outbox.peek(10))
         .singleElement()
         .satisfies(e -> assertThat(e.line()).contains("subject=" + s2));

@@ -47,7 +47,10 @@ class SubjectSyncRealServersTest extends RealServersTest {
     }
   }
 
-  /** The shared test configuration plus wellness context, per-subject sync and VM deletes. */
+  /**
+   * The shared test configuration plus wellness context, per-subject sync and VM deletes, with the
+   * default 10 s sync interval.
+   */
   private AgentConfig config() throws Exception {
     Path token = dir.resolve("token");
     Files.writeString(token, "test-token\n");
@@ -56,7 +59,8 @@ class SubjectSyncRealServersTest extends RealServersTest {
     sync.put("org", "affectgate");
     sync.put("bucket", "affectgate");
     sync.put("tokenFile", token.toString());
-    sync.put("intervalMs", 300);
+    // The production default: a queued deletion must not wait for the next healthy pass.
+    sync.put("intervalMs", 10_000);
     sync.put("backoffInitialMs", 200);
     sync.put("backoffMaxMs", 1000);
     sync.put("deleteMode", "victoria-metrics");
@@ -118,7 +122,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
 
     wearables.publishFor(Duration.ofSeconds(12));
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(300))
         .until(() -> subjectsInVm().containsAll(optedIn));
     assertThat(subjectsInVm())
@@ -141,7 +145,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
 
     wearables.publishFor(Duration.ofSeconds(8));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> agent.syncLoop().state().backlogCount() == 0);
     assertThat(subjectsInVm())
         .as("the withdrawn subject never comes back; the other stays")
@@ -174,7 +178,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
     wearables.awaitConnected(agent);
     wearables.publishFor(Duration.ofSeconds(12));
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(300))
         .until(() -> subjectsInVm().containsAll(optedIn));
 
