@@ -26,11 +26,12 @@ import org.affectgate.sync.outbox.SqliteOutbox;
  * tag: they are discarded only when that subject is among the withdrawn ones, so one subject's
  * withdrawal leaves the others' rows queued.
  *
- * <p><b>What this finds today.</b> The only points the agent enqueues are {@code hrv_window}
- * aggregates tagged by site and programme only, with {@code subjects >= k} (smaller groups are
- * suppressed before the outbox). None of them qualifies, so a withdrawal discards nothing from the
- * outbox; the scan is kept so that the rule is enforced, not assumed, and is proven in {@code
- * WithdrawalTest}.
+ * <p><b>What this finds today.</b> Without per-subject sync the only points the agent enqueues are
+ * k-anonymous aggregates ({@code hrv_window} tagged by site and programme only, with {@code
+ * subjects >= k}; smaller groups are suppressed before the outbox). None of them qualifies, so a
+ * withdrawal discards nothing from the outbox; the scan is kept so that the rule is enforced, not
+ * assumed, and is proven in {@code WithdrawalTest}. With per-subject sync, the withdrawn subject's
+ * own {@code hrv_subject_window} rows qualify ({@code SubjectSyncConsentTest}).
  *
  * <p><b>Why synced and unsent k-aggregates stay.</b> A k-aggregate (k ≥ 2 subjects, default 5) is a
  * mean and percentiles over a group; it holds no record of any one subject, and the subject's
