@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
+import org.affectgate.sync.sink.SeriesSelector;
 import org.affectgate.sync.sink.WriteOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * each rotation the <em>oldest</em> files beyond {@link ExportConfig#maxFiles()} are deleted and
  * counted in {@code affectgate.export.files.dropped} and {@code affectgate.export.bytes.dropped}:
  * whoever collects exports is expected to take the recent ones.
+ *
+ * <p>Deletion: files already written may have been collected; this sink cannot recall them, so
+ * {@link #delete} answers {@link org.affectgate.sync.sink.DeleteOutcome.Unsupported} (counted by
+ * the sync loop as {@code affectgate.deletions.executed{result=unsupported}}); whoever collects the
+ * files must apply the deletion (see {@code edge-agent/CONSENT.md}).
  *
  * <p>Threads: one writer at a time (the sync loop); blocking.
  */
@@ -168,6 +176,14 @@ public final class LineProtocolFileSink implements PointSink {
     } catch (IOException e) {
       // Not every platform can fsync a directory; the file data itself is still fsynced.
     }
+  }
+
+  @Override
+  public DeleteOutcome delete(SeriesSelector selector, Instant stop) {
+    return new DeleteOutcome.Unsupported(
+        "line-protocol export files already written cannot be recalled (export.dir "
+            + config.directory()
+            + ")");
   }
 
   /** The file currently appended to, if any. */

@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param tokenFile file holding the API token ({@code sync.tokenFile}); {@code null} for servers
  *     without authentication. The token is read at start-up and never logged.
  * @param timeout connect, read and write timeout per request ({@code sync.timeoutMs}, default 10 s)
+ * @param deleteMode how cloud deletions are carried out ({@code sync.deleteMode}, default {@code
+ *     influx}); see {@link DeleteMode}
  */
 public record InfluxConfig(
-    String url, String org, String bucket, Path tokenFile, Duration timeout) {
+    String url,
+    String org,
+    String bucket,
+    Path tokenFile,
+    Duration timeout,
+    DeleteMode deleteMode) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -29,6 +36,8 @@ public record InfluxConfig(
     requireText(org, "sync.org");
     requireText(bucket, "sync.bucket");
     Objects.requireNonNull(timeout, "sync.timeoutMs must be set");
+    Objects.requireNonNull(
+        deleteMode, "sync.deleteMode must be influx, victoria-metrics or none (got null)");
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme();
@@ -45,9 +54,18 @@ public record InfluxConfig(
     }
   }
 
+  /** Config with InfluxDB predicate deletes ({@link DeleteMode#INFLUX}). */
+  public InfluxConfig(String url, String org, String bucket, Path tokenFile, Duration timeout) {
+    this(url, org, bucket, tokenFile, timeout, DeleteMode.INFLUX);
+  }
+
   /** Config with the default timeout. */
   public InfluxConfig(String url, String org, String bucket, Path tokenFile) {
     this(url, org, bucket, tokenFile, DEFAULT_TIMEOUT);
+  }
+
+  public InfluxConfig withDeleteMode(DeleteMode mode) {
+    return new InfluxConfig(url, org, bucket, tokenFile, timeout, mode);
   }
 
   private static void requireText(String value, String key) {

@@ -1,5 +1,6 @@
 package org.affectgate.sync.influx;
 
+import com.influxdb.client.DeleteApi;
 import com.influxdb.client.InfluxDBClient;
 import com.influxdb.client.InfluxDBClientFactory;
 import com.influxdb.client.InfluxDBClientOptions;
@@ -12,12 +13,22 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
+import org.affectgate.sync.sink.SeriesSelector;
 import org.affectgate.sync.sink.WriteOutcome;
 
 /**
@@ -35,6 +46,14 @@ import org.affectgate.sync.sink.WriteOutcome;
  * InfluxDB overwrites such a replay; VictoriaMetrics keeps both samples unless it runs with {@code
  * -dedup.minScrapeInterval=1ms}.
  *
+ * <p>Deletion ({@link #delete}) follows {@link InfluxConfig#deleteMode()}: an InfluxDB v2 predicate
+ * delete through {@link DeleteApi} ({@code POST /api/v2/delete?org=&bucket=} with {@code
+ * {"start":"1970-01-01T00:00:00Z","stop":…,"predicate":"_measurement=\"m\" AND k=\"v\""}}), a
+ * VictoriaMetrics {@code POST /api/v1/admin/tsdb/delete_series} with {@code match[]}, or nothing
+ * ({@link DeleteOutcome.Unsupported}). Status mapping for deletes: 2xx deleted; 404, 405, 501
+ * unsupported (the server has no such endpoint, as InfluxDB 3 and VictoriaMetrics answer for the
+ * other's API); 400, 422 rejected; 401, 403, 429, 5xx and no response retryable as for writes.
+ *
  * <p>Not for concurrent use by several threads at once (the sync loop has one).
  */
 public final class InfluxSink implements PointSink {
@@ -42,12 +61,23 @@ public final class InfluxSink implements PointSink {
   private final InstantSource clock;
   private final InfluxDBClient client;
   private final WriteApiBlocking writeApi;
+  private final DeleteApi deleteApi;
+  private final OkHttpClient http;
+  private final char[] token;
 
-  private InfluxSink(InfluxConfig config, InstantSource clock, InfluxDBClient client) {
+  private InfluxSink(
+      InfluxConfig config,
+      InstantSource clock,
+      InfluxDBClient client,
+      OkHttpClient http,
+      char[] token) {
     this.config = config;
     this.clock = clock;
     this.client = client;
     this.writeApi = client.getWriteApiBlocking();
+    this.deleteApi = client.getDeleteApi();
+    this.http = http;
+    this.token = token;
   }
 
   /**
@@ -71,10 +101,13 @@ public final class InfluxSink implements PointSink {
             .bucket(config.bucket())
             .precision(WritePrecision.MS)
             .okHttpClient(http);
+    char[] token = null;
     if (config.tokenFile() != null) {
-      options.authenticateToken(readToken(config.tokenFile()));
+      token = readToken(config.tokenFile());
+      options.authenticateToken(token);
     }
-    return new InfluxSink(config, clock, InfluxDBClientFactory.create(options.build()));
+    return new InfluxSink(
+        config, clock, InfluxDBClientFactory.create(options.build()), http.build(), token);
   }
 
   private static char[] readToken(Path file) {
@@ -103,6 +136,92 @@ public final class InfluxSink implements PointSink {
     } catch (UncheckedIOException e) {
       return new WriteOutcome.Retryable("io", describe(e.getCause()));
     }
+  }
+
+  @Override
+  public DeleteOutcome delete(SeriesSelector selector, Instant stop) {
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(stop, "stop");
+    return switch (config.deleteMode()) {
+      case NONE -> new DeleteOutcome.Unsupported("sync.deleteMode is none");
+      case INFLUX -> influxDelete(selector, stop);
+      case VICTORIA_METRICS -> victoriaMetricsDelete(selector);
+    };
+  }
+
+  private DeleteOutcome influxDelete(SeriesSelector selector, Instant stop) {
+    try {
+      deleteApi.delete(
+          OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC),
+          OffsetDateTime.ofInstant(stop, ZoneOffset.UTC),
+          selector.influxPredicate(),
+          config.bucket(),
+          config.org());
+      return DeleteOutcome.deleted();
+    } catch (InfluxException e) {
+      if (e.status() == 0) {
+        WriteOutcome.Retryable r = (WriteOutcome.Retryable) classify(e);
+        return new DeleteOutcome.Retryable(r.kind(), r.message());
+      }
+      return classifyDelete(
+          e.status(), message(e), RetryAfter.parse(e.headers().get("Retry-After"), clock));
+    } catch (UncheckedIOException e) {
+      return new DeleteOutcome.Retryable("io", describe(e.getCause()));
+    }
+  }
+
+  private DeleteOutcome victoriaMetricsDelete(SeriesSelector selector) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(config.url().replaceAll("/+$", "") + "/api/v1/admin/tsdb/delete_series")
+            .post(new FormBody.Builder().add("match[]", selector.promSelector()).build());
+    if (token != null) {
+      request.header("Authorization", "Token " + new String(token));
+    }
+    try (Response response = http.newCall(request.build()).execute()) {
+      ResponseBody body = response.body();
+      String text = body == null ? "" : body.string().strip();
+      return classifyDelete(
+          response.code(),
+          text.isEmpty() ? "HTTP " + response.code() : text,
+          RetryAfter.parse(response.header("Retry-After"), clock));
+    } catch (InterruptedIOException e) {
+      return new DeleteOutcome.Retryable("timeout", describe(e));
+    } catch (IOException e) {
+      return new DeleteOutcome.Retryable("io", describe(e));
+    }
+  }
+
+  private static DeleteOutcome classifyDelete(
+      int status, String message, Optional<Duration> retryAfter) {
+    if (status >= 200 && status < 300) {
+      return DeleteOutcome.deleted();
+    }
+    String text = "HTTP " + status + ": " + message;
+    if (status == 404 || status == 405 || status == 501) {
+      return new DeleteOutcome.Unsupported(text);
+    }
+    if (status == 400 || status == 422) {
+      return new DeleteOutcome.Rejected(status, message);
+    }
+    String kind;
+    if (status == 429) {
+      kind = "throttled";
+    } else if (status >= 500) {
+      kind = "server";
+    } else if (status == 401 || status == 403) {
+      kind = "auth";
+    } else {
+      kind = "client";
+    }
+    return new DeleteOutcome.Retryable(kind, text, retryAfter);
+  }
+
+  private static String message(InfluxException e) {
+    Object bodyMessage = e.errorBody().get("message");
+    return bodyMessage != null
+        ? bodyMessage.toString()
+        : e.getMessage() == null ? "HTTP " + e.status() : e.getMessage();
   }
 
   private WriteOutcome classify(InfluxException e) {
@@ -166,6 +285,8 @@ public final class InfluxSink implements PointSink {
   @Override
   public void close() {
     client.close();
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
   }
 
   @Override
@@ -176,6 +297,8 @@ public final class InfluxSink implements PointSink {
         + config.org()
         + ", bucket="
         + config.bucket()
+        + ", deleteMode="
+        + config.deleteMode().key()
         + "]";
   }
 }

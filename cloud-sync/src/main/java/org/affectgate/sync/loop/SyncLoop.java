@@ -18,9 +18,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.sync.outbox.DeletionQueue;
+import org.affectgate.sync.outbox.DeletionResult;
 import org.affectgate.sync.outbox.Outbox;
 import org.affectgate.sync.outbox.OutboxEntry;
 import org.affectgate.sync.outbox.OutboxStats;
+import org.affectgate.sync.outbox.PendingDeletion;
+import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
 import org.affectgate.sync.sink.WriteOutcome;
 import org.slf4j.Logger;
@@ -33,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * SyncConfig#interval()}) or on a retryable failure (next pass after an exponential, fully jittered
  * backoff; a longer Retry-After is honoured).
  *
+ * <p><b>Deletions first.</b> When a {@link DeletionQueue} is given, each pass first carries out the
+ * pending cloud deletions, oldest first, and only then writes. A retryable deletion failure ends
+ * the pass like a write failure (same backoff), so no point is written while an earlier deletion is
+ * outstanding: a subject who withdraws and later consents again never has new points removed by the
+ * old request. Unsupported and refused deletions are settled (kept for the record, counted, logged)
+ * and do not hold up writes.
+ *
  * <p><b>Threads.</b> Passes run on one thread of the given {@link ScheduledExecutorService}, never
  * on an event loop; the loop reschedules itself. {@link #runOnce()} runs one pass on the caller's
  * thread for tests; do not mix it with {@link #start()}. {@link #state()} is safe from any thread
@@ -40,13 +51,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Meters.</b> {@code affectgate.sync.points{result=accepted|deadlettered}}, {@code
  * affectgate.sync.errors{kind}} (one per failed pass; kind {@code rejected} per refused request),
- * gauges {@code affectgate.sync.consecutive.failures} and {@code affectgate.sync.backoff.ms}.
- * Backlog gauges are registered by the outbox.
+ * gauges {@code affectgate.sync.consecutive.failures} and {@code affectgate.sync.backoff.ms};
+ * {@code affectgate.deletions.executed{result=deleted|unsupported|failed}} and {@code
+ * affectgate.deletions.retries} (retryable deletion failures). Backlog gauges are registered by the
+ * outbox.
  */
 public final class SyncLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
 
+  private static final int DELETION_BATCH = 16;
+
   private final Outbox outbox;
+  private final DeletionQueue deletions;
   private final PointSink sink;
   private final SyncConfig config;
   private final InstantSource clock;
@@ -58,6 +74,10 @@ public final class SyncLoop implements AutoCloseable {
   private final Counter accepted;
   private final Counter deadLettered;
   private final Counter rejected;
+  private final Counter deletionsDeleted;
+  private final Counter deletionsUnsupported;
+  private final Counter deletionsFailed;
+  private final Counter deletionRetries;
 
   private final Object passLock = new Object();
   private volatile Instant lastSuccess;
@@ -70,6 +90,9 @@ public final class SyncLoop implements AutoCloseable {
   private volatile boolean closed;
   private final List<Meter> gauges;
   private ScheduledFuture<?> next;
+  private long scheduleGeneration;
+  private boolean passInProgress;
+  private boolean passRequested;
 
   /**
    * @param executor runs the passes; must execute tasks on a single thread at a time
@@ -83,11 +106,30 @@ public final class SyncLoop implements AutoCloseable {
       MeterRegistry registry,
       ScheduledExecutorService executor,
       DoubleSupplier random) {
-    this(outbox, sink, config, clock, registry, executor, false, random);
+    this(outbox, DeletionQueue.NONE, sink, config, clock, registry, executor, false, random);
+  }
+
+  /**
+   * A loop that also carries out the cloud deletions queued in {@code deletions}.
+   *
+   * @param executor runs the passes; must execute tasks on a single thread at a time
+   * @param random uniform values in [0, 1) for backoff jitter
+   */
+  public SyncLoop(
+      Outbox outbox,
+      DeletionQueue deletions,
+      PointSink sink,
+      SyncConfig config,
+      InstantSource clock,
+      MeterRegistry registry,
+      ScheduledExecutorService executor,
+      DoubleSupplier random) {
+    this(outbox, deletions, sink, config, clock, registry, executor, false, random);
   }
 
   private SyncLoop(
       Outbox outbox,
+      DeletionQueue deletions,
       PointSink sink,
       SyncConfig config,
       InstantSource clock,
@@ -96,6 +138,7 @@ public final class SyncLoop implements AutoCloseable {
       boolean ownsExecutor,
       DoubleSupplier random) {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.deletions = Objects.requireNonNull(deletions, "deletions");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,6 +150,11 @@ public final class SyncLoop implements AutoCloseable {
     this.accepted = registry.counter("affectgate.sync.points", "result", "accepted");
     this.deadLettered = registry.counter("affectgate.sync.points", "result", "deadlettered");
     this.rejected = registry.counter("affectgate.sync.errors", "kind", "rejected");
+    this.deletionsDeleted = registry.counter("affectgate.deletions.executed", "result", "deleted");
+    this.deletionsUnsupported =
+        registry.counter("affectgate.deletions.executed", "result", "unsupported");
+    this.deletionsFailed = registry.counter("affectgate.deletions.executed", "result", "failed");
+    this.deletionRetries = registry.counter("affectgate.deletions.retries");
     this.gauges =
         List.of(
             Gauge.builder("affectgate.sync.consecutive.failures", this, l -> l.consecutiveFailures)
@@ -123,6 +171,20 @@ public final class SyncLoop implements AutoCloseable {
       SyncConfig config,
       InstantSource clock,
       MeterRegistry registry) {
+    return create(outbox, DeletionQueue.NONE, sink, config, clock, registry);
+  }
+
+  /**
+   * A loop on its own daemon thread {@code affectgate-sync} that also carries out the deletions
+   * queued in {@code deletions} (usually the same {@link org.affectgate.sync.outbox.SqliteOutbox}).
+   */
+  public static SyncLoop create(
+      Outbox outbox,
+      DeletionQueue deletions,
+      PointSink sink,
+      SyncConfig config,
+      InstantSource clock,
+      MeterRegistry registry) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -132,6 +194,7 @@ public final class SyncLoop implements AutoCloseable {
             });
     return new SyncLoop(
         outbox,
+        deletions,
         sink,
         config,
         clock,
@@ -184,21 +247,52 @@ public final class SyncLoop implements AutoCloseable {
     gauges.forEach(registry::remove);
   }
 
+  /**
+   * Asks for a pass as soon as possible, e.g. right after a cloud deletion was queued, instead of
+   * after the healthy interval. While the loop backs off after failures the backoff stands; while a
+   * pass runs, the next one starts right after it. Cheap and non-blocking; any thread. Does nothing
+   * before {@link #start()} or after {@link #close()}.
+   */
+  public synchronized void requestPass() {
+    passRequested = true;
+    if (!running || passInProgress || consecutiveFailures > 0) {
+      return;
+    }
+    if (next != null) {
+      next.cancel(false);
+    }
+    schedule(Duration.ZERO);
+  }
+
+  /** Schedules the next pass; a pass scheduled earlier becomes stale and does nothing. */
   private synchronized void schedule(Duration delay) {
     if (!running) {
       return;
     }
+    long generation = ++scheduleGeneration;
     try {
-      next = executor.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
+      next =
+          executor.schedule(
+              () -> scheduledPass(generation), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       running = false;
       LOG.warn("sync executor refused the next pass; sync stopped", e);
     }
   }
 
-  private void scheduledPass() {
+  private void scheduledPass(long generation) {
+    synchronized (this) {
+      if (generation != scheduleGeneration) {
+        return;
+      }
+      passInProgress = true;
+      passRequested = false;
+    }
     Duration delay = runOnce();
-    schedule(delay);
+    synchronized (this) {
+      passInProgress = false;
+      schedule(passRequested && consecutiveFailures == 0 ? Duration.ZERO : delay);
+    }
   }
 
   /**
@@ -221,6 +315,10 @@ public final class SyncLoop implements AutoCloseable {
   }
 
   private Optional<WriteOutcome.Retryable> drain() {
+    Optional<WriteOutcome.Retryable> deletionFailure = carryOutDeletions();
+    if (deletionFailure.isPresent()) {
+      return deletionFailure;
+    }
     while (true) {
       List<OutboxEntry> batch = outbox.peek(config.batchSize());
       if (batch.isEmpty()) {
@@ -247,6 +345,53 @@ public final class SyncLoop implements AutoCloseable {
         return Optional.empty();
       }
     }
+  }
+
+  /** Asks the sink to carry out every pending deletion; stops at the first retryable failure. */
+  private Optional<WriteOutcome.Retryable> carryOutDeletions() {
+    while (!closed) {
+      List<PendingDeletion> batch = deletions.pendingDeletions(DELETION_BATCH);
+      if (batch.isEmpty()) {
+        return Optional.empty();
+      }
+      for (PendingDeletion d : batch) {
+        DeleteOutcome outcome = sink.delete(d.selector(), clock.instant());
+        if (outcome instanceof DeleteOutcome.Retryable r) {
+          deletions.recordFailedDeletionAttempt(d.id(), r.kind() + ": " + r.message());
+          deletionRetries.increment();
+          return Optional.of(r.asWriteOutcome());
+        }
+        if (outcome instanceof DeleteOutcome.Unsupported u) {
+          deletions.settleDeletion(d.id(), DeletionResult.UNSUPPORTED, u.reason());
+          deletionsUnsupported.increment();
+          LOG.warn(
+              "cloud deletion of {} points with {}=… is not supported by the sink ({}); the"
+                  + " server's retention period is the only removal",
+              d.selector().measurement(),
+              d.selector().tagKey(),
+              u.reason());
+        } else if (outcome instanceof DeleteOutcome.Rejected rej) {
+          deletions.settleDeletion(
+              d.id(), DeletionResult.FAILED, "HTTP " + rej.status() + ": " + rej.message());
+          deletionsFailed.increment();
+          LOG.error(
+              "cloud deletion request {} of {} points refused by the server (HTTP {}: {}); kept"
+                  + " as failed for an operator",
+              d.id(),
+              d.selector().measurement(),
+              rej.status(),
+              rej.message());
+        } else {
+          deletions.settleDeletion(d.id(), DeletionResult.DELETED, "");
+          deletionsDeleted.increment();
+          LOG.info(
+              "cloud deletion request {} of {} points carried out",
+              d.id(),
+              d.selector().measurement());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private Duration healthy() {
@@ -286,6 +431,7 @@ public final class SyncLoop implements AutoCloseable {
         consecutiveFailures,
         currentBackoff,
         pointsSynced,
-        pointsDeadLettered);
+        pointsDeadLettered,
+        deletions.deletionStats());
   }
 }

@@ -3,6 +3,7 @@ package org.affectgate.sync.loop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.affectgate.sync.outbox.DeletionStats;
 
 /**
  * Snapshot of the sync loop for the status page.
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param currentBackoff wait before the next pass because of failures; zero when healthy
  * @param pointsSynced points accepted by the sink since start
  * @param pointsDeadLettered points dead-lettered since start
+ * @param deletions cloud deletion requests by state (all zero without a deletion queue)
  */
 public record SyncState(
     long backlogCount,
@@ -28,7 +30,8 @@ public record SyncState(
     int consecutiveFailures,
     Duration currentBackoff,
     long pointsSynced,
-    long pointsDeadLettered) {
+    long pointsDeadLettered,
+    DeletionStats deletions) {
 
   /**
    * A failed pass.

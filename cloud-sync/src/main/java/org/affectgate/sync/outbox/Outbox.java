@@ -53,6 +53,14 @@ public interface Outbox extends AutoCloseable {
    */
   int discard(Collection<Long> ids);
 
+  /**
+   * Removes dead letters (erasure after a consent withdrawal: a refused point still holds the
+   * subject's data), in one transaction. Unknown ids are ignored.
+   *
+   * @return how many were removed; counted in {@code affectgate.outbox.dropped{cause=erasure}}
+   */
+  int discardDeadLetters(Collection<Long> ids);
+
   /** Adds one to the attempt count of the given pending entries (after a retryable failure). */
   void recordFailedAttempt(Collection<Long> ids);
 

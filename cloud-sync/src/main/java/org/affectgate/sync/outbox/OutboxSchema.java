@@ -8,7 +8,7 @@ import java.sql.Statement;
 
 /** Creates and checks the outbox schema, versioned with {@code PRAGMA user_version}. */
 final class OutboxSchema {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private static final String[] V1 = {
     "CREATE TABLE pending ("
@@ -30,14 +30,35 @@ final class OutboxSchema {
         + " enqueued_at_ms INTEGER NOT NULL,"
         + " dead_at_ms INTEGER NOT NULL,"
         + " attempts INTEGER NOT NULL)",
-    "PRAGMA user_version = " + VERSION
+    "PRAGMA user_version = 1"
+  };
+
+  /** Version 2: cloud deletion requests ({@link DeletionQueue}) and their cursor. */
+  private static final String[] V2 = {
+    "CREATE TABLE deletion ("
+        + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        + " measurement TEXT NOT NULL,"
+        + " tag_key TEXT NOT NULL,"
+        + " tag_value TEXT NOT NULL,"
+        + " requested_at_ms INTEGER NOT NULL,"
+        + " attempts INTEGER NOT NULL DEFAULT 0,"
+        + " state TEXT NOT NULL DEFAULT 'pending'"
+        + "   CHECK (state IN ('pending', 'unsupported', 'failed')),"
+        + " detail TEXT,"
+        + " settled_at_ms INTEGER)",
+    "CREATE INDEX deletion_state ON deletion(state, id)",
+    "CREATE TABLE deletion_cursor ("
+        + " id INTEGER PRIMARY KEY CHECK (id = 1),"
+        + " position INTEGER NOT NULL)",
+    "PRAGMA user_version = 2"
   };
 
   private OutboxSchema() {}
 
   /**
-   * Creates the schema in an empty database, accepts the current version, and refuses anything else
-   * with a message naming the file. Runs in one transaction.
+   * Creates the schema in an empty database, upgrades version 1 (adds the deletion tables), accepts
+   * the current version, and refuses anything else with a message naming the file. Runs in one
+   * transaction.
    */
   static void ensure(Connection conn, Path file) throws SQLException {
     int version;
@@ -58,12 +79,17 @@ final class OutboxSchema {
               + VERSION
               + ")");
     }
-    if (hasTables(conn)) {
+    if (version == 0 && hasTables(conn)) {
       throw new OutboxException(
           "outbox.file " + file + " is a SQLite database but not an Affectgate outbox");
     }
     try (Statement st = conn.createStatement()) {
-      for (String sql : V1) {
+      if (version == 0) {
+        for (String sql : V1) {
+          st.execute(sql);
+        }
+      }
+      for (String sql : V2) {
         st.execute(sql);
       }
     }

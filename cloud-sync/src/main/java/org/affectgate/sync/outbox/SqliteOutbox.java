@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.sync.sink.SeriesSelector;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -39,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * affectgate.outbox.deadlettered}; gauges {@code affectgate.outbox.backlog}, {@code
  * affectgate.outbox.backlog.bytes}, {@code affectgate.outbox.oldest.age.ms}, {@code
  * affectgate.outbox.deadletters}. Gauges are removed on {@link #close()}.
+ *
+ * <p>It is also the {@link DeletionQueue}: tables {@code deletion} and {@code deletion_cursor} in
+ * the same database (schema version 2), counter {@code affectgate.deletions.enqueued}, gauge {@code
+ * affectgate.deletions.pending}.
  */
-public final class SqliteOutbox implements Outbox {
+public final class SqliteOutbox implements Outbox, DeletionQueue {
   /** Dead letters kept for inspection; older ones are dropped and counted. */
   public static final int MAX_DEAD_LETTERS = 10_000;
 
@@ -64,12 +69,17 @@ public final class SqliteOutbox implements Outbox {
   private final Counter droppedDeadLetters;
   private final Counter droppedErasure;
   private final Counter deadLettered;
+  private final Counter deletionsEnqueued;
   private final List<Meter> gauges = new ArrayList<>();
 
   private volatile long pendingCount;
   private volatile long pendingBytes;
   private volatile long oldestEnqueuedAtMs = Long.MAX_VALUE;
   private volatile long deadLetterCount;
+  private volatile long deletionsPending;
+  private volatile long oldestDeletionMs = Long.MAX_VALUE;
+  private volatile long deletionsUnsupported;
+  private volatile long deletionsFailed;
   private boolean closed;
 
   private SqliteOutbox(
@@ -88,6 +98,7 @@ public final class SqliteOutbox implements Outbox {
     this.droppedDeadLetters = registry.counter("affectgate.outbox.dropped", "cause", "deadletter");
     this.droppedErasure = registry.counter("affectgate.outbox.dropped", "cause", "erasure");
     this.deadLettered = registry.counter("affectgate.outbox.deadlettered");
+    this.deletionsEnqueued = registry.counter("affectgate.deletions.enqueued");
   }
 
   /**
@@ -342,6 +353,33 @@ public final class SqliteOutbox implements Outbox {
   }
 
   @Override
+  public synchronized int discardDeadLetters(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids");
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    int removed = 0;
+    try {
+      List<Long> all = List.copyOf(ids);
+      for (int from = 0; from < all.size(); from += ID_CHUNK) {
+        List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
+        try (PreparedStatement delete =
+            conn.prepareStatement("DELETE FROM dead_letter" + inList(chunk.size()))) {
+          bind(delete, 1, chunk);
+          removed += delete.executeUpdate();
+        }
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("discard " + ids.size() + " dead letters", e);
+    }
+    deadLetterCount -= removed;
+    droppedErasure.increment(removed);
+    return removed;
+  }
+
+  @Override
   public synchronized void recordFailedAttempt(Collection<Long> ids) {
     Objects.requireNonNull(ids, "ids");
     ensureOpen();
@@ -555,7 +593,168 @@ public final class SqliteOutbox implements Outbox {
         deadLetterCount = rs.getLong(1);
       }
     }
+    loadDeletionTotals();
     conn.commit();
+  }
+
+  private void loadDeletionTotals() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'unsupported'),"
+                    + " 0), coalesce(sum(state = 'failed'), 0),"
+                    + " min(CASE WHEN state = 'pending' THEN requested_at_ms END) FROM deletion")) {
+      rs.next();
+      deletionsPending = rs.getLong(1);
+      deletionsUnsupported = rs.getLong(2);
+      deletionsFailed = rs.getLong(3);
+      long oldest = rs.getLong(4);
+      oldestDeletionMs = rs.wasNull() ? Long.MAX_VALUE : oldest;
+    }
+  }
+
+  @Override
+  public synchronized int requestDeletions(List<SeriesSelector> selectors, long cursor) {
+    Objects.requireNonNull(selectors, "selectors");
+    ensureOpen();
+    long now = clock.millis();
+    int added = 0;
+    try {
+      for (SeriesSelector s : selectors) {
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "INSERT INTO deletion (measurement, tag_key, tag_value, requested_at_ms)"
+                    + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deletion WHERE"
+                    + " state = 'pending' AND measurement = ? AND tag_key = ? AND tag_value = ?)")) {
+          ps.setString(1, s.measurement());
+          ps.setString(2, s.tagKey());
+          ps.setString(3, s.tagValue());
+          ps.setLong(4, now);
+          ps.setString(5, s.measurement());
+          ps.setString(6, s.tagKey());
+          ps.setString(7, s.tagValue());
+          added += ps.executeUpdate();
+        }
+      }
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "INSERT INTO deletion_cursor (id, position) VALUES (1, ?)"
+                  + " ON CONFLICT (id) DO UPDATE SET position = max(position, excluded.position)")) {
+        ps.setLong(1, cursor);
+        ps.executeUpdate();
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("request " + selectors.size() + " deletions", e);
+    }
+    if (added > 0) {
+      deletionsPending += added;
+      oldestDeletionMs = Math.min(oldestDeletionMs, now);
+      deletionsEnqueued.increment(added);
+    }
+    return added;
+  }
+
+  @Override
+  public synchronized long deletionCursor() {
+    ensureOpen();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT position FROM deletion_cursor WHERE id = 1")) {
+      long position = rs.next() ? rs.getLong(1) : 0;
+      conn.commit();
+      return position;
+    } catch (SQLException e) {
+      throw failed("read the deletion cursor", e);
+    }
+  }
+
+  @Override
+  public synchronized List<PendingDeletion> pendingDeletions(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be > 0 (got " + max + ")");
+    }
+    ensureOpen();
+    if (deletionsPending == 0) {
+      return List.of();
+    }
+    List<PendingDeletion> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT id, measurement, tag_key, tag_value, requested_at_ms, attempts FROM deletion"
+                + " WHERE state = 'pending' ORDER BY id LIMIT ?")) {
+      ps.setInt(1, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new PendingDeletion(
+                  rs.getLong(1),
+                  new SeriesSelector(rs.getString(2), rs.getString(3), rs.getString(4)),
+                  rs.getLong(5),
+                  rs.getInt(6)));
+        }
+      }
+      conn.commit();
+      return out;
+    } catch (SQLException e) {
+      throw failed("read pending deletions", e);
+    }
+  }
+
+  @Override
+  public synchronized void settleDeletion(long id, DeletionResult result, String detail) {
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(detail, "detail");
+    ensureOpen();
+    int changed;
+    try {
+      String sql =
+          result == DeletionResult.DELETED
+              ? "DELETE FROM deletion WHERE id = ? AND state = 'pending'"
+              : "UPDATE deletion SET state = ?, detail = ?, settled_at_ms = ?"
+                  + " WHERE id = ? AND state = 'pending'";
+      try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        if (result == DeletionResult.DELETED) {
+          ps.setLong(1, id);
+        } else {
+          ps.setString(1, result == DeletionResult.UNSUPPORTED ? "unsupported" : "failed");
+          ps.setString(2, detail);
+          ps.setLong(3, clock.millis());
+          ps.setLong(4, id);
+        }
+        changed = ps.executeUpdate();
+      }
+      conn.commit();
+      if (changed > 0) {
+        loadDeletionTotals();
+        conn.commit();
+      }
+    } catch (SQLException e) {
+      throw failed("settle deletion " + id, e);
+    }
+  }
+
+  @Override
+  public synchronized void recordFailedDeletionAttempt(long id, String error) {
+    Objects.requireNonNull(error, "error");
+    ensureOpen();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE deletion SET attempts = attempts + 1, detail = ?"
+                + " WHERE id = ? AND state = 'pending'")) {
+      ps.setString(1, error);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+      conn.commit();
+    } catch (SQLException e) {
+      throw failed("record a deletion attempt", e);
+    }
+  }
+
+  @Override
+  public DeletionStats deletionStats() {
+    long oldest = oldestDeletionMs;
+    long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest);
+    return new DeletionStats(deletionsPending, age, deletionsUnsupported, deletionsFailed);
   }
 
   private void refreshOldest() throws SQLException {
@@ -590,6 +789,10 @@ public final class SqliteOutbox implements Outbox {
             .register(registry));
     gauges.add(
         Gauge.builder("affectgate.outbox.deadletters", this, o -> o.deadLetterCount)
+            .register(registry));
+    gauges.add(
+        Gauge.builder("affectgate.deletions.pending", this, o -> o.deletionsPending)
+            .description("cloud deletions requested and not yet carried out")
             .register(registry));
   }
 

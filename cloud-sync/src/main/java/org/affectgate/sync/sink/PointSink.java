@@ -1,5 +1,6 @@
 package org.affectgate.sync.sink;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,6 +22,20 @@ public interface PointSink extends AutoCloseable {
    * @return {@link WriteOutcome.Accepted} only when every line is durably stored by the receiver
    */
   WriteOutcome write(List<String> lines);
+
+  /**
+   * Deletes every stored point the selector matches with a timestamp before {@code stop} (a
+   * subject's per-subject series after a consent withdrawal). Called by the sync loop's thread,
+   * never concurrently with {@link #write}. Expected failures are outcomes, never exceptions.
+   *
+   * <p>The default, for sinks that cannot recall what they stored, is {@link
+   * DeleteOutcome.Unsupported}.
+   *
+   * @param stop exclusive upper bound of the deleted time range; the range starts at the epoch
+   */
+  default DeleteOutcome delete(SeriesSelector selector, Instant stop) {
+    return new DeleteOutcome.Unsupported(getClass().getSimpleName() + " cannot delete");
+  }
 
   /** Releases connections or file handles. Idempotent. */
   @Override

@@ -12,13 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.affectgate.sync.Metric;
+import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.WriteOutcome;
 import org.affectgate.sync.testing.ExportedSeries;
 import org.affectgate.sync.testing.ManualClock;
 import org.affectgate.sync.testing.Points;
+import org.affectgate.sync.testing.SubjectPoints;
 import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,5 +155,23 @@ class LineProtocolFileSinkTest {
         .hasMessage("export.maxFileBytes must be > 0 (got 0)");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ExportConfig(dir, 1, 0))
         .hasMessage("export.maxFiles must be >= 1 (got 0)");
+  }
+
+  @Test
+  void delete_exportedFilesCannotBeRecalled_isUnsupportedAndLeavesFilesAlone() throws Exception {
+    LineProtocolFileSink sink =
+        LineProtocolFileSink.open(
+            new ExportConfig(dir.resolve("exp"), 1 << 20, 4),
+            new ManualClock(),
+            new SimpleMeterRegistry());
+    String line = SubjectPoints.point("aa", 1_000, 70).toLineProtocol();
+    sink.write(List.of(line));
+
+    DeleteOutcome outcome = sink.delete(SubjectPoints.of("aa"), Instant.EPOCH);
+
+    assertThat(outcome).isInstanceOf(DeleteOutcome.Unsupported.class);
+    assertThat(((DeleteOutcome.Unsupported) outcome).reason()).contains("cannot be recalled");
+    assertThat(Files.readString(sink.currentFile())).isEqualTo(line + "\n");
+    sink.close();
   }
 }

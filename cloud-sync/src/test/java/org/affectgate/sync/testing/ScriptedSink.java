@@ -1,23 +1,29 @@
 package org.affectgate.sync.testing;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Predicate;
+import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
+import org.affectgate.sync.sink.SeriesSelector;
 import org.affectgate.sync.sink.WriteOutcome;
 
 /**
  * In-memory {@link PointSink}: stores accepted lines, refuses (HTTP 400) any batch containing a
  * line the "bad" predicate matches, and returns scripted outcomes first when some are queued.
- * Thread-safe.
+ * Deletions remove the matching accepted lines and return scripted delete outcomes first. Every
+ * call is logged in order ({@link #calls()}). Thread-safe.
  */
 public final class ScriptedSink implements PointSink {
   private final Predicate<String> bad;
   private final Deque<WriteOutcome> script = new ArrayDeque<>();
   private final List<String> accepted = new ArrayList<>();
   private final List<Integer> batchSizes = new ArrayList<>();
+  private final Deque<DeleteOutcome> deleteScript = new ArrayDeque<>();
+  private final List<String> calls = new ArrayList<>();
   private boolean closed;
 
   public ScriptedSink(Predicate<String> bad) {
@@ -34,11 +40,40 @@ public final class ScriptedSink implements PointSink {
     return this;
   }
 
+  /** The next delete calls return these outcomes in order (deleting nothing), then normal. */
+  public synchronized ScriptedSink thenDelete(DeleteOutcome... outcomes) {
+    deleteScript.addAll(List.of(outcomes));
+    return this;
+  }
+
+  @Override
+  public synchronized DeleteOutcome delete(SeriesSelector selector, Instant stop) {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    calls.add("delete " + selector.tagKey() + "=" + selector.tagValue());
+    DeleteOutcome scripted = deleteScript.poll();
+    if (scripted != null) {
+      return scripted;
+    }
+    String prefix = selector.measurement() + ",";
+    String tag = "," + selector.tagKey() + "=" + selector.tagValue();
+    accepted.removeIf(
+        l -> l.startsWith(prefix) && (l.substring(0, l.indexOf(' ')) + ",").contains(tag + ","));
+    return DeleteOutcome.deleted();
+  }
+
+  /** {@code "write N"} and {@code "delete k=v"} for every call, in order. */
+  public synchronized List<String> calls() {
+    return List.copyOf(calls);
+  }
+
   @Override
   public synchronized WriteOutcome write(List<String> lines) {
     if (closed) {
       throw new IllegalStateException("closed");
     }
+    calls.add("write " + lines.size());
     batchSizes.add(lines.size());
     WriteOutcome scripted = script.poll();
     if (scripted != null) {

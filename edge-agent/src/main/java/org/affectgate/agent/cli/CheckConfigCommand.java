@@ -52,6 +52,14 @@ final class CheckConfigCommand implements Callable<Integer> {
                 .map(i -> i.url() + " bucket " + i.bucket())
                 .orElse("line-protocol files in " + c.export().directory().toAbsolutePath()));
     out.println(
+        "  per-subject: "
+            + (c.subjectSync().enabled()
+                ? "ON for subjects who opted in (wellness-hr-sync); cloud deletion on withdrawal: "
+                    + c.influx()
+                        .map(i -> i.deleteMode().key())
+                        .orElse("unsupported (exported files cannot be recalled)")
+                : "off (only k-anonymous aggregates leave the gateway)"));
+    out.println(
         "  admin http:  "
             + c.http().host()
             + ":"

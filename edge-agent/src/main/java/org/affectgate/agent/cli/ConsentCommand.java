@@ -9,6 +9,7 @@ import org.affectgate.agent.consent.ConsentRecord;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.GrantOutcome;
 import org.affectgate.agent.consent.LedgerVerification;
+import org.affectgate.agent.consent.Purposes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,12 +80,24 @@ final class ConsentCommand {
             "When the consent lapses, ISO-8601 (e.g. 2026-12-31T23:59:59Z); default never")
     Instant expires;
 
+    @Option(
+        names = "--sync",
+        description =
+            "Also record the participant's opt-in to per-subject sync (purpose "
+                + Purposes.WELLNESS_HR_SYNC
+                + "): their own windows leave the gateway under their pseudonym while"
+                + " sync.perSubject.enabled is true, and are deleted from the cloud on withdrawal")
+    boolean sync;
+
     @Override
     public Integer call() {
       String s = site != null ? site : parent.site();
       try (ConsentStore store = parent.open()) {
-        GrantOutcome outcome =
-            store.grant(participant, device, s, programme, Instant.now(), expires);
+        Instant now = Instant.now();
+        GrantOutcome outcome = store.grant(participant, device, s, programme, now, expires);
+        if (outcome == GrantOutcome.GRANTED && sync) {
+          store.grantPurpose(participant, Purposes.WELLNESS_HR_SYNC, s, now, expires);
+        }
         if (outcome == GrantOutcome.DEVICE_TAKEN) {
           spec.commandLine()
               .getErr()
@@ -105,7 +118,8 @@ final class ConsentCommand {
                   + " site "
                   + s
                   + " programme "
-                  + programme);
+                  + programme
+                  + (sync ? " with per-subject sync" : ""));
       return 0;
     }
   }
@@ -120,18 +134,31 @@ final class ConsentCommand {
     @Option(names = "--participant", required = true)
     String participant;
 
+    @Option(
+        names = "--purpose",
+        description =
+            "Withdraw only this purpose, e.g. "
+                + Purposes.WELLNESS_HR_SYNC
+                + " to opt out of per-subject sync (its cloud series are deleted) while staying"
+                + " in the programme; default: every purpose")
+    String purpose;
+
     @Override
     public Integer call() {
       boolean changed;
       try (ConsentStore store = parent.open()) {
-        changed = store.revoke(participant, Instant.now());
+        changed =
+            purpose == null
+                ? store.revoke(participant, Instant.now())
+                : store.withdraw(participant, purpose, Instant.now());
       }
+      String what = purpose == null ? "" : " (" + purpose + ")";
       spec.commandLine()
           .getOut()
           .println(
               changed
-                  ? "revoked: participant " + participant
-                  : "no active consent for participant " + participant);
+                  ? "revoked: participant " + participant + what
+                  : "no active consent" + what + " for participant " + participant);
       return 0;
     }
   }

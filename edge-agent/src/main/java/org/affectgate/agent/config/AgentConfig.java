@@ -7,8 +7,10 @@ import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
+import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
+import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -38,6 +40,8 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param gpio GPIO devices ({@code gpio.*})
  * @param voice kiosk voice analysis ({@code voice.*}), disabled by default; enabled voice (emotion
  *     inference) is rejected in a context where {@link DeploymentContextGuard} refuses it
+ * @param subjectSync per-subject sync ({@code sync.perSubject.*}), off by default; only in the
+ *     {@code wellness-programme} and {@code healthcare} contexts
  */
 public record AgentConfig(
     String site,
@@ -56,7 +60,48 @@ public record AgentConfig(
     DeploymentConfig deployment,
     RetentionConfig retention,
     GpioConfig gpio,
-    VoiceConfig voice) {
+    VoiceConfig voice,
+    SubjectSyncConfig subjectSync) {
+
+  /** Without per-subject sync ({@link SubjectSyncConfig#DISABLED}). */
+  public AgentConfig(
+      String site,
+      Path dataDir,
+      MqttConfig mqtt,
+      HrvConfig hrv,
+      AggregationConfig aggregation,
+      ConsentConfig consent,
+      OutboxConfig outbox,
+      SyncConfig sync,
+      Optional<InfluxConfig> influx,
+      ExportConfig export,
+      HttpConfig http,
+      ModelRuntimeConfig models,
+      Optional<CameraConfig> camera,
+      DeploymentConfig deployment,
+      RetentionConfig retention,
+      GpioConfig gpio,
+      VoiceConfig voice) {
+    this(
+        site,
+        dataDir,
+        mqtt,
+        hrv,
+        aggregation,
+        consent,
+        outbox,
+        sync,
+        influx,
+        export,
+        http,
+        models,
+        camera,
+        deployment,
+        retention,
+        gpio,
+        voice,
+        SubjectSyncConfig.DISABLED);
+  }
 
   /** Without voice analysis ({@link VoiceConfig#DISABLED}). */
   public AgentConfig(
@@ -117,6 +162,15 @@ public record AgentConfig(
     Objects.requireNonNull(retention, "retentionDays");
     Objects.requireNonNull(gpio, "gpio");
     Objects.requireNonNull(voice, "voice");
+    Objects.requireNonNull(subjectSync, "sync.perSubject");
+    if (subjectSync.enabled()
+        && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
+        && deployment.context() != DeploymentContext.HEALTHCARE) {
+      throw new IllegalArgumentException(
+          "sync.perSubject.enabled is true, but context is "
+              + deployment.context().key()
+              + "; per-subject sync is only for wellness-programme or healthcare deployments");
+    }
     if (voice.enabled()) {
       new DeploymentContextGuard(deployment)
           .refusalFor(Inference.VOICE_EMOTION)

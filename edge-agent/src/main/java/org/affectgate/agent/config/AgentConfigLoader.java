@@ -19,6 +19,7 @@ import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
+import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
@@ -30,6 +31,7 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
+import org.affectgate.sync.influx.DeleteMode;
 import org.affectgate.sync.influx.InfluxConfig;
 import org.affectgate.sync.loop.SyncConfig;
 import org.affectgate.sync.outbox.OutboxConfig;
@@ -140,9 +142,11 @@ public final class AgentConfigLoader {
     String bucket = r.string("sync.bucket", null);
     Path tokenFile = r.path("sync.tokenFile", null);
     Duration timeout = r.millis("sync.timeoutMs", InfluxConfig.DEFAULT_TIMEOUT);
+    DeleteMode deleteMode = DeleteMode.parse(r.string("sync.deleteMode", "influx"));
     if (url != null && !url.isBlank()) {
-      influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout));
+      influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode));
     }
+    SubjectSyncConfig subjectSync = new SubjectSyncConfig(r.bool("sync.perSubject.enabled", false));
 
     ExportConfig export =
         new ExportConfig(
@@ -219,7 +223,8 @@ public final class AgentConfigLoader {
         deployment,
         retention,
         gpio,
-        voice);
+        voice,
+        subjectSync);
   }
 
   private static VoiceConfig voice(ConfigReader r, String site) {

@@ -32,12 +32,17 @@ import org.slf4j.LoggerFactory;
  * {@link #drainRevoked()} and purges it (see {@link ConsentRefresher}). The first refresh reports
  * none: nothing can hold state yet.
  *
+ * <p>Per-subject sync: {@link #syncOptedIn(String)} says whether a subject's own windows may leave
+ * the gateway — an admitted binding plus a {@value Purposes#WELLNESS_HR_SYNC} consent, neither
+ * withdrawn nor expired, read from the same snapshot.
+ *
  * <p>Rejections increment {@code affectgate.ingest.rejected{reason=NO_CONSENT, format=unknown}}
  * (the tag keys of device-drivers' rejection counter) and log a rate-limited warning.
  */
 public final class ConsentGate {
   private final ConsentStore store;
   private final AtomicReference<Map<String, Binding>> bindings = new AtomicReference<>(Map.of());
+  private final AtomicReference<SyncView> sync = new AtomicReference<>(SyncView.EMPTY);
   private final ConcurrentLinkedQueue<String> revoked = new ConcurrentLinkedQueue<>();
   private final Counter noConsent;
   private final RateLimitedLog log;
@@ -75,6 +80,24 @@ public final class ConsentGate {
     return Optional.empty();
   }
 
+  /** Bound subjects and sync opt-ins (expiry in epoch ms), swapped together. */
+  private record SyncView(Map<String, Long> optIns, Map<String, Long> boundUntil) {
+    static final SyncView EMPTY = new SyncView(Map.of(), Map.of());
+  }
+
+  /**
+   * Whether {@code subject}'s own HRV windows may be synced: it has a {@value ConsentStore#PURPOSE}
+   * binding and a {@value Purposes#WELLNESS_HR_SYNC} consent, neither withdrawn nor expired (by the
+   * injected clock). Lock-free; any thread.
+   */
+  public boolean syncOptedIn(String subject) {
+    SyncView v = sync.get();
+    Long optIn = v.optIns().get(subject);
+    Long bound = v.boundUntil().get(subject);
+    long now = clock.millis();
+    return optIn != null && bound != null && optIn > now && bound > now;
+  }
+
   /**
    * Reloads the snapshot if the store changed, and drops bindings whose consent expired. Blocking;
    * call on a worker thread.
@@ -89,6 +112,7 @@ public final class ConsentGate {
     Map<String, Binding> current = bindings.get();
     Set<String> gone = new TreeSet<>();
     Map<String, Binding> next;
+    Map<String, Long> optIns = sync.get().optIns();
     if (last == seenEventId) {
       if (current.values().stream().allMatch(b -> b.expiresAtMs() > now)) {
         return Set.of();
@@ -97,6 +121,7 @@ public final class ConsentGate {
     } else {
       ConsentSnapshot snap = store.snapshotAfter(seenEventId < 0 ? Long.MAX_VALUE : seenEventId);
       next = snap.bindings();
+      optIns = snap.syncOptIns();
       seenEventId = snap.lastEventId();
       gone.addAll(snap.revokedSince());
     }
@@ -112,7 +137,10 @@ public final class ConsentGate {
             live.put(device, b);
           }
         });
+    Map<String, Long> boundUntil = new HashMap<>();
+    live.values().forEach(b -> boundUntil.merge(b.participantId(), b.expiresAtMs(), Math::max));
     bindings.set(Map.copyOf(live));
+    sync.set(new SyncView(Map.copyOf(optIns), Map.copyOf(boundUntil)));
     revoked.addAll(gone);
     return gone;
   }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET    /consent                 200 [{"subject","device","site","programme","purpose",
  *                                       "grantedAt","expiresAt","revokedAt","active"}, ...]
- * POST   /consent                 {"participant","device","site","programme"}
- *                                 201 the record | 400 | 409 device bound to someone else
+ * POST   /consent                 {"participant","device","site","programme"[,"sync":true]}
+ *                                 201 the record (+ "sync": opted in to per-subject sync)
+ *                                 | 400 | 409 device bound to someone else
  * DELETE /consent/{participant}   204 | 400 | 404 no active consent   (withdraws every purpose)
  * POST   /consent/{participant}/erase  204 | 400 | 404 nothing recorded
  * </pre>
@@ -104,6 +105,12 @@ public final class ConsentHttpApi {
     String device = text(body, "device");
     String site = text(body, "site");
     String programme = text(body, "programme");
+    Object syncValue = body.getValue("sync");
+    if (syncValue != null && !(syncValue instanceof Boolean)) {
+      error(ctx, 400, "sync", "sync must be true or false");
+      return;
+    }
+    boolean sync = Boolean.TRUE.equals(syncValue);
     Map<String, Optional<String>> problems = new LinkedHashMap<>();
     problems.put("participant", ConsentIds.participantProblem("participant", participant));
     problems.put("device", ConsentIds.idProblem("device", device));
@@ -119,8 +126,11 @@ public final class ConsentHttpApi {
         ctx,
         vertx.executeBlocking(
             () -> {
-              GrantOutcome outcome =
-                  store.grant(participant, device, site, programme, clock.instant());
+              Instant now = clock.instant();
+              GrantOutcome outcome = store.grant(participant, device, site, programme, now);
+              if (outcome == GrantOutcome.GRANTED && sync) {
+                store.grantPurpose(participant, Purposes.WELLNESS_HR_SYNC, site, now, null);
+              }
               gate.refresh();
               if (outcome != GrantOutcome.GRANTED) {
                 return Optional.<ConsentRecord>empty();
@@ -133,7 +143,7 @@ public final class ConsentHttpApi {
             }),
         record -> {
           if (record.isPresent()) {
-            json(ctx, 201, toJson(record.get()).encode());
+            json(ctx, 201, toJson(record.get()).put("sync", sync).encode());
           } else {
             error(
                 ctx,

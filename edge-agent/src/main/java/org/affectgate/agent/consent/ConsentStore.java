@@ -80,6 +80,7 @@ public final class ConsentStore implements AutoCloseable {
     """
     CREATE UNIQUE INDEX IF NOT EXISTS consent_current_active_device
     ON consent_current (device) WHERE revoked_ms IS NULL AND device IS NOT NULL""",
+    "CREATE INDEX IF NOT EXISTS consent_ledger_subject ON consent_ledger (subject, kind)",
     "PRAGMA user_version = " + SCHEMA_VERSION
   };
 
@@ -483,7 +484,46 @@ public final class ConsentStore implements AutoCloseable {
               }
             }
           }
-          return new ConsentSnapshot(readBindings(), last, revoked);
+          return new ConsentSnapshot(readBindings(), last, revoked, readSyncOptIns());
+        });
+  }
+
+  /**
+   * Subjects who at some point opted in to per-subject sync ({@value Purposes#WELLNESS_HR_SYNC}
+   * granted) and whose consent was later withdrawn or erased: ledger entries after {@code afterSeq}
+   * that withdraw {@value Purposes#WELLNESS_HR} or {@value Purposes#WELLNESS_HR_SYNC}, or erase the
+   * subject, preceded by such a grant. Retention erasures (purpose-scoped {@code ERASE} entries) do
+   * not count: the consent had ended and been handled before.
+   *
+   * @return the subjects and the sequence number the read covers (the newest entry when read)
+   */
+  public synchronized SyncWithdrawals syncWithdrawalsAfter(long afterSeq) {
+    checkThread();
+    return read(
+        () -> {
+          long last = readLastSeq();
+          Set<String> subjects = new java.util.TreeSet<>();
+          try (PreparedStatement q =
+              conn.prepareStatement(
+                  "SELECT DISTINCT w.subject FROM consent_ledger w"
+                      + " WHERE w.seq > ? AND w.seq <= ?"
+                      + " AND ((w.kind = 'WITHDRAW' AND w.purpose IN (?, ?))"
+                      + "   OR (w.kind = 'ERASE' AND w.purpose = ?))"
+                      + " AND EXISTS (SELECT 1 FROM consent_ledger g WHERE g.subject = w.subject"
+                      + "   AND g.kind = 'GRANT' AND g.purpose = ? AND g.seq < w.seq)")) {
+            q.setLong(1, afterSeq);
+            q.setLong(2, last);
+            q.setString(3, Purposes.WELLNESS_HR);
+            q.setString(4, Purposes.WELLNESS_HR_SYNC);
+            q.setString(5, Purposes.ALL);
+            q.setString(6, Purposes.WELLNESS_HR_SYNC);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                subjects.add(rs.getString(1));
+              }
+            }
+          }
+          return new SyncWithdrawals(Math.max(last, afterSeq), subjects);
         });
   }
 
@@ -695,6 +735,23 @@ public final class ConsentStore implements AutoCloseable {
                   rs.getString(3),
                   rs.getString(4),
                   expires == null ? Long.MAX_VALUE : expires));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Long> readSyncOptIns() throws SQLException {
+    Map<String, Long> out = new HashMap<>();
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "SELECT subject, expires_ms FROM consent_current"
+                + " WHERE revoked_ms IS NULL AND purpose = ?")) {
+      st.setString(1, Purposes.WELLNESS_HR_SYNC);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Long expires = longOrNull(rs, 2);
+          out.put(rs.getString(1), expires == null ? Long.MAX_VALUE : expires);
         }
       }
     }

@@ -8,6 +8,14 @@ public final class Purposes {
   /** Heart-rate wellness aggregation from a bound wearable (device-scoped). */
   public static final String WELLNESS_HR = "wellness-hr";
 
+  /**
+   * Opt-in to per-subject sync: the subject's own HRV windows, under their pseudonym, leave the
+   * gateway ({@code hrv_subject_window}). Only effective while {@link #WELLNESS_HR} is active and
+   * {@code sync.perSubject.enabled} is true; withdrawing either (or erasing the subject) queues a
+   * cloud deletion of what was synced. See {@code edge-agent/CONSENT.md}.
+   */
+  public static final String WELLNESS_HR_SYNC = "wellness-hr-sync";
+
   /** Voice emotion inference at a kiosk, for one session. */
   public static final String KIOSK_VOICE = "kiosk-voice";
 

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.DeadLetter;
 import org.affectgate.sync.outbox.EnqueueResult;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * affectgate.egress.refused{measurement, reason}} and logged as errors: a refusal means a pipeline
  * bug, never normal operation.
  *
+ * <p>Per-subject schemas ({@link EgressSchema#perSubject()}) skip the k floor; their points pass
+ * only when the subject tag names a subject the {@code subjectSyncAllowed} predicate accepts (an
+ * active opt-in, checked at enqueue time), else they are refused with reason {@code opt_in}. Give
+ * the gate such a schema only when per-subject sync is on.
+ *
  * <p>All other {@link Outbox} methods delegate unchanged. Threads and blocking as the delegate.
  */
 public final class EgressGate implements Outbox {
@@ -32,8 +38,23 @@ public final class EgressGate implements Outbox {
   private final Map<String, EgressSchema> schemas;
   private final int k;
   private final MeterRegistry registry;
+  private final Predicate<String> subjectSyncAllowed;
 
+  /** A gate for k-aggregates only: per-subject points are always refused. */
   public EgressGate(Outbox delegate, List<EgressSchema> schemas, int k, MeterRegistry registry) {
+    this(delegate, schemas, k, registry, subject -> false);
+  }
+
+  /**
+   * @param subjectSyncAllowed whether a subject pseudonym may leave in a per-subject point now
+   *     (e.g. {@code ConsentGate::syncOptedIn}); called on the enqueuing thread
+   */
+  public EgressGate(
+      Outbox delegate,
+      List<EgressSchema> schemas,
+      int k,
+      MeterRegistry registry,
+      Predicate<String> subjectSyncAllowed) {
     if (k < 2) {
       throw new IllegalArgumentException("egress k must be >= 2 (got " + k + ")");
     }
@@ -41,6 +62,7 @@ public final class EgressGate implements Outbox {
     this.schemas = EgressSchema.index(schemas);
     this.k = k;
     this.registry = registry;
+    this.subjectSyncAllowed = subjectSyncAllowed;
   }
 
   /** Stores the points that pass the gate; the result counts only those. */
@@ -73,10 +95,19 @@ public final class EgressGate implements Outbox {
     if (schema == null) {
       return Optional.of("measurement " + m.measurement() + " is not allow-listed");
     }
-    return schema.violation(m, k);
+    Optional<String> why = schema.violation(m, k);
+    if (why.isEmpty()
+        && schema.perSubject()
+        && !subjectSyncAllowed.test(m.tags().get(schema.subjectTag()))) {
+      return Optional.of("opt-in: the subject has no active per-subject sync consent");
+    }
+    return why;
   }
 
   private static String reasonKey(String reason) {
+    if (reason.startsWith("opt-in")) {
+      return "opt_in";
+    }
     if (reason.startsWith("tags")) {
       return "tags";
     }
@@ -99,6 +130,11 @@ public final class EgressGate implements Outbox {
   @Override
   public int discard(Collection<Long> ids) {
     return delegate.discard(ids);
+  }
+
+  @Override
+  public int discardDeadLetters(Collection<Long> ids) {
+    return delegate.discardDeadLetters(ids);
   }
 
   @Override

@@ -11,22 +11,52 @@ import org.affectgate.sync.Metric;
  * The only measurements that may leave the device, with their exact tag keys, allowed fields and
  * the field that counts the distinct people an aggregate covers. Anything else is refused at the
  * outbox door, so a new pipeline cannot sync a per-person field or an identifying tag by accident.
+ * The one exception is explicit: {@link #HRV_SUBJECT_WINDOW}, per-subject sync, admitted only for
+ * subjects who opted in.
  *
  * @param measurement InfluxDB measurement name
- * @param tagKeys exactly these tag keys, none of them personal (site, programme, kiosk)
+ * @param tagKeys exactly these tag keys; none of them personal (site, programme, kiosk) except a
+ *     per-subject schema's {@code subjectTag}
  * @param fields allowed field names
- * @param countField the field holding the number of distinct subjects (or faces) aggregated
+ * @param countField the field holding the number of distinct subjects (or faces) aggregated; {@code
+ *     null} for a per-subject schema
+ * @param subjectTag for a per-subject schema: the tag holding the subject's consent pseudonym. Such
+ *     points are exempt from the k floor and pass only for subjects who opted in (checked by {@link
+ *     EgressGate}); {@code null} for aggregates
  */
 public record EgressSchema(
-    String measurement, Set<String> tagKeys, Set<String> fields, String countField) {
+    String measurement,
+    Set<String> tagKeys,
+    Set<String> fields,
+    String countField,
+    String subjectTag) {
 
   public EgressSchema {
     tagKeys = Set.copyOf(tagKeys);
     fields = Set.copyOf(fields);
-    if (!fields.contains(countField)) {
+    if ((countField == null) == (subjectTag == null)) {
+      throw new IllegalArgumentException(
+          measurement + ": exactly one of countField and subjectTag must be set");
+    }
+    if (countField != null && !fields.contains(countField)) {
       throw new IllegalArgumentException(
           measurement + ": count field " + countField + " not among fields");
     }
+    if (subjectTag != null && !tagKeys.contains(subjectTag)) {
+      throw new IllegalArgumentException(
+          measurement + ": subject tag " + subjectTag + " not among tag keys");
+    }
+  }
+
+  /** An aggregate schema with a k floor on {@code countField}. */
+  public EgressSchema(
+      String measurement, Set<String> tagKeys, Set<String> fields, String countField) {
+    this(measurement, tagKeys, fields, countField, null);
+  }
+
+  /** Whether points carry one subject's data (per-subject sync) rather than a k-aggregate. */
+  public boolean perSubject() {
+    return subjectTag != null;
   }
 
   /** Expression classes of the face model, in model order. */
@@ -50,6 +80,26 @@ public record EgressSchema(
               "rmssd_p90",
               "artifact_share"),
           "subjects");
+
+  /**
+   * One opted-in subject's own HRV window ({@link SubjectWindows}), under their consent pseudonym —
+   * never a device id. Admitted only with {@code sync.perSubject.enabled} and only for subjects
+   * with active {@code wellness-hr} and {@code wellness-hr-sync} consent.
+   */
+  public static final EgressSchema HRV_SUBJECT_WINDOW =
+      new EgressSchema(
+          "hrv_subject_window",
+          Set.of("site", "programme", "subject"),
+          Set.of(
+              "hr_mean",
+              "rmssd_ms",
+              "sdnn_ms",
+              "pnn50_pct",
+              "mean_nn_ms",
+              "clean_beats",
+              "artifact_ratio"),
+          null,
+          "subject");
 
   /** Kiosk camera expression windows ({@code ExpressionWindows}), anonymous aggregate mode. */
   public static final EgressSchema FACE_EXPRESSION_WINDOW =
@@ -104,6 +154,11 @@ public record EgressSchema(
       if (!fields.contains(f)) {
         return Optional.of("field " + f + " is not allowed");
       }
+    }
+    if (perSubject()) {
+      return m.tags().get(subjectTag).isEmpty()
+          ? Optional.of("tags: " + subjectTag + " is empty")
+          : Optional.empty();
     }
     Double count = m.fields().get(countField);
     if (count == null) {

@@ -17,6 +17,7 @@ import org.affectgate.agent.admin.AdminToken;
 import org.affectgate.agent.admin.BearerAuth;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.consent.CloudDeletions;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
@@ -163,18 +164,52 @@ public final class Agent implements AutoCloseable {
     toClose.push(outbox);
     PointSink sink = openSink(clock, registry);
     toClose.push(sink);
-    syncLoop = SyncLoop.create(outbox, sink, config.sync(), clock, registry);
+    syncLoop = SyncLoop.create(outbox, outbox, sink, config.sync(), clock, registry);
     toClose.push(syncLoop);
+    boolean perSubject = config.subjectSync().enabled();
     // Every pipeline enqueues through the egress gate; only the sync loop and erasure see the rest.
     Outbox egress =
         new EgressGate(
             outbox,
-            List.of(
-                EgressSchema.HRV_WINDOW,
-                EgressSchema.FACE_EXPRESSION_WINDOW,
-                EgressSchema.VOICE_WINDOW),
+            perSubject
+                ? List.of(
+                    EgressSchema.HRV_WINDOW,
+                    EgressSchema.FACE_EXPRESSION_WINDOW,
+                    EgressSchema.VOICE_WINDOW,
+                    EgressSchema.HRV_SUBJECT_WINDOW)
+                : List.of(
+                    EgressSchema.HRV_WINDOW,
+                    EgressSchema.FACE_EXPRESSION_WINDOW,
+                    EgressSchema.VOICE_WINDOW),
             config.aggregation().k(),
+            registry,
+            gate::syncOptedIn);
+    OutboxErasure erasure =
+        new OutboxErasure(
+            outbox,
+            config.aggregation().k(),
+            java.util.Set.of(EgressSchema.HRV_SUBJECT_WINDOW.measurement()),
             registry);
+    CloudDeletions cloudDeletions =
+        new CloudDeletions(
+            consentStore,
+            outbox,
+            erasure,
+            EgressSchema.HRV_SUBJECT_WINDOW.measurement(),
+            EgressSchema.HRV_SUBJECT_WINDOW.subjectTag(),
+            registry,
+            syncLoop::requestPass);
+    if (perSubject) {
+      LOG.info(
+          "per-subject sync on: opted-in subjects' hrv_subject_window points are synced; cloud"
+              + " deletion on withdrawal via {}",
+          config.influx().map(i -> "sync.deleteMode " + i.deleteMode().key()).orElse("none"));
+      if (config.influx().isEmpty()) {
+        LOG.warn(
+            "sync.perSubject.enabled with line-protocol export: exported files cannot be recalled;"
+                + " withdrawals are recorded as unsupported deletions (see CONSENT.md)");
+      }
+    }
 
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
@@ -187,10 +222,12 @@ public final class Agent implements AutoCloseable {
             new HrvWindowEngine(config.hrv(), registry, clock),
             new WindowAggregator(config.aggregation(), registry),
             egress,
-            new OutboxErasure(outbox, config.aggregation().k(), registry),
+            erasure,
             listener,
             MAX_IN_FLIGHT,
-            registry);
+            registry,
+            perSubject ? gate::syncOptedIn : null,
+            cloudDeletions);
     toClose.push(pipeline);
 
     if (config.gpio().pulsePin().isPresent()) {

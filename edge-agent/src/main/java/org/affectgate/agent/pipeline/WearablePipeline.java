@@ -13,12 +13,15 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.consent.Binding;
+import org.affectgate.agent.consent.CloudDeletions;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentRefresher;
 import org.affectgate.agent.consent.OutboxErasure;
+import org.affectgate.agent.egress.SubjectWindows;
 import org.affectgate.agent.hrv.HrvWindow;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.device.wearable.HrSample;
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *   → ConsentGate.admit    no active consent: dropped here, before any feature is computed
  *   → HrvWindowEngine      RR artifact rejection, sliding windows, per-subject HRV features
  *   → WindowAggregator     per (site, programme) window aggregates, k-suppression
+ *     [+ SubjectWindows    per-subject points of opted-in subjects, only with sync.perSubject]
  *   → Outbox.enqueue       durable SQLite outbox (worker thread)
  *   → SyncLoop → PointSink InfluxDB v2 write endpoint or rotated line-protocol files (own thread)
  * </pre>
@@ -46,9 +50,17 @@ import org.slf4j.LoggerFactory;
  * thread only decodes and hands off. When {@code maxInFlight} samples are waiting for the event
  * loop, the MQTT callback thread blocks, which holds back the broker's deliveries (and their
  * PUBACKs) instead of dropping acknowledged data.
+ *
+ * <p>Withdrawal: revoked subjects are purged from the HRV engine on the event loop, then, on the
+ * pipeline's ordered worker queue (after every outbox write handed over before), unsent points that
+ * could single them out are discarded ({@link OutboxErasure}) and, with {@link CloudDeletions},
+ * cloud deletions of opted-in subjects' per-subject series are queued. The deletion scan also runs
+ * at start (withdrawals recorded while the agent was down) and every {@value #DELETION_SCAN_MS} ms
+ * as a safety net.
  */
 public final class WearablePipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WearablePipeline.class);
+  static final long DELETION_SCAN_MS = 5_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -66,7 +78,11 @@ public final class WearablePipeline implements AutoCloseable {
 
   private final Timer ingestLatency;
   private final MeterRegistry registry;
+  private final Predicate<String> syncOptedIn;
+  private final CloudDeletions cloudDeletions;
+  private final Counter deletionScanFailures;
   private long tickTimer = -1;
+  private long deletionTimer = -1;
   private ConsentRefresher consentRefresher;
 
   /** Receives one report per closed window, on the pipeline's event-loop context. */
@@ -99,6 +115,42 @@ public final class WearablePipeline implements AutoCloseable {
       WindowListener listener,
       int maxInFlight,
       MeterRegistry registry) {
+    this(
+        vertx,
+        clock,
+        gate,
+        engine,
+        aggregator,
+        outbox,
+        erasure,
+        listener,
+        maxInFlight,
+        registry,
+        null,
+        null);
+  }
+
+  /**
+   * @param syncOptedIn with per-subject sync on: whether a subject's own windows may be synced
+   *     ({@code ConsentGate::syncOptedIn}); {@code null} when per-subject sync is off
+   * @param cloudDeletions queues cloud deletions after withdrawals; {@code null} for none
+   */
+  WearablePipeline(
+      Vertx vertx,
+      InstantSource clock,
+      ConsentGate gate,
+      HrvWindowEngine engine,
+      WindowAggregator aggregator,
+      Outbox outbox,
+      OutboxErasure erasure,
+      WindowListener listener,
+      int maxInFlight,
+      MeterRegistry registry,
+      Predicate<String> syncOptedIn,
+      CloudDeletions cloudDeletions) {
+    this.syncOptedIn = syncOptedIn;
+    this.cloudDeletions = cloudDeletions;
+    this.deletionScanFailures = registry.counter("affectgate.deletions.scan.failures");
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clock = clock;
@@ -159,6 +211,10 @@ public final class WearablePipeline implements AutoCloseable {
           consentRefresher =
               ConsentRefresher.start(
                   vertx, gate, Duration.ofMillis(consentRefreshMs), this::purge, registry, clock);
+          if (cloudDeletions != null) {
+            scanForDeletions();
+            deletionTimer = vertx.setPeriodic(DELETION_SCAN_MS, id -> scanForDeletions());
+          }
         });
   }
 
@@ -173,6 +229,9 @@ public final class WearablePipeline implements AutoCloseable {
         WindowReport report = aggregator.aggregate(window.windowEndMs(), window.features());
         listener.onWindow(report);
         writer.enqueue(report.emitted());
+        if (syncOptedIn != null) {
+          writer.enqueue(SubjectWindows.points(window, syncOptedIn));
+        }
       } catch (RuntimeException e) {
         windowFailures.increment();
         LOG.error(
@@ -188,7 +247,12 @@ public final class WearablePipeline implements AutoCloseable {
     revokedSubjects.forEach(engine::purge);
     withdrawals.increment(revokedSubjects.size());
     vertx
-        .executeBlocking(() -> erasure.purge(revokedSubjects))
+        .executeBlocking(
+            () -> {
+              OutboxErasure.Result r = erasure.purge(revokedSubjects);
+              queueCloudDeletions();
+              return r;
+            })
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -213,6 +277,28 @@ public final class WearablePipeline implements AutoCloseable {
             });
   }
 
+  /** Runs the cloud deletion scan on the ordered worker queue; event-loop context only. */
+  private void scanForDeletions() {
+    vertx.executeBlocking(
+        () -> {
+          queueCloudDeletions();
+          return null;
+        });
+  }
+
+  /** Worker thread. Never throws: a failed scan is counted, logged and repeated next time. */
+  private void queueCloudDeletions() {
+    if (cloudDeletions == null) {
+      return;
+    }
+    try {
+      cloudDeletions.run();
+    } catch (RuntimeException e) {
+      deletionScanFailures.increment();
+      LOG.error("cloud deletion scan failed, retried in {} ms: {}", DELETION_SCAN_MS, e.toString());
+    }
+  }
+
   /**
    * Stops the timers and waits (up to 15 s) until every enqueue already handed to a worker has
    * finished, so that a clean shutdown never discards a closed window's points. Call from a
@@ -226,6 +312,7 @@ public final class WearablePipeline implements AutoCloseable {
                 context.runOnContext(
                     v -> {
                       vertx.cancelTimer(tickTimer);
+                      vertx.cancelTimer(deletionTimer);
                       if (consentRefresher != null) {
                         consentRefresher.close();
                       }

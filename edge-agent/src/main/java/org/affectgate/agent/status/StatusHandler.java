@@ -75,7 +75,18 @@ public final class StatusHandler implements Handler<RoutingContext> {
             .put("pointsDeadLettered", s.pointsDeadLettered())
             .put(
                 "target",
-                config.influx().map(i -> i.url()).orElse(config.export().directory().toString()));
+                config.influx().map(i -> i.url()).orElse(config.export().directory().toString()))
+            .put(
+                "perSubject",
+                new JsonObject()
+                    .put("enabled", config.subjectSync().enabled())
+                    .put(
+                        "deleteMode",
+                        config.influx().map(i -> i.deleteMode().key()).orElse("unsupported"))
+                    .put("deletionsPending", s.deletions().pending())
+                    .put("oldestPendingDeletionAgeMs", s.deletions().oldestPendingAgeMs())
+                    .put("deletionsUnsupported", s.deletions().unsupported())
+                    .put("deletionsFailed", s.deletions().failed()));
     return new JsonObject()
         .put("site", config.site())
         .put(

@@ -244,4 +244,25 @@ class ConsentHttpApiTest {
     assertThat(body.getString("field")).isEqualTo(field);
     assertThat(body.getString("error")).contains(field.equals("body") ? "JSON" : field);
   }
+
+  @Test
+  void grant_withSync_recordsTheOptIn_badSyncValueIs400() throws Exception {
+    JsonObject body = new JsonObject(grantBody("p-009", "hr-9")).put("sync", true);
+
+    HttpResponse<String> created = send("POST", "/consent", body.encode());
+    HttpResponse<String> bad =
+        send(
+            "POST",
+            "/consent",
+            new JsonObject(grantBody("p-010", "hr-10")).put("sync", "yes").encode());
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(new JsonObject(created.body()).getBoolean("sync")).isTrue();
+    assertThat(gate.syncOptedIn(store.subjectOf("p-009"))).isTrue();
+    assertThat(store.list())
+        .anyMatch(r -> r.purpose().equals(Purposes.WELLNESS_HR_SYNC) && r.active());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getString("field")).isEqualTo("sync");
+    assertThat(store.activeBindings()).doesNotContainKey("hr-10");
+  }
 }
