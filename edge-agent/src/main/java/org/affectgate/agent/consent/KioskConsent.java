@@ -82,6 +82,19 @@ public final class KioskConsent {
   }
 
   /**
+   * Per kiosk ({@code site/kioskId}) with a current session, the purposes it has active consent
+   * for, sorted; no session ids. Lock-free; any thread (for {@code /status}).
+   */
+  public Map<String, List<String>> purposesByKiosk() {
+    long now = clock.millis();
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    current.forEach(
+        (kiosk, s) ->
+            out.put(kiosk, now < s.expiresMs ? s.purposes.stream().sorted().toList() : List.of()));
+    return out;
+  }
+
+  /**
    * Applies one kiosk consent event. Blocking (ledger I/O); never on an event loop.
    *
    * @throws ConsentStoreException when the ledger cannot be written

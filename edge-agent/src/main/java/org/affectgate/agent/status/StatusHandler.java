@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
@@ -30,6 +31,7 @@ public final class StatusHandler implements Handler<RoutingContext> {
   private final SyncLoop sync;
   private final MeterRegistry registry;
   private final DeploymentContextGuard guard;
+  private final Map<String, Supplier<?>> sections = new java.util.LinkedHashMap<>();
 
   public StatusHandler(
       AgentConfig config,
@@ -42,6 +44,16 @@ public final class StatusHandler implements Handler<RoutingContext> {
     this.sync = sync;
     this.registry = registry;
     this.guard = guard;
+  }
+
+  /**
+   * Adds a top-level section, e.g. {@code kiosks} or {@code camera}; {@code supplier} runs on the
+   * event loop for every request, must read in-memory state only and return JSON-encodable values
+   * (maps, lists, strings, numbers) without personal data. Call before the server starts.
+   */
+  public StatusHandler section(String name, Supplier<?> supplier) {
+    sections.put(name, supplier);
+    return this;
   }
 
   @Override
@@ -76,16 +88,19 @@ public final class StatusHandler implements Handler<RoutingContext> {
             .put(
                 "target",
                 config.influx().map(i -> i.url()).orElse(config.export().directory().toString()));
-    return new JsonObject()
-        .put("site", config.site())
-        .put(
-            "mqtt",
-            new JsonObject()
-                .put("uri", config.mqtt().uri())
-                .put("connected", transport.isConnected()))
-        .put("sync", syncJson)
-        .put("inference", inference())
-        .put("meters", meters());
+    JsonObject out =
+        new JsonObject()
+            .put("site", config.site())
+            .put(
+                "mqtt",
+                new JsonObject()
+                    .put("uri", config.mqtt().uri())
+                    .put("connected", transport.isConnected()))
+            .put("sync", syncJson)
+            .put("inference", inference())
+            .put("meters", meters());
+    sections.forEach((name, supplier) -> out.put(name, supplier.get()));
+    return out;
   }
 
   /** What the agent will and will not infer in its deployment context. */
