@@ -126,6 +126,36 @@ class KioskGpioConfigTest {
   }
 
   @Test
+  void exampleFile_kioskBlockUncommented_loadsAsDocumented() throws Exception {
+    Path example =
+        Path.of(System.getProperty("affectgate.repoRoot"), "deploy", "agent.example.yaml");
+    StringBuilder yaml = new StringBuilder();
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(example)) {
+      if (line.startsWith("  # kiosk:")) {
+        inBlock = true;
+      } else if (inBlock && !line.startsWith("  #")) {
+        inBlock = false;
+      }
+      if (inBlock) {
+        line = "  " + line.substring(4);
+        if (line.trim().startsWith("#")) {
+          continue;
+        }
+      }
+      yaml.append(line).append('\n');
+    }
+    Path f = dir.resolve("agent.yaml");
+    Files.writeString(
+        f, yaml.toString().replace("dataDir: /var/lib/affectgate", "dataDir: " + dir));
+    KioskGpioConfig k = AgentConfigLoader.load(f).gpio().kiosk().orElseThrow();
+    assertThat(k.kioskId()).isEqualTo("entrance");
+    assertThat(k.noticeLedPin()).hasValue(23);
+    assertThat(k.noticeSensePin()).hasValue(24);
+    assertThat(k.grants()).containsExactlyInAnyOrder("kiosk-voice", "kiosk-face");
+  }
+
+  @Test
   void singleGrantAsText_accepted() {
     KioskGpioConfig k =
         load(Map.of("kiosk", kiosk("noticeLedPin", 23, "grants", "kiosk-voice")))
