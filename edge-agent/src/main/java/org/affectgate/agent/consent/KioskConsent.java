@@ -94,6 +94,12 @@ public final class KioskConsent {
     return out;
   }
 
+  /** For {@code /status}: {@code count} of kiosks with a session and {@code purposes} per kiosk. */
+  public Map<String, Object> status() {
+    Map<String, List<String>> byKiosk = purposesByKiosk();
+    return Map.of("count", byKiosk.size(), "purposes", byKiosk);
+  }
+
   /**
    * Applies one kiosk consent event. Blocking (ledger I/O); never on an event loop.
    *

@@ -10,7 +10,6 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -288,7 +287,7 @@ public final class Agent implements AutoCloseable {
     Router router = new ConsentHttpApi(vertx, consentStore, gate, clock, auth).router();
     new KioskConsentHttpApi(vertx, kioskConsent, config.site(), auth, registry).mount(router);
     StatusHandler status = new StatusHandler(config, transport, syncLoop, registry, contextGuard);
-    status.section("kioskSessions", () -> kioskSessions(kioskConsent));
+    status.section("kioskSessions", kioskConsent::status);
     if (gpioKiosk != null) {
       status.section("gpioKiosk", gpioKiosk::status);
     }
@@ -334,12 +333,6 @@ public final class Agent implements AutoCloseable {
         config.mqtt().uri(),
         config.http().host(),
         http.actualPort());
-  }
-
-  /** For {@code /status}: how many kiosks have a session, and each one's purposes (no ids). */
-  private static Map<String, Object> kioskSessions(KioskConsent kioskConsent) {
-    Map<String, List<String>> byKiosk = kioskConsent.purposesByKiosk();
-    return Map.of("count", byKiosk.size(), "purposes", byKiosk);
   }
 
   /**

@@ -88,17 +88,21 @@ public final class StatusHandler implements Handler<RoutingContext> {
             .put(
                 "target",
                 config.influx().map(i -> i.url()).orElse(config.export().directory().toString()));
-    JsonObject out =
-        new JsonObject()
-            .put("site", config.site())
-            .put(
-                "mqtt",
-                new JsonObject()
-                    .put("uri", config.mqtt().uri())
-                    .put("connected", transport.isConnected()))
-            .put("sync", syncJson)
-            .put("inference", inference())
-            .put("meters", meters());
+    return new JsonObject()
+        .put("site", config.site())
+        .put(
+            "mqtt",
+            new JsonObject()
+                .put("uri", config.mqtt().uri())
+                .put("connected", transport.isConnected()))
+        .put("sync", syncJson)
+        .put("inference", inference())
+        .put("meters", meters())
+        .mergeIn(sections());
+  }
+
+  private JsonObject sections() {
+    JsonObject out = new JsonObject();
     sections.forEach((name, supplier) -> out.put(name, supplier.get()));
     return out;
   }
