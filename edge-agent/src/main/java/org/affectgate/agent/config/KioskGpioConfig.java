@@ -1,6 +1,8 @@
 package org.affectgate.agent.config;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -92,8 +94,8 @@ public record KioskGpioConfig(
   }
 
   /** BCM pins this kiosk claims, by YAML key, in a fixed order. */
-  java.util.Map<String, Integer> pins() {
-    java.util.Map<String, Integer> pins = new java.util.LinkedHashMap<>();
+  Map<String, Integer> pins() {
+    Map<String, Integer> pins = new LinkedHashMap<>();
     pins.put("gpio.kiosk.buttonPin", buttonPin);
     pins.put("gpio.kiosk.presencePin", presencePin);
     noticeLedPin.ifPresent(p -> pins.put("gpio.kiosk.noticeLedPin", p));

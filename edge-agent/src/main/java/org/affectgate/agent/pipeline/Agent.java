@@ -294,6 +294,9 @@ public final class Agent implements AutoCloseable {
     if (cameras != null) {
       status.section("camera", cameras::status);
     }
+    if (voice != null) {
+      status.section("voice", voice::status);
+    }
     router.get("/status").handler(status);
     http =
         vertx

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tag;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ public final class StatusHandler implements Handler<RoutingContext> {
   private final SyncLoop sync;
   private final MeterRegistry registry;
   private final DeploymentContextGuard guard;
-  private final Map<String, Supplier<?>> sections = new java.util.LinkedHashMap<>();
+  private final Map<String, Supplier<?>> sections = new LinkedHashMap<>();
 
   public StatusHandler(
       AgentConfig config,

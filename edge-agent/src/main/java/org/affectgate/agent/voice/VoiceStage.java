@@ -98,6 +98,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private final OutboxWriter writer;
   private final VoiceConsent consent;
   private final SensingNotice notice;
+  private final MeterRegistry registry;
   private final Queue<String> purges = new ConcurrentLinkedQueue<>();
   private final Counter purged;
   private long retiredDiscarded;
@@ -152,6 +153,7 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
       VoiceConsent consent,
       SensingNotice notice) {
     this.notice = notice;
+    this.registry = registry;
     this.consent = consent;
     this.purged = registry.counter("affectgate.voice.purges");
     this.config = config;
@@ -218,6 +220,35 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
         purged.increment();
       }
     }
+  }
+
+  /**
+   * Segments analysed, purges, queue size and chunks dropped by reason, for {@code /status}: from
+   * this stage's meters. Any thread.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> dropped = new java.util.TreeMap<>();
+    for (Counter c :
+        registry
+            .find(RejectionRecorder.REJECTED_COUNTER)
+            .tag("format", KioskAudioMqttSource.FORMAT)
+            .counters()) {
+      dropped.put(c.getId().getTag("reason"), (long) c.count());
+    }
+    Counter notice =
+        registry
+            .find("affectgate.sensing.dropped")
+            .tags("modality", MODALITY, "reason", "NOTICE_LIGHT_FAILED")
+            .counter();
+    if (notice != null) {
+      dropped.put("NOTICE_LIGHT_FAILED", (long) notice.count());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("segments", (long) segments.count());
+    out.put("purges", (long) purged.count());
+    out.put("queued", queue.size());
+    out.put("dropped", dropped);
+    return out;
   }
 
   /** Starts the worker thread. */

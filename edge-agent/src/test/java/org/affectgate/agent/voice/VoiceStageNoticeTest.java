@@ -139,5 +139,10 @@ class VoiceStageNoticeTest {
     assertThat(model.calls.get()).isEqualTo(callsBefore);
     assertThat(registry.counter("affectgate.voice.purges").count()).isEqualTo(1);
     assertThat(noticeDrops()).isEqualTo(2.0 * (chunks.size() - half));
+    assertThat(stage.status())
+        .containsEntry("purges", 1L)
+        .containsEntry("segments", (long) before)
+        .containsEntry(
+            "dropped", java.util.Map.of("NOTICE_LIGHT_FAILED", 2L * (chunks.size() - half)));
   }
 }
