@@ -181,10 +181,16 @@ public final class NoticeLeases implements SensingNotice {
 
   /**
    * {@code light} ({@code on}, {@code off} or {@code failed}: a failure within the last {@link
-   * #RETRY}), {@code leases} and the sensing {@code modalities}. In-memory only; any thread.
+   * #RETRY}), {@code leases} and the sensing {@code modalities}. Lock-free, in-memory only; any
+   * thread, including the event loop.
    */
   public Map<String, Object> status() {
-    List<String> modalities = guard.activeModalities();
+    List<String> modalities =
+        holders.values().stream()
+            .filter(h -> h.lease != null && h.lease.active())
+            .map(h -> h.modality)
+            .sorted()
+            .toList();
     String light = clock.millis() < failedUntilMs ? "failed" : modalities.isEmpty() ? "off" : "on";
     return Map.of(
         "light",
