@@ -211,7 +211,9 @@ class CameraPathPrivacyTest {
       assertThat(msg.length()).as("log line length").isLessThan(1000);
       assertThat(indexOfAny(msg.getBytes(StandardCharsets.ISO_8859_1), secrets)).isEqualTo(-1);
     }
-    assertThat(imageIoCaches()).as("no ImageIO temp cache files").isEqualTo(cachesBefore);
+    // Subset, not equality: another JVM sharing the temp dir may delete its own cache file
+    // meanwhile.
+    assertThat(imageIoCaches()).as("no ImageIO temp cache files").isSubsetOf(cachesBefore);
   }
 
   private double emittedWindows() {
