@@ -145,23 +145,31 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Publishes a kiosk-voice grant for a random visitor session of kiosk-1, as a kiosk would, and
-   * waits (at most ~15 s, re-publishing each second) until the agent applied it.
+   * Publishes a grant of {@code purpose} for a random visitor session of {@code kioskId}, as a
+   * kiosk would, and waits (at most ~15 s, re-publishing each second) until the agent applied it.
    */
-  private static void grantKioskVoice(
-      PahoMqttTransport transport, String prefix, Agent agent, SimpleMeterRegistry registry)
+  private static void grantKiosk(
+      PahoMqttTransport transport,
+      String prefix,
+      Agent agent,
+      SimpleMeterRegistry registry,
+      String kioskId,
+      String purpose)
       throws InterruptedException {
     String session = "demo-" + java.util.UUID.randomUUID().toString().replace("-", "");
     byte[] grant =
         ("{\"v\":1,\"session\":\""
                 + session
-                + "\",\"action\":\"grant\",\"purposes\":[\"kiosk-voice\"],\"ts\":"
+                + "\",\"action\":\"grant\",\"purposes\":[\""
+                + purpose
+                + "\"],\"ts\":"
                 + System.currentTimeMillis()
                 + "}")
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String topic = KioskConsentMqttSource.topic(prefix, SITE, "kiosk-1");
+    String topic = KioskConsentMqttSource.topic(prefix, SITE, kioskId);
+    double before = registry.counter("affectgate.kiosk.consent.events", "action", "grant").count();
     for (int attempt = 0; attempt < 150; attempt++) {
-      if (registry.counter("affectgate.kiosk.consent.events", "action", "grant").count() >= 1) {
+      if (registry.counter("affectgate.kiosk.consent.events", "action", "grant").count() > before) {
         return;
       }
       if (attempt % 10 == 0 && transport.isConnected() && agent.mqttConnected()) {
@@ -206,7 +214,8 @@ final class DemoCommand implements Callable<Integer> {
     simulator.start();
     KioskMicrophoneSimulator microphone = null;
     if (config.voice().enabled()) {
-      grantKioskVoice(simTransport, simMqtt.topicPrefix(), agent, agentRegistry);
+      grantKiosk(
+          simTransport, simMqtt.topicPrefix(), agent, agentRegistry, "kiosk-1", "kiosk-voice");
       out.println(
           "  consent: kiosk-1 visitor session granted kiosk-voice over MQTT (random session id;"
               + " ledger entry under its pseudonym) before the microphone replays");
@@ -229,6 +238,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     DirectoryCameraSource camera = null;
     if (cameraDir != null) {
+      grantKiosk(
+          simTransport, simMqtt.topicPrefix(), agent, agentRegistry, "demo-kiosk", "kiosk-face");
+      out.println(
+          "  consent: demo-kiosk visitor session granted kiosk-face over MQTT before the camera"
+              + " plays (camera.requireConsent: frames without it are dropped as NO_CONSENT)");
       camera =
           new DirectoryCameraSource(
               simTransport,

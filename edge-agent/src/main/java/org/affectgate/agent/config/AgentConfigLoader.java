@@ -25,6 +25,8 @@ import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
 import org.affectgate.agent.voice.SegmenterConfig;
 import org.affectgate.agent.voice.VoiceConfig;
+import org.affectgate.device.gpio.ButtonConfig;
+import org.affectgate.device.gpio.PresenceConfig;
 import org.affectgate.device.gpio.PulseConfig;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
@@ -198,7 +200,8 @@ public final class AgentConfigLoader {
                 site,
                 r.string("gpio.pulse.deviceId", GpioConfig.DEFAULT_PULSE_DEVICE),
                 r.millis("gpio.pulse.refractoryMs", PulseConfig.DEFAULT_REFRACTORY),
-                r.millis("gpio.pulse.maxIntervalMs", PulseConfig.DEFAULT_MAX_INTERVAL)));
+                r.millis("gpio.pulse.maxIntervalMs", PulseConfig.DEFAULT_MAX_INTERVAL)),
+            kioskGpio(r));
 
     VoiceConfig voice = voice(r, site);
 
@@ -225,6 +228,58 @@ public final class AgentConfigLoader {
         gpio,
         voice,
         subjectSync);
+  }
+
+  /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */
+  private static Optional<KioskGpioConfig> kioskGpio(ConfigReader r) {
+    String kioskId = r.string("gpio.kiosk.kioskId", null);
+    long button = r.integer("gpio.kiosk.buttonPin", -1);
+    long presence = r.integer("gpio.kiosk.presencePin", -1);
+    KioskGpioConfig.Notice notice =
+        r.enumValue("gpio.kiosk.notice", KioskGpioConfig.Notice.class, KioskGpioConfig.Notice.LED);
+    OptionalInt led = optionalPin(r, "gpio.kiosk.noticeLedPin");
+    OptionalInt sense = optionalPin(r, "gpio.kiosk.noticeSensePin");
+    List<String> grants = r.strings("gpio.kiosk.grants", KioskGpioConfig.DEFAULT_GRANTS);
+    ButtonConfig buttonConfig =
+        new ButtonConfig(
+            r.millis("gpio.button.debounceMs", ButtonConfig.DEFAULT_DEBOUNCE),
+            r.millis("gpio.button.longPressMs", ButtonConfig.DEFAULT_LONG_PRESS),
+            r.bool("gpio.button.activeLow", true));
+    PresenceConfig presenceConfig =
+        new PresenceConfig(
+            r.millis("gpio.presence.holdMs", PresenceConfig.DEFAULT_HOLD),
+            r.bool("gpio.presence.activeLow", false));
+    if (kioskId == null) {
+      if (button != -1 || presence != -1 || led.isPresent() || sense.isPresent()) {
+        throw new ConfigException(
+            "gpio.kiosk.kioskId must be set when gpio.kiosk pins are (the kiosk they serve)");
+      }
+      return Optional.empty();
+    }
+    if (button == -1 || presence == -1) {
+      throw new ConfigException(
+          "gpio.kiosk.buttonPin and gpio.kiosk.presencePin must be set with gpio.kiosk.kioskId");
+    }
+    return Optional.of(
+        new KioskGpioConfig(
+            kioskId,
+            clampInt(button),
+            clampInt(presence),
+            notice,
+            led,
+            sense,
+            new java.util.LinkedHashSet<>(grants),
+            buttonConfig,
+            presenceConfig));
+  }
+
+  private static OptionalInt optionalPin(ConfigReader r, String key) {
+    long pin = r.integer(key, -1);
+    return pin == -1 ? OptionalInt.empty() : OptionalInt.of(clampInt(pin));
+  }
+
+  private static int clampInt(long v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
   }
 
   private static VoiceConfig voice(ConfigReader r, String site) {
@@ -282,7 +337,8 @@ public final class AgentConfigLoader {
             r.number("camera.iouThreshold", d.iouThreshold()),
             r.number("camera.smoothing", d.smoothing()),
             r.int32("camera.maxMissedFrames", d.maxMissedFrames()),
-            r.int32("camera.minTrackFrames", d.minTrackFrames()));
+            r.int32("camera.minTrackFrames", d.minTrackFrames()),
+            r.bool("camera.requireConsent", true));
     return enabled ? Optional.of(camera) : Optional.empty();
   }
 }

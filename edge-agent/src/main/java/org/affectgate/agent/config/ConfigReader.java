@@ -130,6 +130,29 @@ final class ConfigReader {
     throw new ConfigException(key + " must be one of " + names + " (got " + s + ")");
   }
 
+  /** A YAML list of text values (or one text value); {@code dflt} when absent. */
+  List<String> strings(String key, List<String> dflt) {
+    JsonNode n = node(key);
+    if (n.isMissingNode() || n.isNull()) {
+      return dflt;
+    }
+    if (n.isTextual()) {
+      return List.of(n.asText());
+    }
+    if (!n.isArray()) {
+      throw new ConfigException(
+          key + " must be a list of text values (got " + n.getNodeType() + ")");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : n) {
+      if (!e.isTextual()) {
+        throw new ConfigException(key + " must be a list of text values (got " + e + ")");
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
   /** Dotted keys present in the file that no read asked for, in file order. */
   List<String> unknownKeys() {
     List<String> unknown = new ArrayList<>();

@@ -82,6 +82,25 @@ public final class KioskConsent {
   }
 
   /**
+   * Per kiosk ({@code site/kioskId}) with a current session, the purposes it has active consent
+   * for, sorted; no session ids. Lock-free; any thread (for {@code /status}).
+   */
+  public Map<String, List<String>> purposesByKiosk() {
+    long now = clock.millis();
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    current.forEach(
+        (kiosk, s) ->
+            out.put(kiosk, now < s.expiresMs ? s.purposes.stream().sorted().toList() : List.of()));
+    return out;
+  }
+
+  /** For {@code /status}: {@code count} of kiosks with a session and {@code purposes} per kiosk. */
+  public Map<String, Object> status() {
+    Map<String, List<String>> byKiosk = purposesByKiosk();
+    return Map.of("count", byKiosk.size(), "purposes", byKiosk);
+  }
+
+  /**
    * Applies one kiosk consent event. Blocking (ledger I/O); never on an event loop.
    *
    * @throws ConsentStoreException when the ledger cannot be written

@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -31,8 +32,11 @@ import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.kiosk.GpioKiosk;
+import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
+import org.affectgate.agent.vision.CameraConsent;
 import org.affectgate.agent.vision.CameraPipeline;
 import org.affectgate.agent.vision.VisionModels;
 import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
@@ -120,7 +124,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** As above, with the GPIO lines from {@code gpio} (tests pass the Pi4J mock plugin). */
-  static Agent start(
+  public static Agent start(
       AgentConfig config,
       InstantSource clock,
       MeterRegistry registry,
@@ -129,7 +133,8 @@ public final class Agent implements AutoCloseable {
     return start(config, clock, registry, listener, segment -> {}, gpio);
   }
 
-  static Agent start(
+  /** As above, with voice segments and the GPIO lines from {@code gpio}. */
+  public static Agent start(
       AgentConfig config,
       InstantSource clock,
       MeterRegistry registry,
@@ -230,22 +235,59 @@ public final class Agent implements AutoCloseable {
             cloudDeletions);
     toClose.push(pipeline);
 
-    if (config.gpio().pulsePin().isPresent()) {
-      Pi4jGpio gpio = gpioFactory.get();
+    Pi4jGpio gpio =
+        config.gpio().pulsePin().isPresent() || config.gpio().kiosk().isPresent()
+            ? gpioFactory.get()
+            : null;
+    if (gpio != null) {
       toClose.push(gpio);
+    }
+    // The kiosk's button, PIR and notice LED (gpio.kiosk.*): consent events into kioskConsent,
+    // leases that keep the LED on while the kiosk (or the pulse sensor) senses.
+    String pulseKey = config.site() + "/" + config.gpio().pulse().deviceId();
+    GpioKiosk gpioKiosk =
+        config
+            .gpio()
+            .kiosk()
+            .map(
+                k ->
+                    GpioKiosk.start(
+                        gpio, config.site(), k, Set.of(pulseKey), kioskConsent, clock, registry))
+            .orElse(null);
+    if (gpioKiosk != null) {
+      toClose.push(gpioKiosk);
+    }
+    SensingNotice notice = gpioKiosk == null ? SensingNotice.NONE : gpioKiosk.notice();
+
+    if (config.gpio().pulsePin().isPresent()) {
       LevelInput pulseLine =
           gpio.input("pulse", config.gpio().pulsePin().getAsInt(), Pi4jGpio.Pull.DOWN);
       toClose.push(pulseLine);
-      new PulseRrExtractor(config.gpio().pulse(), clock, pipeline::onSample, registry)
+      String deviceId = config.gpio().pulse().deviceId();
+      new PulseRrExtractor(
+              config.gpio().pulse(),
+              clock,
+              sample -> {
+                if (notice.admit("pulse", config.site(), deviceId)) {
+                  pipeline.onSample(sample);
+                }
+              },
+              registry)
           .attach(pulseLine);
     }
 
     VoiceStage voice = null;
     if (config.voice().enabled()) {
-      voice = startVoice(egress, clock, registry, voiceListener, kioskConsent);
+      voice = startVoice(egress, clock, registry, voiceListener, kioskConsent, notice);
     }
     CameraPipeline cameras =
-        config.camera().map(c -> openCamera(c, clock, registry, egress)).orElse(null);
+        config
+            .camera()
+            .map(c -> openCamera(c, clock, registry, egress, kioskConsent, notice))
+            .orElse(null);
+    if (gpioKiosk != null) {
+      wireNoticeLeases(gpioKiosk, kioskConsent, voice, cameras);
+    }
 
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
@@ -281,9 +323,18 @@ public final class Agent implements AutoCloseable {
     BearerAuth auth = new BearerAuth(token, registry, clock);
     Router router = new ConsentHttpApi(vertx, consentStore, gate, clock, auth).router();
     new KioskConsentHttpApi(vertx, kioskConsent, config.site(), auth, registry).mount(router);
-    router
-        .get("/status")
-        .handler(new StatusHandler(config, transport, syncLoop, registry, contextGuard));
+    StatusHandler status = new StatusHandler(config, transport, syncLoop, registry, contextGuard);
+    status.section("kioskSessions", kioskConsent::status);
+    if (gpioKiosk != null) {
+      status.section("gpioKiosk", gpioKiosk::status);
+    }
+    if (cameras != null) {
+      status.section("camera", cameras::status);
+    }
+    if (voice != null) {
+      status.section("voice", voice::status);
+    }
+    router.get("/status").handler(status);
     http =
         vertx
             .createHttpServer()
@@ -324,13 +375,36 @@ public final class Agent implements AutoCloseable {
         http.actualPort());
   }
 
+  /**
+   * The GPIO kiosk's notice leases end with its consent (the LED goes off when nothing senses);
+   * when the LED fails, the revoked modality's stage purges that kiosk.
+   */
+  private static void wireNoticeLeases(
+      GpioKiosk gpioKiosk, KioskConsent kioskConsent, VoiceStage voice, CameraPipeline cameras) {
+    gpioKiosk
+        .leases()
+        .ifPresent(
+            leases -> {
+              kioskConsent.addEndListener(
+                  (site, kioskId, purposes) ->
+                      purposes.forEach(p -> leases.release(p, site, kioskId)));
+              if (voice != null) {
+                leases.onRevoked(VoiceStage.MODALITY, voice::purge);
+              }
+              if (cameras != null) {
+                leases.onRevoked(CameraPipeline.MODALITY, cameras::purge);
+              }
+            });
+  }
+
   /** Kiosk voice: model verified and loaded on this (start-up) thread, analysis on its worker. */
   private VoiceStage startVoice(
       Outbox outbox,
       InstantSource clock,
       MeterRegistry registry,
       Consumer<VoiceSegment> voiceListener,
-      KioskConsent kioskConsent) {
+      KioskConsent kioskConsent,
+      SensingNotice notice) {
     contextGuard.require(Inference.VOICE_EMOTION);
     VoiceConfig vc = config.voice();
     OnnxVoiceEmotionModel model;
@@ -353,7 +427,15 @@ public final class Agent implements AutoCloseable {
     }
     VoiceStage stage =
         new VoiceStage(
-            vc, config.aggregation(), model, outbox, clock, registry, voiceListener, consent);
+            vc,
+            config.aggregation(),
+            model,
+            outbox,
+            clock,
+            registry,
+            voiceListener,
+            consent,
+            notice);
     kioskConsent.addEndListener(
         (site, kioskId, purposes) -> {
           if (purposes.contains(Purposes.KIOSK_VOICE)) {
@@ -388,12 +470,18 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The kiosk camera path, anonymous aggregates only (see {@link CameraPipeline}): models are
+   * The kiosk camera path, anonymous aggregates only (see {@link CameraPipeline}), gated on each
+   * kiosk's kiosk-face session consent unless {@code camera.requireConsent: false}: models are
    * loaded and verified here, at start-up, so a missing or altered model stops the agent with a
    * clear error instead of failing per frame.
    */
   private CameraPipeline openCamera(
-      CameraConfig camera, InstantSource clock, MeterRegistry registry, Outbox outbox) {
+      CameraConfig camera,
+      InstantSource clock,
+      MeterRegistry registry,
+      Outbox outbox,
+      KioskConsent kioskConsent,
+      SensingNotice notice) {
     contextGuard.require(Inference.FACE_EMOTION);
     VisionModels models;
     try {
@@ -420,7 +508,21 @@ public final class Agent implements AutoCloseable {
                     java.time.Instant.ofEpochMilli(report.windowEndMs()),
                     report.emitted().size(),
                     report.suppressed().size()),
-            registry);
+            registry,
+            camera.requireConsent()
+                ? (site, kioskId) -> kioskConsent.allows(site, kioskId, Purposes.KIOSK_FACE)
+                : CameraConsent.NOT_REQUIRED,
+            notice);
+    if (!camera.requireConsent()) {
+      LOG.warn(
+          "camera.requireConsent is false: kiosk frames are analysed without a session consent");
+    }
+    kioskConsent.addEndListener(
+        (site, kioskId, purposes) -> {
+          if (purposes.contains(Purposes.KIOSK_FACE)) {
+            cameras.purge(site, kioskId);
+          }
+        });
     toClose.push(cameras);
     return cameras;
   }

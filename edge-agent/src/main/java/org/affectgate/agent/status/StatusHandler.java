@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.Tag;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
@@ -30,6 +32,7 @@ public final class StatusHandler implements Handler<RoutingContext> {
   private final SyncLoop sync;
   private final MeterRegistry registry;
   private final DeploymentContextGuard guard;
+  private final Map<String, Supplier<?>> sections = new LinkedHashMap<>();
 
   public StatusHandler(
       AgentConfig config,
@@ -42,6 +45,16 @@ public final class StatusHandler implements Handler<RoutingContext> {
     this.sync = sync;
     this.registry = registry;
     this.guard = guard;
+  }
+
+  /**
+   * Adds a top-level section, e.g. {@code kiosks} or {@code camera}; {@code supplier} runs on the
+   * event loop for every request, must read in-memory state only and return JSON-encodable values
+   * (maps, lists, strings, numbers) without personal data. Call before the server starts.
+   */
+  public StatusHandler section(String name, Supplier<?> supplier) {
+    sections.put(name, supplier);
+    return this;
   }
 
   @Override
@@ -96,7 +109,14 @@ public final class StatusHandler implements Handler<RoutingContext> {
                 .put("connected", transport.isConnected()))
         .put("sync", syncJson)
         .put("inference", inference())
-        .put("meters", meters());
+        .put("meters", meters())
+        .mergeIn(sections());
+  }
+
+  private JsonObject sections() {
+    JsonObject out = new JsonObject();
+    sections.forEach((name, supplier) -> out.put(name, supplier.get()));
+    return out;
   }
 
   /** What the agent will and will not infer in its deployment context. */

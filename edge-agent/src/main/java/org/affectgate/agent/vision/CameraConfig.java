@@ -5,8 +5,8 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 
 /**
  * The kiosk camera path (YAML section {@code camera}; absent = cameras off). Immutable, validated.
- * Cameras run only in anonymous aggregate mode: per kiosk and window, counts and class
- * distributions of at least {@code k} distinct face tracks, nothing per person.
+ * Output is anonymous aggregates only: per kiosk and window, counts and class distributions of at
+ * least {@code k} distinct face tracks, nothing per person.
  *
  * @param maxPayloadBytes {@code camera.maxPayloadBytes}: larger MQTT payloads are rejected unread,
  *     default {@value #DEFAULT_MAX_PAYLOAD_BYTES}
@@ -23,6 +23,9 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
  *     in (0, 1]
  * @param maxMissedFrames {@code camera.maxMissedFrames}: frames a track may go unseen, 0..1000
  * @param minTrackFrames {@code camera.minTrackFrames}: observations for a track to count, 1..1000
+ * @param requireConsent {@code camera.requireConsent}, default true: a kiosk's frames are analysed
+ *     only while its current visitor session has an active {@code kiosk-face} consent; false is an
+ *     explicit operator opt-out (the kiosk's signage and consent flow cover face analysis)
  */
 public record CameraConfig(
     int maxPayloadBytes,
@@ -34,11 +37,38 @@ public record CameraConfig(
     double iouThreshold,
     double smoothing,
     int maxMissedFrames,
-    int minTrackFrames) {
+    int minTrackFrames,
+    boolean requireConsent) {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final int DEFAULT_WINDOW_SECONDS = 60;
   public static final int MIN_K = 5;
   public static final int MAX_TRACKS_PER_WINDOW = 512;
+
+  /** With {@code camera.requireConsent: true}. */
+  public CameraConfig(
+      int maxPayloadBytes,
+      CameraLimits limits,
+      VisionConfig vision,
+      int workers,
+      int windowSeconds,
+      int k,
+      double iouThreshold,
+      double smoothing,
+      int maxMissedFrames,
+      int minTrackFrames) {
+    this(
+        maxPayloadBytes,
+        limits,
+        vision,
+        workers,
+        windowSeconds,
+        k,
+        iouThreshold,
+        smoothing,
+        maxMissedFrames,
+        minTrackFrames,
+        true);
+  }
 
   public CameraConfig {
     Objects.requireNonNull(limits, "camera limits");

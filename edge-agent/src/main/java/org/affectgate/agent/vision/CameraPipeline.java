@@ -7,15 +7,20 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.pipeline.OutboxWriter;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
+import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.camera.CameraFrame;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
@@ -31,11 +36,15 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * MQTT (Paho callback thread)
  *   → CameraMqttSource      payload cap, topic, header, magic bytes, declared size, frame order
+ *   → CameraConsent         kiosk-face consent of the kiosk's current session, else NO_CONSENT
+ *   → SensingNotice         the notice LED's lease for the GPIO kiosk, else NOTICE_LIGHT_FAILED
  *   → LatestFrameScheduler  one waiting frame per kiosk, newer replaces older (counted)
  *   → [camera.workers threads "affectgate-vision-N"]
+ *     consent and notice    checked again before any pixel is decoded
  *     FrameDecoder          in-memory ImageIO decode (bad data: named rejection)
  *     FaceAnalyzer          YuNet detect → 5-point alignment → 64x64 crop → expression model
  *   → [hand-off to the event-loop context: faces only, the frame is already garbage]
+ *     consent and purge epoch checked a third time: a result of a purged kiosk is discarded
  *     ExpressionWindows     IoU tracks per kiosk, window close, k-suppression, per-window reset
  *   → Outbox.enqueue        durable SQLite outbox (Vert.x worker)
  * </pre>
@@ -44,16 +53,26 @@ import org.slf4j.LoggerFactory;
  * or forwards them (rejection logs carry reason and topic only), and only anonymous window
  * aggregates leave the pipeline.
  *
- * <p>Meters: {@code affectgate.camera.frames.dropped{cause=superseded|too_many_kiosks}} (more than
- * {@value CameraMqttSource#DEFAULT_MAX_KIOSKS} kiosks), {@code affectgate.camera.frames.analysed},
- * {@code affectgate.camera.faces}, {@code
- * affectgate.camera.stage{stage=decode|detect|align|expression}} (timers), {@code
- * affectgate.camera.analysis.errors}, {@code affectgate.camera.window.failures}, decoder rejections
- * in {@code affectgate.ingest.rejected{reason,format=camera}}, plus those of {@link
- * CameraMqttSource} and {@link ExpressionWindows}.
+ * <p>Consent: {@link #purge} (called when the kiosk's {@code kiosk-face} consent ends or its notice
+ * lease is revoked) drops the kiosk's waiting frame and, on the event loop, its tracks and frame
+ * count; a frame already in analysis finishes but its result is discarded.
+ *
+ * <p>Meters: {@code affectgate.camera.frames.received}, {@code
+ * affectgate.camera.frames.dropped{cause=superseded|too_many_kiosks|purged}} (more than {@value
+ * CameraMqttSource#DEFAULT_MAX_KIOSKS} kiosks; waiting or in analysis at a purge), {@code
+ * affectgate.ingest.rejected{reason=NO_CONSENT,format=camera}}, {@code affectgate.camera.purges},
+ * {@code affectgate.sensing.dropped{modality=kiosk-face,reason=NOTICE_LIGHT_FAILED}} (counted by
+ * the {@link SensingNotice}), {@code affectgate.camera.frames.analysed}, {@code
+ * affectgate.camera.faces}, {@code affectgate.camera.stage{stage=decode|detect|align|expression}}
+ * (timers), {@code affectgate.camera.analysis.errors}, {@code affectgate.camera.window.failures},
+ * decoder rejections in {@code affectgate.ingest.rejected{reason,format=camera}}, plus those of
+ * {@link CameraMqttSource} and {@link ExpressionWindows}.
  */
 public final class CameraPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
+
+  /** The sensing modality (and consent purpose) of the camera path. */
+  public static final String MODALITY = "kiosk-face";
 
   /** Receives one report per closed camera window, on the event-loop context. */
   @FunctionalInterface
@@ -82,9 +101,19 @@ public final class CameraPipeline implements AutoCloseable {
   private final Timer detectTimer;
   private final Timer alignTimer;
   private final Timer expressionTimer;
+  private final CameraConsent consent;
+  private final SensingNotice notice;
+  private final MeterRegistry registry;
+  private final Counter received;
+  private final Counter purgedFrames;
+  private final Counter purges;
   private long tickTimer = -1;
   private volatile boolean closed;
 
+  /**
+   * Without consent or notice checks ({@link CameraConsent#NOT_REQUIRED}, {@link
+   * SensingNotice#NONE}).
+   */
   public CameraPipeline(
       Vertx vertx,
       InstantSource clock,
@@ -93,6 +122,39 @@ public final class CameraPipeline implements AutoCloseable {
       Outbox outbox,
       WindowListener listener,
       MeterRegistry registry) {
+    this(
+        vertx,
+        clock,
+        config,
+        analyzer,
+        outbox,
+        listener,
+        registry,
+        CameraConsent.NOT_REQUIRED,
+        SensingNotice.NONE);
+  }
+
+  /**
+   * @param consent which kiosks' frames may be analysed (checked on arrival, before decoding and
+   *     before the result joins the tracks)
+   * @param notice the sensing notice a frame needs before it is queued and again before decoding
+   */
+  public CameraPipeline(
+      Vertx vertx,
+      InstantSource clock,
+      CameraConfig config,
+      FaceAnalyzer analyzer,
+      Outbox outbox,
+      WindowListener listener,
+      MeterRegistry registry,
+      CameraConsent consent,
+      SensingNotice notice) {
+    this.consent = consent;
+    this.notice = notice;
+    this.registry = registry;
+    this.received = registry.counter("affectgate.camera.frames.received");
+    this.purgedFrames = registry.counter("affectgate.camera.frames.dropped", "cause", "purged");
+    this.purges = registry.counter("affectgate.camera.purges");
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clock = clock;
@@ -142,9 +204,38 @@ public final class CameraPipeline implements AutoCloseable {
    * The {@link CameraMqttSource} listener: never blocks; frames after {@link #close()} are ignored.
    */
   public void onFrame(CameraFrame frame) {
-    if (!closed) {
+    if (closed) {
+      return;
+    }
+    received.increment();
+    if (admitted(frame)) {
       scheduler.offer(frame);
     }
+  }
+
+  /** Consent, then the notice; a refused frame is counted. */
+  private boolean admitted(CameraFrame frame) {
+    if (!consent.admits(frame.site(), frame.kioskId())) {
+      rejections.reject(
+          RejectReason.NO_CONSENT,
+          CameraMqttSource.FORMAT_TAG,
+          frame.site() + "/" + frame.kioskId(),
+          "no active kiosk-face consent for the kiosk's current session");
+      return false;
+    }
+    return notice.admit(MODALITY, frame.site(), frame.kioskId());
+  }
+
+  /**
+   * Drops the kiosk's waiting frame at once and its tracks on the event loop; a frame in analysis
+   * has its result discarded. Any thread; never blocks.
+   */
+  public void purge(String site, String kioskId) {
+    purges.increment();
+    if (scheduler.purge(site + "/" + kioskId)) {
+      purgedFrames.increment();
+    }
+    context.runOnContext(v -> windows.purge(site, kioskId));
   }
 
   private void onSuperseded() {
@@ -153,6 +244,11 @@ public final class CameraPipeline implements AutoCloseable {
 
   /** Runs on an analysis worker. */
   private void analyse(CameraFrame frame) {
+    String key = frame.site() + "/" + frame.kioskId();
+    long epoch = scheduler.epoch(key);
+    if (!admitted(frame)) {
+      return;
+    }
     try {
       long t0 = System.nanoTime();
       ParseResult<DecodedImage> decoded = decoder.decode(frame);
@@ -173,7 +269,14 @@ public final class CameraPipeline implements AutoCloseable {
       faces.increment(a.faces().size());
       String site = frame.site();
       String kiosk = frame.kioskId();
-      context.runOnContext(v -> publish(windows.onFrame(site, kiosk, a, clock.millis())));
+      context.runOnContext(
+          v -> {
+            if (scheduler.epoch(key) != epoch || !consent.admits(site, kiosk)) {
+              purgedFrames.increment();
+              return;
+            }
+            publish(windows.onFrame(site, kiosk, a, clock.millis()));
+          });
     } catch (RuntimeException e) {
       errors.increment();
       long suppressed = errorLog.admit("analysis");
@@ -182,6 +285,45 @@ public final class CameraPipeline implements AutoCloseable {
             "camera frame analysis failed ({} similar suppressed): {}", suppressed, e.toString());
       }
     }
+  }
+
+  /**
+   * Frames received, analysed and dropped (by reason), faces, windows: from this pipeline's meters,
+   * for {@code /status}. Any thread.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> dropped = new TreeMap<>();
+    for (Counter c : registry.find("affectgate.camera.frames.dropped").counters()) {
+      dropped.put(c.getId().getTag("cause"), (long) c.count());
+    }
+    for (Counter c :
+        registry
+            .find(RejectionRecorder.REJECTED_COUNTER)
+            .tag("format", CameraMqttSource.FORMAT_TAG)
+            .counters()) {
+      dropped.put(c.getId().getTag("reason"), (long) c.count());
+    }
+    Counter noticeDrops =
+        registry
+            .find("affectgate.sensing.dropped")
+            .tags("modality", MODALITY, "reason", "NOTICE_LIGHT_FAILED")
+            .counter();
+    if (noticeDrops != null) {
+      dropped.put("NOTICE_LIGHT_FAILED", (long) noticeDrops.count());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("framesReceived", (long) received.count());
+    out.put("framesAnalysed", (long) analysed.count());
+    out.put("dropped", dropped);
+    out.put("faces", (long) faces.count());
+    out.put("purges", (long) purges.count());
+    out.put(
+        "windowsEmitted",
+        (long) registry.counter("affectgate.camera.windows", "outcome", "emitted").count());
+    out.put(
+        "windowsSuppressed",
+        (long) registry.counter("affectgate.camera.windows", "outcome", "suppressed").count());
+    return out;
   }
 
   /** Starts the window tick. Call once. */

@@ -9,8 +9,7 @@ import java.util.TreeMap;
 import org.affectgate.sync.Metric;
 
 /**
- * Per-kiosk face tracks and anonymous window aggregates (the camera's only output until kiosk
- * consent flows exist).
+ * Per-kiosk face tracks and anonymous window aggregates (the camera's only output).
  *
  * <p>Windows are epoch-aligned, {@code camera.windowSeconds} long, stamped with their end, and
  * timed by the agent's clock when a frame's analysis arrives (not the kiosk's capture time, which
@@ -75,6 +74,16 @@ public final class ExpressionWindows {
     k.frames++;
     k.tracker.update(analysis.faces());
     return reports;
+  }
+
+  /**
+   * Forgets the kiosk's tracks and frame count in the current window (its consent ended or its
+   * notice failed); the kiosk reappears only with later frames.
+   *
+   * @return true when the kiosk had state
+   */
+  public boolean purge(String site, String kioskId) {
+    return kiosks.remove(site + "/" + kioskId) != null;
   }
 
   /** Closes the current window if {@code nowMs} is at or past its end. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.affectgate.device.kiosk.camera.CameraFrame;
@@ -21,6 +22,7 @@ final class LatestFrameScheduler {
   private static final class Slot {
     final AtomicReference<CameraFrame> waiting = new AtomicReference<>();
     final AtomicBoolean scheduled = new AtomicBoolean();
+    final AtomicLong epoch = new AtomicLong();
   }
 
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
@@ -62,6 +64,27 @@ final class LatestFrameScheduler {
       onSuperseded.run();
     }
     schedule(slot);
+  }
+
+  /**
+   * Drops the kiosk's waiting frame and starts a new purge epoch for it (analyses begun before
+   * compare {@link #epoch} and discard their result). Any thread; never blocks.
+   *
+   * @return true when a waiting frame was dropped
+   */
+  boolean purge(String key) {
+    Slot slot = slots.get(key);
+    if (slot == null) {
+      return false;
+    }
+    slot.epoch.incrementAndGet();
+    return slot.waiting.getAndSet(null) != null;
+  }
+
+  /** The kiosk's purge epoch: changes with every {@link #purge}; 0 for an unknown kiosk. */
+  long epoch(String key) {
+    Slot slot = slots.get(key);
+    return slot == null ? 0 : slot.epoch.get();
   }
 
   private void schedule(Slot slot) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.pipeline.OutboxWriter;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -47,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * logged or forwarded. Consent: the stage exists only when {@code voice.enabled} is true (see
  * {@link VoiceConfig}), and a chunk is analysed only while its {@link VoiceConsent} admits the
  * kiosk (checked when it arrives and again on the worker before any feature is computed; otherwise
- * dropped as {@code NO_CONSENT}). {@link #purge} discards a kiosk's buffered audio and open segment
- * without analysing them.
+ * dropped as {@code NO_CONSENT}), and, for the kiosk whose notice LED this device drives, while its
+ * {@link SensingNotice} lease holds. {@link #purge} discards a kiosk's buffered audio and open
+ * segment without analysing them.
  *
  * <p>Counters: {@code
  * affectgate.ingest.rejected{reason=NO_CONSENT|QUEUE_FULL|NON_FINITE_AUDIO,format=pcm}}, {@code
@@ -61,6 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class VoiceStage implements AudioListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VoiceStage.class);
   static final long TICK_MS = 250;
+
+  /** The sensing modality (and consent purpose) of the voice path. */
+  public static final String MODALITY = "kiosk-voice";
 
   /** A window is emitted this long after its end, so that late segments still count. */
   static final long LATENESS_MS = 10_000;
@@ -92,6 +97,8 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private final Counter inferenceFailures;
   private final OutboxWriter writer;
   private final VoiceConsent consent;
+  private final SensingNotice notice;
+  private final MeterRegistry registry;
   private final Queue<String> purges = new ConcurrentLinkedQueue<>();
   private final Counter purged;
   private long retiredDiscarded;
@@ -127,6 +134,26 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
       MeterRegistry registry,
       Consumer<VoiceSegment> listener,
       VoiceConsent consent) {
+    this(
+        config, aggregation, model, outbox, clock, registry, listener, consent, SensingNotice.NONE);
+  }
+
+  /**
+   * As above; {@code notice} must also admit each chunk (after consent, on arrival and again on the
+   * worker) under modality {@value #MODALITY}, else it is dropped (counted by the notice).
+   */
+  public VoiceStage(
+      VoiceConfig config,
+      AggregationConfig aggregation,
+      VoiceEmotionModel model,
+      Outbox outbox,
+      InstantSource clock,
+      MeterRegistry registry,
+      Consumer<VoiceSegment> listener,
+      VoiceConsent consent,
+      SensingNotice notice) {
+    this.notice = notice;
+    this.registry = registry;
     this.consent = consent;
     this.purged = registry.counter("affectgate.voice.purges");
     this.config = config;
@@ -154,6 +181,9 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   public void onChunk(AudioChunk chunk) {
     if (!consent.admits(chunk.site(), chunk.kioskId())) {
       rejectNoConsent(chunk);
+      return;
+    }
+    if (!notice.admit(MODALITY, chunk.site(), chunk.kioskId())) {
       return;
     }
     if (!queue.offer(chunk)) {
@@ -192,6 +222,35 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     }
   }
 
+  /**
+   * Segments analysed, purges, queue size and chunks dropped by reason, for {@code /status}: from
+   * this stage's meters. Any thread.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> dropped = new java.util.TreeMap<>();
+    for (Counter c :
+        registry
+            .find(RejectionRecorder.REJECTED_COUNTER)
+            .tag("format", KioskAudioMqttSource.FORMAT)
+            .counters()) {
+      dropped.put(c.getId().getTag("reason"), (long) c.count());
+    }
+    Counter notice =
+        registry
+            .find("affectgate.sensing.dropped")
+            .tags("modality", MODALITY, "reason", "NOTICE_LIGHT_FAILED")
+            .counter();
+    if (notice != null) {
+      dropped.put("NOTICE_LIGHT_FAILED", (long) notice.count());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("segments", (long) segments.count());
+    out.put("purges", (long) purged.count());
+    out.put("queued", queue.size());
+    out.put("dropped", dropped);
+    return out;
+  }
+
   /** Starts the worker thread. */
   public synchronized void start() {
     running = true;
@@ -226,6 +285,9 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     drainPurges();
     if (!consent.admits(c.site(), c.kioskId())) {
       rejectNoConsent(c);
+      return;
+    }
+    if (!notice.admit(MODALITY, c.site(), c.kioskId())) {
       return;
     }
     String key = c.site() + "/" + c.kioskId();
