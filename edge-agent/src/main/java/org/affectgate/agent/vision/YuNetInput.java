@@ -1,5 +1,6 @@
 package org.affectgate.agent.vision;
 
+import java.nio.FloatBuffer;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 
 /**
@@ -21,14 +22,29 @@ public final class YuNetInput {
     return Math.min(size / (float) width, size / (float) height);
   }
 
+  /** {@link #fill(DecodedImage, FloatBuffer, int)} into an array. */
+  public static float fill(DecodedImage image, float[] out, int size) {
+    return fill(image, FloatBuffer.wrap(out), size);
+  }
+
   /**
-   * Writes the model input for {@code image} into {@code out} ({@code 3 * size * size} values).
+   * Writes the model input for {@code image} into {@code out} at absolute indices {@code 0 .. 3 *
+   * size * size - 1} (position and limit are left alone). Every value is written, padding included,
+   * so a buffer can be reused frame after frame.
+   *
+   * <p>When every column samples halfway between two pixels and the row does too (a 2x, 4x, 6x...
+   * downscale: 640 x 480, 1280 x 720, 1920 x 1080 frames), the bilinear value is exactly the mean
+   * of the four pixels, computed as {@code (a + b + c + d) * 0.25f}; when every column and the row
+   * sample a pixel centre (1x, 3x, 5x...), it is exactly that pixel. Both shortcuts give the same
+   * float as the general formula (the values are small multiples of 1/4), so the output does not
+   * depend on which path ran.
    *
    * @return the scale used
+   * @throws IllegalArgumentException if {@code out} has a limit below {@code 3 * size * size}
    */
-  public static float fill(DecodedImage image, float[] out, int size) {
+  public static float fill(DecodedImage image, FloatBuffer out, int size) {
     int plane = size * size;
-    if (out.length != 3 * plane) {
+    if (out.limit() < 3 * plane) {
       throw new IllegalArgumentException("out must hold " + 3 * plane + " values");
     }
     float scale = scale(image.width(), image.height(), size);
@@ -37,52 +53,100 @@ public final class YuNetInput {
     int w = image.width();
     int h = image.height();
     int ch = image.channels();
-    int g = ch == 1 ? 0 : 1;
-    int r = ch == 1 ? 0 : 2;
-    byte[] px = image.pixels();
     int[] i0 = new int[outW];
     int[] i1 = new int[outW];
     float[] ax = new float[outW];
+    boolean halfX = true;
+    boolean wholeX = true;
     for (int ox = 0; ox < outW; ox++) {
       float sx = Math.max(0, Math.min(w - 1, (ox + 0.5f) / scale - 0.5f));
       int x0 = (int) sx;
       i0[ox] = x0 * ch;
       i1[ox] = Math.min(x0 + 1, w - 1) * ch;
       ax[ox] = sx - x0;
+      halfX &= ax[ox] == 0.5f;
+      wholeX &= ax[ox] == 0f;
     }
-    for (int oy = 0; oy < size; oy++) {
-      int o = oy * size;
-      if (oy >= outH) {
-        java.util.Arrays.fill(out, o, o + size, 0f);
-        java.util.Arrays.fill(out, plane + o, plane + o + size, 0f);
-        java.util.Arrays.fill(out, 2 * plane + o, 2 * plane + o + size, 0f);
-        continue;
-      }
+    Row row = new Row(image.pixels(), ch, out, plane, i0, i1, ax);
+    for (int oy = 0; oy < outH; oy++) {
       float sy = Math.max(0, Math.min(h - 1, (oy + 0.5f) / scale - 0.5f));
       int y0 = (int) sy;
       float ay = sy - y0;
       int row0 = y0 * w * ch;
       int row1 = Math.min(y0 + 1, h - 1) * w * ch;
+      int o = oy * size;
+      if (halfX && ay == 0.5f) {
+        row.mean4(o, outW, row0, row1);
+      } else if (wholeX && ay == 0f) {
+        row.copy(o, outW, row0);
+      } else {
+        row.bilinear(o, outW, row0, row1, ay);
+      }
+      zero(out, plane, o + outW, o + size);
+    }
+    zero(out, plane, outH * size, plane);
+    return scale;
+  }
+
+  private static void zero(FloatBuffer out, int plane, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out.put(i, 0f);
+      out.put(plane + i, 0f);
+      out.put(2 * plane + i, 0f);
+    }
+  }
+
+  /** One output row from source rows starting at byte offsets {@code row0} and {@code row1}. */
+  private record Row(
+      byte[] px, int ch, FloatBuffer out, int plane, int[] i0, int[] i1, float[] ax) {
+    void mean4(int o, int outW, int row0, int row1) {
+      int g = ch == 1 ? 0 : 1;
+      int r = ch == 1 ? 0 : 2;
+      for (int ox = 0; ox < outW; ox++) {
+        int a = row0 + i0[ox];
+        int b = row0 + i1[ox];
+        int c = row1 + i0[ox];
+        int d = row1 + i1[ox];
+        out.put(o + ox, sum4(a, b, c, d) * 0.25f);
+        out.put(plane + o + ox, sum4(a + g, b + g, c + g, d + g) * 0.25f);
+        out.put(2 * plane + o + ox, sum4(a + r, b + r, c + r, d + r) * 0.25f);
+      }
+    }
+
+    void copy(int o, int outW, int row0) {
+      int g = ch == 1 ? 0 : 1;
+      int r = ch == 1 ? 0 : 2;
+      for (int ox = 0; ox < outW; ox++) {
+        int a = row0 + i0[ox];
+        out.put(o + ox, px[a] & 0xFF);
+        out.put(plane + o + ox, px[a + g] & 0xFF);
+        out.put(2 * plane + o + ox, px[a + r] & 0xFF);
+      }
+    }
+
+    void bilinear(int o, int outW, int row0, int row1, float ay) {
+      int g = ch == 1 ? 0 : 1;
+      int r = ch == 1 ? 0 : 2;
       for (int ox = 0; ox < outW; ox++) {
         float wx = ax[ox];
         int a = row0 + i0[ox];
         int b = row0 + i1[ox];
         int c = row1 + i0[ox];
         int d = row1 + i1[ox];
-        out[o + ox] = lerp(px, a, b, c, d, wx, ay);
-        out[plane + o + ox] = lerp(px, a + g, b + g, c + g, d + g, wx, ay);
-        out[2 * plane + o + ox] = lerp(px, a + r, b + r, c + r, d + r, wx, ay);
+        out.put(o + ox, lerp(a, b, c, d, wx, ay));
+        out.put(plane + o + ox, lerp(a + g, b + g, c + g, d + g, wx, ay));
+        out.put(2 * plane + o + ox, lerp(a + r, b + r, c + r, d + r, wx, ay));
       }
-      java.util.Arrays.fill(out, o + outW, o + size, 0f);
-      java.util.Arrays.fill(out, plane + o + outW, plane + o + size, 0f);
-      java.util.Arrays.fill(out, 2 * plane + o + outW, 2 * plane + o + size, 0f);
     }
-    return scale;
-  }
 
-  private static float lerp(byte[] px, int a, int b, int c, int d, float wx, float wy) {
-    float top = (px[a] & 0xFF) + ((px[b] & 0xFF) - (px[a] & 0xFF)) * wx;
-    float bottom = (px[c] & 0xFF) + ((px[d] & 0xFF) - (px[c] & 0xFF)) * wx;
-    return top + (bottom - top) * wy;
+    private int sum4(int a, int b, int c, int d) {
+      return (px[a] & 0xFF) + (px[b] & 0xFF) + (px[c] & 0xFF) + (px[d] & 0xFF);
+    }
+
+    private float lerp(int a, int b, int c, int d, float wx, float wy) {
+      float top = (px[a] & 0xFF) + ((px[b] & 0xFF) - (px[a] & 0xFF)) * wx;
+      float bottom = (px[c] & 0xFF) + ((px[d] & 0xFF) - (px[c] & 0xFF)) * wx;
+      return top + (bottom - top) * wy;
+    }
   }
 }
