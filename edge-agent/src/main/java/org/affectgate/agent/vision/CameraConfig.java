@@ -1,7 +1,9 @@
 package org.affectgate.agent.vision;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.affectgate.device.kiosk.camera.CameraLimits;
+import org.affectgate.device.kiosk.camera.LocalCameraConfig;
 
 /**
  * The kiosk camera path (YAML section {@code camera}; absent = cameras off). Immutable, validated.
@@ -23,6 +25,9 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
  *     in (0, 1]
  * @param maxMissedFrames {@code camera.maxMissedFrames}: frames a track may go unseen, 0..1000
  * @param minTrackFrames {@code camera.minTrackFrames}: observations for a track to count, 1..1000
+ * @param local {@code camera.local.*}: a camera attached to the gateway (a capture command whose
+ *     MJPEG output enters this path beside the MQTT frames); empty when {@code
+ *     camera.local.command} is absent
  */
 public record CameraConfig(
     int maxPayloadBytes,
@@ -34,7 +39,8 @@ public record CameraConfig(
     double iouThreshold,
     double smoothing,
     int maxMissedFrames,
-    int minTrackFrames) {
+    int minTrackFrames,
+    Optional<LocalCameraConfig> local) {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final int DEFAULT_WINDOW_SECONDS = 60;
   public static final int MIN_K = 5;
@@ -43,6 +49,7 @@ public record CameraConfig(
   public CameraConfig {
     Objects.requireNonNull(limits, "camera limits");
     Objects.requireNonNull(vision, "camera vision");
+    Objects.requireNonNull(local, "camera.local");
     if (maxPayloadBytes < 1024 || maxPayloadBytes > 16 << 20) {
       throw new IllegalArgumentException(
           "camera.maxPayloadBytes must be between 1024 and 16777216 (got " + maxPayloadBytes + ")");
@@ -74,6 +81,48 @@ public record CameraConfig(
       throw new IllegalArgumentException(
           "camera.minTrackFrames must be between 1 and 1000 (got " + minTrackFrames + ")");
     }
+  }
+
+  /** Without a local camera. */
+  public CameraConfig(
+      int maxPayloadBytes,
+      CameraLimits limits,
+      VisionConfig vision,
+      int workers,
+      int windowSeconds,
+      int k,
+      double iouThreshold,
+      double smoothing,
+      int maxMissedFrames,
+      int minTrackFrames) {
+    this(
+        maxPayloadBytes,
+        limits,
+        vision,
+        workers,
+        windowSeconds,
+        k,
+        iouThreshold,
+        smoothing,
+        maxMissedFrames,
+        minTrackFrames,
+        Optional.empty());
+  }
+
+  /** This configuration with {@code local} as the gateway's own camera. */
+  public CameraConfig withLocal(LocalCameraConfig local) {
+    return new CameraConfig(
+        maxPayloadBytes,
+        limits,
+        vision,
+        workers,
+        windowSeconds,
+        k,
+        iouThreshold,
+        smoothing,
+        maxMissedFrames,
+        minTrackFrames,
+        Optional.of(local));
   }
 
   public static CameraConfig defaults() {
