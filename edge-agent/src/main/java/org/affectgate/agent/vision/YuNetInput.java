@@ -32,12 +32,13 @@ public final class YuNetInput {
    * size * size - 1} (position and limit are left alone). Every value is written, padding included,
    * so a buffer can be reused frame after frame.
    *
-   * <p>When every column samples halfway between two pixels and the row does too (a 2x, 4x, 6x...
-   * downscale: 640 x 480, 1280 x 720, 1920 x 1080 frames), the bilinear value is exactly the mean
-   * of the four pixels, computed as {@code (a + b + c + d) * 0.25f}; when every column and the row
-   * sample a pixel centre (1x, 3x, 5x...), it is exactly that pixel. Both shortcuts give the same
-   * float as the general formula (the values are small multiples of 1/4), so the output does not
-   * depend on which path ran.
+   * <p>When every column samples halfway between two pixels and the row does too (an exact 2x or 4x
+   * downscale: 640 x 480 and 1280 x 720 frames), the bilinear value is exactly the mean of the four
+   * pixels, computed as {@code (a + b + c + d) * 0.25f}; when every column and the row sample a
+   * pixel centre (320 x 240), it is exactly that pixel. Both shortcuts give the same float as the
+   * general formula (the values are small multiples of 1/4), so the output does not depend on which
+   * path ran. Rows are built in arrays and copied into {@code out} in bulk, one plane row at a
+   * time.
    *
    * @return the scale used
    * @throws IllegalArgumentException if {@code out} has a limit below {@code 3 * size * size}
@@ -67,75 +68,93 @@ public final class YuNetInput {
       halfX &= ax[ox] == 0.5f;
       wholeX &= ax[ox] == 0f;
     }
-    Row row = new Row(image.pixels(), ch, out, plane, i0, i1, ax);
+    Row row = new Row(image.pixels(), ch, i0, i1, ax);
+    float[] zeros = new float[size];
     for (int oy = 0; oy < outH; oy++) {
       float sy = Math.max(0, Math.min(h - 1, (oy + 0.5f) / scale - 0.5f));
       int y0 = (int) sy;
       float ay = sy - y0;
       int row0 = y0 * w * ch;
       int row1 = Math.min(y0 + 1, h - 1) * w * ch;
-      int o = oy * size;
       if (halfX && ay == 0.5f) {
-        row.mean4(o, outW, row0, row1);
+        row.mean4(outW, row0, row1);
       } else if (wholeX && ay == 0f) {
-        row.copy(o, outW, row0);
+        row.copy(outW, row0);
       } else {
-        row.bilinear(o, outW, row0, row1, ay);
+        row.bilinear(outW, row0, row1, ay);
       }
-      zero(out, plane, o + outW, o + size);
+      int o = oy * size;
+      out.put(o, row.bRow, 0, outW).put(o + outW, zeros, 0, size - outW);
+      out.put(plane + o, row.gRow, 0, outW).put(plane + o + outW, zeros, 0, size - outW);
+      out.put(2 * plane + o, row.rRow, 0, outW).put(2 * plane + o + outW, zeros, 0, size - outW);
     }
-    zero(out, plane, outH * size, plane);
+    for (int oy = outH; oy < size; oy++) {
+      for (int c = 0; c < 3; c++) {
+        out.put(c * plane + oy * size, zeros, 0, size);
+      }
+    }
     return scale;
   }
 
-  private static void zero(FloatBuffer out, int plane, int from, int to) {
-    for (int i = from; i < to; i++) {
-      out.put(i, 0f);
-      out.put(plane + i, 0f);
-      out.put(2 * plane + i, 0f);
-    }
-  }
+  /**
+   * One output row from the source rows starting at byte offsets {@code row0} and {@code row1},
+   * into the plane rows {@link #bRow}, {@link #gRow}, {@link #rRow} (array stores, then one bulk
+   * copy per plane into the direct buffer: cheaper than element-wise puts).
+   */
+  private static final class Row {
+    final byte[] px;
+    final int[] i0;
+    final int[] i1;
+    final float[] ax;
+    final int g;
+    final int r;
+    final float[] bRow;
+    final float[] gRow;
+    final float[] rRow;
 
-  /** One output row from source rows starting at byte offsets {@code row0} and {@code row1}. */
-  private record Row(
-      byte[] px, int ch, FloatBuffer out, int plane, int[] i0, int[] i1, float[] ax) {
-    void mean4(int o, int outW, int row0, int row1) {
-      int g = ch == 1 ? 0 : 1;
-      int r = ch == 1 ? 0 : 2;
+    Row(byte[] px, int ch, int[] i0, int[] i1, float[] ax) {
+      this.px = px;
+      this.i0 = i0;
+      this.i1 = i1;
+      this.ax = ax;
+      this.g = ch == 1 ? 0 : 1;
+      this.r = ch == 1 ? 0 : 2;
+      this.bRow = new float[i0.length];
+      this.gRow = new float[i0.length];
+      this.rRow = new float[i0.length];
+    }
+
+    void mean4(int outW, int row0, int row1) {
       for (int ox = 0; ox < outW; ox++) {
         int a = row0 + i0[ox];
-        int b = row0 + i1[ox];
+        int bb = row0 + i1[ox];
         int c = row1 + i0[ox];
         int d = row1 + i1[ox];
-        out.put(o + ox, sum4(a, b, c, d) * 0.25f);
-        out.put(plane + o + ox, sum4(a + g, b + g, c + g, d + g) * 0.25f);
-        out.put(2 * plane + o + ox, sum4(a + r, b + r, c + r, d + r) * 0.25f);
+        bRow[ox] = sum4(a, bb, c, d) * 0.25f;
+        gRow[ox] = sum4(a + g, bb + g, c + g, d + g) * 0.25f;
+        rRow[ox] = sum4(a + r, bb + r, c + r, d + r) * 0.25f;
       }
     }
 
-    void copy(int o, int outW, int row0) {
-      int g = ch == 1 ? 0 : 1;
-      int r = ch == 1 ? 0 : 2;
+    void copy(int outW, int row0) {
       for (int ox = 0; ox < outW; ox++) {
         int a = row0 + i0[ox];
-        out.put(o + ox, px[a] & 0xFF);
-        out.put(plane + o + ox, px[a + g] & 0xFF);
-        out.put(2 * plane + o + ox, px[a + r] & 0xFF);
+        bRow[ox] = px[a] & 0xFF;
+        gRow[ox] = px[a + g] & 0xFF;
+        rRow[ox] = px[a + r] & 0xFF;
       }
     }
 
-    void bilinear(int o, int outW, int row0, int row1, float ay) {
-      int g = ch == 1 ? 0 : 1;
-      int r = ch == 1 ? 0 : 2;
+    void bilinear(int outW, int row0, int row1, float ay) {
       for (int ox = 0; ox < outW; ox++) {
         float wx = ax[ox];
         int a = row0 + i0[ox];
-        int b = row0 + i1[ox];
+        int bb = row0 + i1[ox];
         int c = row1 + i0[ox];
         int d = row1 + i1[ox];
-        out.put(o + ox, lerp(a, b, c, d, wx, ay));
-        out.put(plane + o + ox, lerp(a + g, b + g, c + g, d + g, wx, ay));
-        out.put(2 * plane + o + ox, lerp(a + r, b + r, c + r, d + r, wx, ay));
+        bRow[ox] = lerp(a, bb, c, d, wx, ay);
+        gRow[ox] = lerp(a + g, bb + g, c + g, d + g, wx, ay);
+        rRow[ox] = lerp(a + r, bb + r, c + r, d + r, wx, ay);
       }
     }
 
