@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param command {@code camera.local.command}: program and arguments, run without a shell; not
  *     empty, no empty element
  * @param site {@code camera.local.site}: the site the frames are attributed to, not blank
- * @param kioskId {@code camera.local.kioskId}: the kiosk id they are attributed to, not blank
+ * @param kioskId {@code camera.local.kioskId}: the kiosk id they are attributed to, not blank; use
+ *     one no MQTT kiosk uses, or the two streams would share one tracker
  * @param maxFrameBytes {@code camera.local.maxFrameBytes}: largest JPEG accepted, 1024..16 MiB;
  *     bounds the splitter's buffer
  * @param restartBackoff {@code camera.local.restartBackoffMs}: wait before the first restart of an

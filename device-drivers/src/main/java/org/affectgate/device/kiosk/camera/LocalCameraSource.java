@@ -251,6 +251,9 @@ public final class LocalCameraSource implements AutoCloseable {
   }
 
   private boolean deliver(byte[] jpeg) {
+    if (closed) {
+      return false;
+    }
     ParseResult<CameraFrame> parsed =
         parser.image(config.site(), config.kioskId(), seq & 0xFFFF_FFFFL, clock.millis(), jpeg);
     seq++;
