@@ -114,6 +114,20 @@ final class DemoCommand implements Callable<Integer> {
   int cameraRepeat;
 
   @Option(
+      names = "--webcam",
+      description =
+          "Use the local camera: rpicam-vid on Raspberry Pi OS, else ffmpeg on /dev/video0"
+              + " (MJPEG on standard output; frames in memory only).")
+  boolean webcam;
+
+  @Option(
+      names = "--camera-command",
+      description =
+          "Capture command writing MJPEG to standard output, arguments separated by spaces, e.g."
+              + " 'ffmpeg -loglevel error -f v4l2 -i /dev/video1 -c:v mjpeg -r 5 -f mjpeg -'.")
+  String cameraCommand;
+
+  @Option(
       names = "--models",
       defaultValue = "models/manifest.json",
       description =
@@ -265,6 +279,19 @@ final class DemoCommand implements Callable<Integer> {
               + config.camera().get().windowSeconds()
               + " s camera window");
     }
+    List<String> capture = captureCommand();
+    if (capture != null) {
+      grantKiosk(
+          simTransport, simMqtt.topicPrefix(), agent, agentRegistry, "demo-webcam", "kiosk-face");
+      out.println(
+          "  consent: demo-webcam visitor session granted kiosk-face over MQTT before capture"
+              + " starts");
+      out.println(
+          "  camera:  local capture as kiosk demo-webcam: "
+              + String.join(" ", capture)
+              + " (restarted with backoff if it exits; no /dev/video0 or rpicam-vid means only"
+              + " restart log lines)");
+    }
 
     out.println(
         "affectgate demo: broker "
@@ -354,16 +381,87 @@ final class DemoCommand implements Callable<Integer> {
     }
     root.put("sync", sync);
     root.put("http", Map.of("port", httpPort));
-    if (cameraDir != null || Files.isRegularFile(modelsManifest)) {
+    List<String> capture = captureCommand();
+    if (cameraDir != null || capture != null || Files.isRegularFile(modelsManifest)) {
       root.put("models", Map.of("manifest", modelsManifest.toAbsolutePath().toString()));
     }
-    if (cameraDir != null) {
-      root.put("camera", Map.of("enabled", true, "windowSeconds", 10));
+    if (cameraDir != null || capture != null) {
+      Map<String, Object> camera = new LinkedHashMap<>();
+      camera.put("enabled", true);
+      camera.put("windowSeconds", 10);
+      if (capture != null) {
+        camera.put("local", Map.of("command", capture, "kioskId", "demo-webcam"));
+      }
+      root.put("camera", camera);
     }
     if (Files.isRegularFile(modelsManifest)) {
       root.put("voice", Map.of("enabled", true, "sessionGapSeconds", 1, "windowSeconds", 30));
     }
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
+  }
+
+  /**
+   * The local capture command of {@code --camera-command} or {@code --webcam}, or null. The webcam
+   * default re-encodes to MJPEG with ffmpeg, so any V4L2 input format works (a camera's own MJPEG
+   * may lack the Huffman tables a JPEG decoder needs).
+   */
+  List<String> captureCommand() {
+    if (cameraCommand != null && !cameraCommand.isBlank()) {
+      return List.of(cameraCommand.trim().split("\\s+"));
+    }
+    if (!webcam) {
+      return null;
+    }
+    if (onPath("rpicam-vid")) {
+      return List.of(
+          "rpicam-vid",
+          "-t",
+          "0",
+          "-n",
+          "--codec",
+          "mjpeg",
+          "--width",
+          "640",
+          "--height",
+          "480",
+          "--framerate",
+          "5",
+          "-o",
+          "-");
+    }
+    return List.of(
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "v4l2",
+        "-video_size",
+        "640x480",
+        "-framerate",
+        "5",
+        "-i",
+        "/dev/video0",
+        "-c:v",
+        "mjpeg",
+        "-q:v",
+        "5",
+        "-f",
+        "mjpeg",
+        "-");
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String d : path.split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Binds each simulated wearable to a pseudonymous participant and records consent. */

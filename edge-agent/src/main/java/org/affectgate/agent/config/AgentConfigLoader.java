@@ -30,6 +30,7 @@ import org.affectgate.device.gpio.PresenceConfig;
 import org.affectgate.device.gpio.PulseConfig;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
+import org.affectgate.device.kiosk.camera.LocalCameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
@@ -173,7 +174,7 @@ public final class AgentConfigLoader {
             dataDir.resolve(r.path("models.manifest", Path.of(DEFAULT_MODELS_MANIFEST))),
             r.int32("models.intraOpThreads", ModelRuntimeConfig.DEFAULT_INTRA_OP_THREADS));
 
-    Optional<CameraConfig> camera = camera(r);
+    Optional<CameraConfig> camera = camera(r, site);
 
     Map<String, Duration> keep = new LinkedHashMap<>();
     for (Map.Entry<String, Duration> d : RetentionConfig.defaults().perPurpose().entrySet()) {
@@ -313,7 +314,7 @@ public final class AgentConfigLoader {
   }
 
   /** Reads and validates every {@code camera.*} key, enabled or not. */
-  private static Optional<CameraConfig> camera(ConfigReader r) {
+  private static Optional<CameraConfig> camera(ConfigReader r, String site) {
     boolean enabled = r.bool("camera.enabled", false);
     CameraConfig d = CameraConfig.defaults();
     VisionConfig v = d.vision();
@@ -338,7 +339,21 @@ public final class AgentConfigLoader {
             r.number("camera.smoothing", d.smoothing()),
             r.int32("camera.maxMissedFrames", d.maxMissedFrames()),
             r.int32("camera.minTrackFrames", d.minTrackFrames()),
-            r.bool("camera.requireConsent", true));
+            r.bool("camera.requireConsent", true),
+            Optional.empty());
+    List<String> command = r.strings("camera.local.command", List.of());
+    LocalCameraConfig local =
+        new LocalCameraConfig(
+            command.isEmpty() ? List.of("unset") : command,
+            r.string("camera.local.site", site),
+            r.string("camera.local.kioskId", "local-camera"),
+            r.int32("camera.local.maxFrameBytes", LocalCameraConfig.DEFAULT_MAX_FRAME_BYTES),
+            r.millis("camera.local.restartBackoffMs", LocalCameraConfig.DEFAULT_RESTART_BACKOFF),
+            r.millis(
+                "camera.local.maxRestartBackoffMs", LocalCameraConfig.DEFAULT_MAX_RESTART_BACKOFF));
+    if (!command.isEmpty()) {
+      camera = camera.withLocal(local);
+    }
     return enabled ? Optional.of(camera) : Optional.empty();
   }
 }

@@ -41,6 +41,34 @@ final class ConfigReader {
     return n.asText();
   }
 
+  /**
+   * A list of text values ({@code [a, b, c]}); a single text value is split on whitespace (so
+   * arguments cannot contain spaces that way).
+   */
+  List<String> strings(String key, List<String> dflt) {
+    JsonNode n = node(key);
+    if (n.isMissingNode() || n.isNull()) {
+      return dflt;
+    }
+    if (n.isTextual()) {
+      String t = n.asText().trim();
+      return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+    if (!n.isArray()) {
+      throw new ConfigException(
+          key + " must be a list of text values (got " + n.getNodeType() + ")");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : n) {
+      if (!e.isValueNode() || e.isNull() || e.isBinary()) {
+        throw new ConfigException(
+            key + " must be a list of text values (got an element " + e.getNodeType() + ")");
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
   long integer(String key, long dflt) {
     JsonNode n = node(key);
     if (n.isMissingNode() || n.isNull()) {
@@ -128,29 +156,6 @@ final class ConfigReader {
       names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     throw new ConfigException(key + " must be one of " + names + " (got " + s + ")");
-  }
-
-  /** A YAML list of text values (or one text value); {@code dflt} when absent. */
-  List<String> strings(String key, List<String> dflt) {
-    JsonNode n = node(key);
-    if (n.isMissingNode() || n.isNull()) {
-      return dflt;
-    }
-    if (n.isTextual()) {
-      return List.of(n.asText());
-    }
-    if (!n.isArray()) {
-      throw new ConfigException(
-          key + " must be a list of text values (got " + n.getNodeType() + ")");
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : n) {
-      if (!e.isTextual()) {
-        throw new ConfigException(key + " must be a list of text values (got " + e + ")");
-      }
-      out.add(e.asText());
-    }
-    return out;
   }
 
   /** Dotted keys present in the file that no read asked for, in file order. */

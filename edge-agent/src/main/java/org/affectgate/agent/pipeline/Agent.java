@@ -50,6 +50,7 @@ import org.affectgate.device.gpio.PulseRrExtractor;
 import org.affectgate.device.kiosk.audio.JavaSoundCaptureSource;
 import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
+import org.affectgate.device.kiosk.camera.LocalCameraSource;
 import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
@@ -313,6 +314,13 @@ public final class Agent implements AutoCloseable {
               registry,
               clock)
           .start();
+      if (camera.local().isPresent()) {
+        LocalCameraSource capture =
+            new LocalCameraSource(
+                camera.local().get(), camera.limits(), cameras::onFrame, registry, clock);
+        toClose.push(capture);
+        capture.start();
+      }
       cameras.start(TICK_MS);
     }
     if (voice != null) {

@@ -61,6 +61,7 @@ public final class CameraBenchmark {
       }
     }
     List<CameraFrame> fixtures = fixtures(data, frames);
+    System.out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
     System.out.printf(
         Locale.ROOT,
         "%d fixture frames, 640x480 colour JPEG, %.1f KiB mean; expression model %s; %d cores%n",
@@ -77,7 +78,17 @@ public final class CameraBenchmark {
         for (int threads = 1; threads <= 2; threads++) {
           throughput(models.analyzer(), fixtures, threads);
         }
+        System.out.printf(Locale.ROOT, "load average: %s%n", loadAverage());
       }
+    }
+  }
+
+  /** {@code /proc/loadavg} (1, 5, 15 minutes), so figures can be read against machine load. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unavailable";
     }
   }
 

@@ -1,7 +1,9 @@
 package org.affectgate.agent.vision;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.affectgate.device.kiosk.camera.CameraLimits;
+import org.affectgate.device.kiosk.camera.LocalCameraConfig;
 
 /**
  * The kiosk camera path (YAML section {@code camera}; absent = cameras off). Immutable, validated.
@@ -26,6 +28,9 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
  * @param requireConsent {@code camera.requireConsent}, default true: a kiosk's frames are analysed
  *     only while its current visitor session has an active {@code kiosk-face} consent; false is an
  *     explicit operator opt-out (the kiosk's signage and consent flow cover face analysis)
+ * @param local {@code camera.local.*}: a camera attached to the gateway (a capture command whose
+ *     MJPEG output enters this path beside the MQTT frames); empty when {@code
+ *     camera.local.command} is absent
  */
 public record CameraConfig(
     int maxPayloadBytes,
@@ -38,13 +43,14 @@ public record CameraConfig(
     double smoothing,
     int maxMissedFrames,
     int minTrackFrames,
-    boolean requireConsent) {
+    boolean requireConsent,
+    Optional<LocalCameraConfig> local) {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final int DEFAULT_WINDOW_SECONDS = 60;
   public static final int MIN_K = 5;
   public static final int MAX_TRACKS_PER_WINDOW = 512;
 
-  /** With {@code camera.requireConsent: true}. */
+  /** With {@code camera.requireConsent: true} and without a local camera. */
   public CameraConfig(
       int maxPayloadBytes,
       CameraLimits limits,
@@ -67,12 +73,14 @@ public record CameraConfig(
         smoothing,
         maxMissedFrames,
         minTrackFrames,
-        true);
+        true,
+        Optional.empty());
   }
 
   public CameraConfig {
     Objects.requireNonNull(limits, "camera limits");
     Objects.requireNonNull(vision, "camera vision");
+    Objects.requireNonNull(local, "camera.local");
     if (maxPayloadBytes < 1024 || maxPayloadBytes > 16 << 20) {
       throw new IllegalArgumentException(
           "camera.maxPayloadBytes must be between 1024 and 16777216 (got " + maxPayloadBytes + ")");
@@ -104,6 +112,23 @@ public record CameraConfig(
       throw new IllegalArgumentException(
           "camera.minTrackFrames must be between 1 and 1000 (got " + minTrackFrames + ")");
     }
+  }
+
+  /** This configuration with {@code local} as the gateway's own camera. */
+  public CameraConfig withLocal(LocalCameraConfig local) {
+    return new CameraConfig(
+        maxPayloadBytes,
+        limits,
+        vision,
+        workers,
+        windowSeconds,
+        k,
+        iouThreshold,
+        smoothing,
+        maxMissedFrames,
+        minTrackFrames,
+        requireConsent,
+        Optional.of(local));
   }
 
   public static CameraConfig defaults() {

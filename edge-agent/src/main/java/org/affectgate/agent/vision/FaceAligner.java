@@ -169,19 +169,26 @@ public final class FaceAligner {
       byte[] px = img.pixels();
       int w = img.width();
       int ch = img.channels();
-      for (int y = 0; y < rh * f && y < height; y++) {
+      int rows = Math.min(rh * f, height);
+      int cols = Math.min(rw * f, width);
+      for (int y = 0; y < rows; y++) {
         int i = ((y0 + y) * w + x0) * ch;
         int row = (y / f) * rw;
-        for (int x = 0; x < rw * f && x < width; x++, i += ch) {
-          int l;
+        for (int x = 0, block = row; x < cols; block++) {
+          int end = Math.min(x + f, cols);
+          int sum = 0;
           if (ch == 1) {
-            l = px[i] & 0xFF;
+            for (; x < end; x++, i++) {
+              sum += px[i] & 0xFF;
+            }
           } else {
-            l =
-                (299 * (px[i + 2] & 0xFF) + 587 * (px[i + 1] & 0xFF) + 114 * (px[i] & 0xFF) + 500)
-                    / 1000;
+            for (; x < end; x++, i += 3) {
+              sum +=
+                  (299 * (px[i + 2] & 0xFF) + 587 * (px[i + 1] & 0xFF) + 114 * (px[i] & 0xFF) + 500)
+                      / 1000;
+            }
           }
-          sums[row + x / f] += l;
+          sums[block] += sum;
         }
       }
       byte[] out = new byte[rw * rh];

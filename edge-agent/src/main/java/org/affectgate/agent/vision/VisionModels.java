@@ -11,10 +11,12 @@ import org.affectgate.models.ModelRuntimeConfig;
 /**
  * The two vision models, loaded through the manifest with the preprocessing ids this package
  * implements (so a model expecting other inputs is refused at start-up), and a {@link FaceAnalyzer}
- * over them. Closing releases both sessions; call after every analysis has ended.
+ * over them. Closing releases the stages' reusable tensors and both sessions; call after every
+ * analysis has ended.
  */
 public final class VisionModels implements AutoCloseable {
   private final List<LoadedModel> models = new ArrayList<>();
+  private final List<AutoCloseable> stages = new ArrayList<>();
   private final FaceAnalyzer analyzer;
 
   private VisionModels(
@@ -36,11 +38,12 @@ public final class VisionModels implements AutoCloseable {
           registry.load(
               ModelRequirement.named(expressionModel).withPreprocessing(FaceAligner.PREPROCESSING));
       models.add(expression);
-      analyzer =
-          new FaceAnalyzer(
-              new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces),
-              aligner,
-              new OnnxExpressionClassifier(expression));
+      YuNetFaceDetector faceDetector =
+          new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces);
+      stages.add(faceDetector);
+      OnnxExpressionClassifier classifier = new OnnxExpressionClassifier(expression);
+      stages.add(classifier);
+      analyzer = new FaceAnalyzer(faceDetector, aligner, classifier);
     } catch (ModelLoadException | RuntimeException e) {
       close();
       throw e;
@@ -80,6 +83,14 @@ public final class VisionModels implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable stage : stages) {
+      try {
+        stage.close();
+      } catch (Exception e) {
+        // closing a stage only frees its reusable tensors; nothing to recover
+      }
+    }
+    stages.clear();
     for (LoadedModel m : models) {
       try {
         m.close();

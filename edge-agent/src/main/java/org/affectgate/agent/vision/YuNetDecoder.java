@@ -1,5 +1,6 @@
 package org.affectgate.agent.vision;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,30 +44,60 @@ public final class YuNetDecoder {
       float threshold,
       float scale,
       List<FaceDetection> out) {
+    decodeStride(
+        stride,
+        inputWidth,
+        inputHeight,
+        FloatBuffer.wrap(cls),
+        FloatBuffer.wrap(obj),
+        FloatBuffer.wrap(bbox),
+        FloatBuffer.wrap(kps),
+        threshold,
+        scale,
+        out);
+  }
+
+  /**
+   * As {@link #decodeStride(int, int, int, float[], float[], float[], float[], float, float, List)}
+   * over buffers read at absolute indices from 0 to the limit (positions are left alone), so a
+   * model's output can be decoded where it lies, without a copy. Only the cells whose score passes
+   * are read beyond {@code cls} and {@code obj}.
+   */
+  public static void decodeStride(
+      int stride,
+      int inputWidth,
+      int inputHeight,
+      FloatBuffer cls,
+      FloatBuffer obj,
+      FloatBuffer bbox,
+      FloatBuffer kps,
+      float threshold,
+      float scale,
+      List<FaceDetection> out) {
     int cols = inputWidth / stride;
     int rows = inputHeight / stride;
-    if (cls.length != rows * cols
-        || obj.length != rows * cols
-        || bbox.length != 4 * rows * cols
-        || kps.length != 10 * rows * cols) {
+    if (cls.limit() != rows * cols
+        || obj.limit() != rows * cols
+        || bbox.limit() != 4 * rows * cols
+        || kps.limit() != 10 * rows * cols) {
       throw new IllegalArgumentException(
           "stride " + stride + " outputs do not match a " + cols + "x" + rows + " grid");
     }
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         int i = r * cols + c;
-        float score = (float) Math.sqrt(clamp01(cls[i]) * clamp01(obj[i]));
+        float score = (float) Math.sqrt(clamp01(cls.get(i)) * clamp01(obj.get(i)));
         if (score < threshold) {
           continue;
         }
-        float cx = (c + bbox[4 * i]) * stride;
-        float cy = (r + bbox[4 * i + 1]) * stride;
-        float w = (float) Math.exp(bbox[4 * i + 2]) * stride;
-        float h = (float) Math.exp(bbox[4 * i + 3]) * stride;
+        float cx = (c + bbox.get(4 * i)) * stride;
+        float cy = (r + bbox.get(4 * i + 1)) * stride;
+        float w = (float) Math.exp(bbox.get(4 * i + 2)) * stride;
+        float h = (float) Math.exp(bbox.get(4 * i + 3)) * stride;
         float[] lm = new float[10];
         for (int k = 0; k < 5; k++) {
-          lm[2 * k] = (c + kps[10 * i + 2 * k]) * stride / scale;
-          lm[2 * k + 1] = (r + kps[10 * i + 2 * k + 1]) * stride / scale;
+          lm[2 * k] = (c + kps.get(10 * i + 2 * k)) * stride / scale;
+          lm[2 * k + 1] = (r + kps.get(10 * i + 2 * k + 1)) * stride / scale;
         }
         out.add(
             new FaceDetection(

@@ -1,43 +1,35 @@
 package org.affectgate.agent.vision;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.models.LoadedModel;
 
 /**
  * {@link FaceDetector} running YuNet-n (the manifest's {@code face-detector}, input [1, 3, 320,
  * 320], preprocessing {@value YuNetInput#PREPROCESSING}) through ONNX Runtime, decoded by {@link
- * YuNetDecoder}. Thread-safe: the session is shared, each thread keeps its own direct input buffer.
- * The model is owned (and closed) by the caller.
+ * YuNetDecoder}.
+ *
+ * <p>Per frame nothing is allocated on the native side and nothing is copied twice: the
+ * preprocessing writes straight into a direct input buffer, ONNX Runtime writes its twelve outputs
+ * into pinned direct buffers, and the decoder reads the cells it needs where they lie ({@link
+ * TensorBuffers}).
+ *
+ * <p>Thread-safe: the session is shared, each calling thread gets its own buffers. The model is
+ * owned by the caller; {@link #close()} frees the buffers' tensors and must come after the last
+ * {@link #detect} and before the model is closed.
  */
-public final class YuNetFaceDetector implements FaceDetector {
+public final class YuNetFaceDetector implements FaceDetector, AutoCloseable {
   public static final String MODEL = "face-detector";
   private static final int SIZE = YuNetInput.SIZE;
-  private static final long[] SHAPE = {1, 3, SIZE, SIZE};
 
-  private final LoadedModel model;
-  private final String inputName;
+  private final TensorBuffers buffers;
   private final float scoreThreshold;
   private final float nmsThreshold;
   private final int maxFaces;
-  private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
-
-  private static final class Buffers {
-    final float[] input = new float[3 * SIZE * SIZE];
-    final FloatBuffer direct =
-        ByteBuffer.allocateDirect(4 * 3 * SIZE * SIZE)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-  }
+  private final String[][] outputNames = new String[YuNetDecoder.STRIDES.length][];
 
   /**
    * @param scoreThreshold faces below this score are dropped, in (0, 1)
@@ -46,32 +38,37 @@ public final class YuNetFaceDetector implements FaceDetector {
    */
   public YuNetFaceDetector(
       LoadedModel model, float scoreThreshold, float nmsThreshold, int maxFaces) {
-    this.model = model;
-    this.inputName = model.entry().inputs().get(0).name();
+    this.buffers = new TensorBuffers(model);
     this.scoreThreshold = scoreThreshold;
     this.nmsThreshold = nmsThreshold;
     this.maxFaces = maxFaces;
+    for (int i = 0; i < YuNetDecoder.STRIDES.length; i++) {
+      int s = YuNetDecoder.STRIDES[i];
+      outputNames[i] = new String[] {"cls_" + s, "obj_" + s, "bbox_" + s, "kps_" + s};
+      for (String name : outputNames[i]) {
+        if (buffers.outputIndex(name) < 0) {
+          throw new IllegalArgumentException("detector has no output " + name);
+        }
+      }
+    }
   }
 
   @Override
   public List<FaceDetection> detect(DecodedImage image) {
-    Buffers b = buffers.get();
-    float scale = YuNetInput.fill(image, b.input, SIZE);
-    b.direct.clear();
-    b.direct.put(b.input);
-    b.direct.flip();
-    try (OnnxTensor tensor = OnnxTensor.createTensor(model.environment(), b.direct, SHAPE);
-        OrtSession.Result result = model.session().run(Map.of(inputName, tensor))) {
+    TensorBuffers.PerThread b = buffers.get();
+    float scale = YuNetInput.fill(image, b.input(), SIZE);
+    try (OrtSession.Result ignored = b.run()) {
       List<FaceDetection> candidates = new ArrayList<>();
-      for (int s : YuNetDecoder.STRIDES) {
+      for (int i = 0; i < YuNetDecoder.STRIDES.length; i++) {
+        String[] n = outputNames[i];
         YuNetDecoder.decodeStride(
-            s,
+            YuNetDecoder.STRIDES[i],
             SIZE,
             SIZE,
-            floats(result, "cls_" + s),
-            floats(result, "obj_" + s),
-            floats(result, "bbox_" + s),
-            floats(result, "kps_" + s),
+            b.output(buffers.outputIndex(n[0])),
+            b.output(buffers.outputIndex(n[1])),
+            b.output(buffers.outputIndex(n[2])),
+            b.output(buffers.outputIndex(n[3])),
             scoreThreshold,
             scale,
             candidates);
@@ -82,14 +79,8 @@ public final class YuNetFaceDetector implements FaceDetector {
     }
   }
 
-  private static float[] floats(OrtSession.Result result, String name) {
-    OnnxValue v =
-        result
-            .get(name)
-            .orElseThrow(() -> new IllegalStateException("detector has no output " + name));
-    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-    float[] out = new float[fb.remaining()];
-    fb.get(out);
-    return out;
+  @Override
+  public void close() {
+    buffers.close();
   }
 }

@@ -44,8 +44,19 @@ public final class CameraPayloadParser {
     if (time < 0) {
       return ParseResult.rejected(RejectReason.BAD_HEADER, "negative capture time");
     }
-    ParseResult<ImageInfo> header =
-        ImageHeaderReader.read(payload, HEADER_BYTES, payload.length - HEADER_BYTES);
+    return image(
+        site, kioskId, seq, time, Arrays.copyOfRange(payload, HEADER_BYTES, payload.length));
+  }
+
+  /**
+   * The checks of {@link #parse} after the header, for an image that arrived without one (a local
+   * capture): magic bytes, declared format and size against the limits.
+   *
+   * @param image the encoded image; kept, not copied
+   */
+  public ParseResult<CameraFrame> image(
+      String site, String kioskId, long seq, long captureTimeMs, byte[] image) {
+    ParseResult<ImageInfo> header = ImageHeaderReader.read(image, 0, image.length);
     if (header instanceof ParseResult.Rejected<ImageInfo> r) {
       return ParseResult.rejected(r.reason(), r.detail());
     }
@@ -66,8 +77,7 @@ public final class CameraPayloadParser {
               + "/"
               + limits.maxPixels());
     }
-    byte[] image = Arrays.copyOfRange(payload, HEADER_BYTES, payload.length);
-    return ParseResult.ok(new CameraFrame(site, kioskId, seq, time, info, image));
+    return ParseResult.ok(new CameraFrame(site, kioskId, seq, captureTimeMs, info, image));
   }
 
   /** The payload for a frame: the header followed by {@code image}. */

@@ -1,0 +1,86 @@
+package org.affectgate.device.kiosk.camera;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A camera attached to the gateway itself (YAML {@code camera.local}): a capture command that
+ * writes an MJPEG stream (back-to-back JPEG images) to its standard output, e.g. {@code
+ * [rpicam-vid, -t, "0", -n, --codec, mjpeg, --width, "640", --height, "480", --framerate, "5", -o,
+ * "-"]} on Raspberry Pi OS or {@code [ffmpeg, -loglevel, error, -f, v4l2, -input_format, mjpeg,
+ * -video_size, 640x480, -framerate, "5", -i, /dev/video0, -c, copy, -f, mjpeg, "-"]} on other
+ * Linux. Its frames enter the same path as MQTT camera frames under {@code site/kioskId}.
+ *
+ * @param command {@code camera.local.command}: program and arguments, run without a shell; not
+ *     empty, no empty element
+ * @param site {@code camera.local.site}: the site the frames are attributed to, not blank
+ * @param kioskId {@code camera.local.kioskId}: the kiosk id they are attributed to, not blank; use
+ *     one no MQTT kiosk uses, or the two streams would share one tracker
+ * @param maxFrameBytes {@code camera.local.maxFrameBytes}: largest JPEG accepted, 1024..16 MiB;
+ *     bounds the splitter's buffer
+ * @param restartBackoff {@code camera.local.restartBackoffMs}: wait before the first restart of an
+ *     exited command, 10 ms..60 s; doubles per failed attempt
+ * @param maxRestartBackoff {@code camera.local.maxRestartBackoffMs}: cap of that wait, at least
+ *     {@code restartBackoff}, at most 10 min
+ */
+public record LocalCameraConfig(
+    List<String> command,
+    String site,
+    String kioskId,
+    int maxFrameBytes,
+    Duration restartBackoff,
+    Duration maxRestartBackoff) {
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
+  public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+
+  public LocalCameraConfig {
+    Objects.requireNonNull(command, "camera.local.command");
+    command = List.copyOf(command);
+    if (command.isEmpty() || command.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException(
+          "camera.local.command must be a non-empty list of non-empty arguments (got "
+              + command
+              + ")");
+    }
+    if (site == null || site.isBlank()) {
+      throw new IllegalArgumentException("camera.local.site must not be blank");
+    }
+    if (kioskId == null || kioskId.isBlank()) {
+      throw new IllegalArgumentException("camera.local.kioskId must not be blank");
+    }
+    if (maxFrameBytes < 1024 || maxFrameBytes > 16 << 20) {
+      throw new IllegalArgumentException(
+          "camera.local.maxFrameBytes must be between 1024 and 16777216 (got "
+              + maxFrameBytes
+              + ")");
+    }
+    Objects.requireNonNull(restartBackoff, "camera.local.restartBackoffMs");
+    Objects.requireNonNull(maxRestartBackoff, "camera.local.maxRestartBackoffMs");
+    if (restartBackoff.toMillis() < 10 || restartBackoff.toMillis() > 60_000) {
+      throw new IllegalArgumentException(
+          "camera.local.restartBackoffMs must be between 10 and 60000 (got "
+              + restartBackoff.toMillis()
+              + ")");
+    }
+    if (maxRestartBackoff.compareTo(restartBackoff) < 0 || maxRestartBackoff.toMillis() > 600_000) {
+      throw new IllegalArgumentException(
+          "camera.local.maxRestartBackoffMs must be between camera.local.restartBackoffMs and"
+              + " 600000 (got "
+              + maxRestartBackoff.toMillis()
+              + ")");
+    }
+  }
+
+  /** {@code command} for {@code site/kioskId} with the default bounds and backoff. */
+  public static LocalCameraConfig of(List<String> command, String site, String kioskId) {
+    return new LocalCameraConfig(
+        command,
+        site,
+        kioskId,
+        DEFAULT_MAX_FRAME_BYTES,
+        DEFAULT_RESTART_BACKOFF,
+        DEFAULT_MAX_RESTART_BACKOFF);
+  }
+}

@@ -1,0 +1,136 @@
+package org.affectgate.agent.vision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.affectgate.device.ingest.ParseResult;
+import org.affectgate.device.kiosk.camera.CameraFrame;
+import org.affectgate.device.kiosk.camera.CameraLimits;
+import org.affectgate.device.kiosk.camera.CameraPayloadParser;
+import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The optimised preprocessing against {@link ReferencePreprocessing} (the code before the speed
+ * work) on the fixture frames in {@code fixtures/camera}, decoded by the agent's decoder: the
+ * largest absolute difference over every value must be 0.
+ */
+class PreprocessingEquivalenceTest {
+  private static final String[] FIXTURES = {
+    "scene-640x480.jpg",
+    "scene-1280x720.jpg",
+    "scene-1920x1080.jpg",
+    "scene-800x600.jpg",
+    "scene-333x251.jpg",
+    "scene-grey-320x240.jpg"
+  };
+  private static final int S = YuNetInput.SIZE;
+
+  static DecodedImage fixture(String name) throws IOException {
+    byte[] jpeg;
+    try (InputStream in =
+        PreprocessingEquivalenceTest.class.getResourceAsStream("/fixtures/camera/" + name)) {
+      assertThat(in).as("fixture %s", name).isNotNull();
+      jpeg = in.readAllBytes();
+    }
+    ParseResult<CameraFrame> frame =
+        new CameraPayloadParser(new CameraLimits(1920, 1920, 1920L * 1920))
+            .parse("site", "kiosk", CameraPayloadParser.encode(0, 0, jpeg));
+    return ((ParseResult.Ok<DecodedImage>)
+            new FrameDecoder().decode(((ParseResult.Ok<CameraFrame>) frame).value()))
+        .value();
+  }
+
+  @Test
+  void fill_fixtureFramesIntoOneReusedDirectBuffer_matchesReferenceExactly() throws IOException {
+    FloatBuffer direct =
+        ByteBuffer.allocateDirect(4 * 3 * S * S).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    for (int i = 0; i < direct.limit(); i++) {
+      direct.put(i, Float.NaN);
+    }
+    for (String name : FIXTURES) {
+      DecodedImage image = fixture(name);
+      float[] expected = new float[3 * S * S];
+      float expectedScale = ReferencePreprocessing.yunetInput(image, expected, S);
+
+      float scale = YuNetInput.fill(image, direct, S);
+
+      assertThat(scale).as(name).isEqualTo(expectedScale);
+      assertThat(maxAbsDiff(expected, direct)).as("%s: max abs diff", name).isEqualTo(0.0);
+    }
+  }
+
+  @Test
+  void crop_fixtureFramesManyPosesAndScales_matchesReferenceExactly() throws IOException {
+    FaceAligner aligner = new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
+    double[] template = aligner.template();
+    int crops = 0;
+    for (String name : FIXTURES) {
+      DecodedImage image = fixture(name);
+      for (FaceDetection face : poses(image, template)) {
+        Similarity t = aligner.transform(face);
+        float[] expected = new float[FaceAligner.SIZE * FaceAligner.SIZE];
+        ReferencePreprocessing.alignCrop(image, t, expected);
+        float[] actual = new float[expected.length];
+
+        FaceAligner.crop(image, t, actual);
+
+        assertThat(maxAbsDiff(expected, FloatBuffer.wrap(actual)))
+            .as("%s, face %s: max abs diff", name, java.util.Arrays.toString(face.landmarks()))
+            .isEqualTo(0.0);
+        crops++;
+      }
+    }
+    assertThat(crops).isEqualTo(FIXTURES.length * 5 * 3 * 3);
+  }
+
+  /**
+   * Faces that are the template scaled 0.6x to 9x (so the box pre-filter runs with 1 to 8 and the
+   * supersampling with 1 and 2), rotated -30, 0 and 17 degrees, centred in the frame, near a corner
+   * and partly outside it.
+   */
+  private static List<FaceDetection> poses(DecodedImage image, double[] template) {
+    List<FaceDetection> out = new ArrayList<>();
+    double[][] centres = {
+      {image.width() / 2.0, image.height() / 2.0},
+      {20, 25},
+      {image.width() - 5.0, image.height() + 10.0}
+    };
+    for (double scale : new double[] {0.6, 1.0, 2.3, 4.7, 9.0}) {
+      for (double degrees : new double[] {-30, 0, 17}) {
+        for (double[] c : centres) {
+          double a = Math.toRadians(degrees);
+          float[] lm = new float[10];
+          for (int i = 0; i < 5; i++) {
+            double dx = (template[2 * i] - FaceAligner.SIZE / 2.0) * scale;
+            double dy = (template[2 * i + 1] - FaceAligner.SIZE / 2.0) * scale;
+            lm[2 * i] = (float) (c[0] + dx * Math.cos(a) - dy * Math.sin(a));
+            lm[2 * i + 1] = (float) (c[1] + dx * Math.sin(a) + dy * Math.cos(a));
+          }
+          out.add(new FaceDetection(0, 0, 1, 1, 1, lm));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double maxAbsDiff(float[] expected, FloatBuffer actual) {
+    assertThat(actual.limit()).isGreaterThanOrEqualTo(expected.length);
+    double max = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = Math.abs(expected[i] - actual.get(i));
+      if (Double.isNaN(d)) {
+        return Double.POSITIVE_INFINITY;
+      }
+      max = Math.max(max, d);
+    }
+    return max;
+  }
+}
