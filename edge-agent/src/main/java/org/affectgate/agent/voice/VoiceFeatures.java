@@ -86,7 +86,132 @@ public final class VoiceFeatures {
     out[k++] = (float) (zcr / n);
     double seconds = n * AnalysisFormat.HOP_SECONDS;
     out[k++] = (float) (syllableNuclei(frames) / seconds);
+    k = pitch(frames, sorted, out, k);
+    k = level(frames, level, out, k);
+    k = spectral(frames, mfcc, out, k);
+    k = rhythm(frames, out, k);
+    if (k != out.length) {
+      throw new IllegalStateException("wrote " + k + " of " + out.length + " features");
+    }
     return Optional.of(out);
+  }
+
+  /** F0 percentiles and mean rise/fall between adjacent voiced frames (semitones). */
+  private static int pitch(List<Frame> frames, double[] sortedSt, float[] out, int k) {
+    out[k++] = (float) percentile(sortedSt, 20);
+    out[k++] = (float) percentile(sortedSt, 50);
+    out[k++] = (float) percentile(sortedSt, 80);
+    double rise = 0;
+    int rises = 0;
+    double fall = 0;
+    int falls = 0;
+    for (int i = 1; i < frames.size(); i++) {
+      Frame a = frames.get(i - 1);
+      Frame b = frames.get(i);
+      if (a.voiced() && b.voiced()) {
+        double d = 12 * Math.log(b.f0Hz() / a.f0Hz()) / Math.log(2);
+        if (d > 0) {
+          rise += d;
+          rises++;
+        } else {
+          fall -= d;
+          falls++;
+        }
+      }
+    }
+    out[k++] = (float) (rises == 0 ? 0 : rise / rises);
+    out[k++] = (float) (falls == 0 ? 0 : fall / falls);
+    return k;
+  }
+
+  /** Level spread relative to the loud end (gain-invariant) and its frame-to-frame change. */
+  private static int level(List<Frame> frames, double[] level, float[] out, int k) {
+    double[] sorted = level.clone();
+    Arrays.sort(sorted);
+    double p95 = percentile(sorted, 95);
+    double voicedSum = 0;
+    int voiced = 0;
+    double change = 0;
+    for (int i = 0; i < level.length; i++) {
+      if (frames.get(i).voiced()) {
+        voicedSum += level[i];
+        voiced++;
+      }
+      if (i > 0) {
+        change += Math.abs(level[i] - level[i - 1]);
+      }
+    }
+    out[k++] = (float) (percentile(sorted, 80) - percentile(sorted, 20));
+    out[k++] = (float) (voicedSum / voiced - p95);
+    out[k++] = (float) (percentile(sorted, 50) - p95);
+    out[k++] = (float) (level.length < 2 ? 0 : change / (level.length - 1));
+    return k;
+  }
+
+  /** Delta-MFCC spread, spectral means over voiced frames, spectral spread. */
+  private static int spectral(List<Frame> frames, double[][] mfcc, float[] out, int k) {
+    int n = frames.size();
+    for (double[] c : mfcc) {
+      double[] delta = new double[Math.max(1, n - 1)];
+      for (int i = 1; i < n; i++) {
+        delta[i - 1] = c[i] - c[i - 1];
+      }
+      out[k++] = (float) sd(delta);
+    }
+    double centroid = 0;
+    double rolloff = 0;
+    double flux = 0;
+    double zcr = 0;
+    int voiced = 0;
+    double[] rolloffAll = new double[n];
+    double[] fluxAll = new double[n];
+    double[] zcrAll = new double[n];
+    for (int i = 0; i < n; i++) {
+      Frame f = frames.get(i);
+      rolloffAll[i] = f.rolloffHz();
+      fluxAll[i] = f.flux();
+      zcrAll[i] = f.zcr();
+      if (f.voiced()) {
+        centroid += f.centroidHz();
+        rolloff += f.rolloffHz();
+        flux += f.flux();
+        zcr += f.zcr();
+        voiced++;
+      }
+    }
+    out[k++] = (float) (centroid / voiced);
+    out[k++] = (float) (rolloff / voiced);
+    out[k++] = (float) (flux / voiced);
+    out[k++] = (float) (zcr / voiced);
+    out[k++] = (float) sd(rolloffAll);
+    out[k++] = (float) sd(fluxAll);
+    out[k++] = (float) sd(zcrAll);
+    return k;
+  }
+
+  /** Voiced runs per second and mean voiced / unvoiced run lengths (s). */
+  private static int rhythm(List<Frame> frames, float[] out, int k) {
+    int voicedRuns = 0;
+    int voicedFrames = 0;
+    int unvoicedRuns = 0;
+    int unvoicedFrames = 0;
+    boolean previous = false;
+    for (int i = 0; i < frames.size(); i++) {
+      boolean v = frames.get(i).voiced();
+      if (v) {
+        voicedFrames++;
+        voicedRuns += i == 0 || !previous ? 1 : 0;
+      } else {
+        unvoicedFrames++;
+        unvoicedRuns += i == 0 || previous ? 1 : 0;
+      }
+      previous = v;
+    }
+    double hop = AnalysisFormat.HOP_SECONDS;
+    out[k++] = (float) (voicedRuns / (frames.size() * hop));
+    out[k++] = (float) (voicedFrames * hop / voicedRuns);
+    out[k++] = (float) (unvoicedRuns == 0 ? 0 : unvoicedFrames * hop / unvoicedRuns);
+    return k;
   }
 
   /**

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import org.affectgate.models.ModelRegistry;
 
 /**
- * Writes a small but real ONNX model with the {@code voice-emotion} interface ({@code features
- * [1,39]} → Gemm → Softmax → {@code probabilities [1,7]}) and a manifest naming it, for tests of
- * the inference path through {@link ModelRegistry}. The protobuf is encoded by hand here so that
- * the agent's tests need no ONNX tooling; the weights are a fixed deterministic pattern, not a
- * trained model.
+ * Writes a small but real ONNX model with the {@code voice-emotion} interface ({@code features [1,
+ * VoiceFeatureSpec.size()]} → Gemm → Softmax → {@code probabilities [1,7]}) and a manifest naming
+ * it, for tests of the inference path through {@link ModelRegistry}. The protobuf is encoded by
+ * hand here so that the agent's tests need no ONNX tooling; the weights are a fixed deterministic
+ * pattern, not a trained model.
  */
 final class TinyVoiceModel {
   private TinyVoiceModel() {}

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Prints the cost of the voice path on one thread over the bundled fixtures: resampling, frame
- * analysis, segmentation, voice-v1 features and inference (the test ONNX model of {@link
+ * analysis, segmentation, voice features and inference (the test ONNX model of {@link
  * TinyVoiceModel}, same I/O as {@code voice-emotion}), as a real-time factor (CPU seconds per
  * second of audio); and the time of pitch tracking alone against Praat's {@code To Pitch} on the
  * same files (Praat run as a process per file; its start-up, measured on an empty script, is

@@ -9,11 +9,11 @@ import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.face.FacePreprocessing;
 import org.affectgate.models.foundry.FaceExpression;
-import org.affectgate.models.hrv.HrvPersonalBaseline;
 import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.stress.HrvStressEval;
 import org.affectgate.models.stress.HrvStressParameters;
 import org.affectgate.models.voice.EmoDb;
+import org.affectgate.models.voice.MlpTrainer;
 import org.affectgate.models.voice.VoiceEmotion;
 import org.affectgate.models.voice.VoiceEmotionEval;
 import picocli.CommandLine.Command;
@@ -96,15 +96,49 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Leave-one-speaker-out with the shipped recipe, then the shipped model (loaded through the
-   * registry with the agent's feature-spec check) on the whole set for reference.
+   * Nested leave-one-speaker-out of the shipped recipe (the headline figure), the fixed candidates
+   * and an MLP for comparison, a speaker-normalised side figure, then the shipped model (loaded
+   * through the registry with the agent's feature-spec check) on the whole set for reference.
    */
   private int evalVoice() throws Exception {
     if (data == null) {
       data = Path.of("../shared/datasets/emodb-2s/wav");
     }
     java.util.List<EmoDb.Utterance> utterances = EmoDb.load(data);
-    System.out.print(VoiceEmotionEval.run(utterances, VoiceEmotion.trainer()).summary());
+    VoiceEmotionEval.Result nested = VoiceEmotionEval.nested(utterances, VoiceEmotion.candidates());
+    System.out.printf(
+        "voice-emotion on %s, features %s: nested leave-one-speaker-out (L2 chosen per fold by an"
+            + " inner leave-one-speaker-out over the training speakers)%n",
+        data, org.affectgate.agent.voice.VoiceFeatureSpec.ID);
+    System.out.print(nested.summary());
+    System.out.println();
+    System.out.print(nested.speakerTable());
+    System.out.println();
+    System.out.println(
+        "Fixed recipes, plain leave-one-speaker-out (choosing among these rows on this table would"
+            + " be tuning on the test speakers):");
+    System.out.println("| recipe | UAR | accuracy | arousal (disgust high) |");
+    System.out.println("|---|---:|---:|---:|");
+    java.util.Map<String, VoiceEmotionEval.Fitter> fixed =
+        new java.util.LinkedHashMap<>(VoiceEmotion.candidates());
+    MlpTrainer mlp = VoiceEmotion.mlp();
+    fixed.put(
+        String.format(
+            java.util.Locale.ROOT,
+            "MLP %d ReLU x %d members, l2=%s",
+            mlp.hidden(),
+            mlp.members(),
+            mlp.l2()),
+        mlp::fit);
+    for (java.util.Map.Entry<String, VoiceEmotionEval.Fitter> e : fixed.entrySet()) {
+      row(e.getKey(), VoiceEmotionEval.run(utterances, e.getKey(), e.getValue()));
+    }
+    java.util.Map.Entry<String, VoiceEmotionEval.Fitter> first =
+        VoiceEmotion.candidates().entrySet().iterator().next();
+    row(
+        "SIDE FIGURE, not available on a kiosk: per-speaker z-scored features, " + first.getKey(),
+        VoiceEmotionEval.run(
+            VoiceEmotionEval.speakerNormalised(utterances), first.getKey(), first.getValue()));
     ModelRegistry registry =
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
     try (LoadedModel model =
@@ -132,11 +166,21 @@ final class EvalCommand implements Callable<Integer> {
         total++;
       }
       System.out.printf(
-          "shipped model on its own training data (not a generalisation estimate): accuracy"
+          "%nshipped model on its own training data (not a generalisation estimate): accuracy"
               + " %.3f over %d utterances%n",
           (double) right / total, total);
     }
     return 0;
+  }
+
+  private static void row(String name, VoiceEmotionEval.Result r) {
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "| %s | %.3f | %.3f | %.3f |%n",
+        name,
+        r.uar(),
+        r.accuracy(),
+        r.arousalDisgustHigh());
   }
 
   private int evalStress() throws Exception {
@@ -148,8 +192,8 @@ final class EvalCommand implements Callable<Integer> {
     try (LoadedModel model =
         registry.load(
             ModelRequirement.named(HrvStress.NAME)
-                .withPreprocessing(HrvPersonalBaseline.PREPROCESSING)
-                .withFeatureSpec(HrvPersonalBaseline.ID))) {
+                .withPreprocessing(HrvStress.PREPROCESSING)
+                .withFeatureSpec(HrvStress.FEATURE_SPEC))) {
       HrvStressEval.run(
           data, model, HrvStressParameters.read(models.resolve(HrvStress.PARAMETERS)), System.out);
     }

@@ -7,46 +7,62 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.models.foundry.Foundry;
-import org.affectgate.models.hrv.HrvPersonalBaseline;
+import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.affectgate.models.stress.StressPredictData.Recording;
 
 /**
- * The shipped {@code hrv-stress} model: logistic regression on {@value HrvPersonalBaseline#ID}
+ * The shipped {@code hrv-stress} model: logistic regression on {@value HrvRunningBaseline#ID}
  * features, trained on every labelled Stress-Predict participant.
  *
- * <p>Recipe: beats from the E4's {@code IBI.csv} ({@link RrSource#IBI}, which measured better than
- * the 1 Hz HR series, see the model card), the agent's HRV stage with its default settings ({@link
- * HrvConfig#defaults()}: 60 s windows every 10 s, artifact filter), the personal baseline of {@link
- * HrvPersonalBaseline}, class-balanced logistic regression with L2 penalty {@value #L2}.
+ * <p>Recipe {@link #SHIPPED}: beats from the E4's {@code IBI.csv} ({@link RrSource#IBI}, which
+ * measured better than the 1 Hz HR series), the agent's HRV stage with 180 s windows every 10 s
+ * (other settings default), the running session baseline of {@link HrvRunningBaseline},
+ * class-balanced logistic regression with L2 0.01. It is the candidate that {@link
+ * LeaveOneParticipantOut#select} picks among {@link #candidates()} on all participants; the honest
+ * figure is the nested evaluation (selection inside each fold) that {@code eval} prints.
  */
 public final class HrvStress {
   public static final String NAME = "hrv-stress";
-  public static final String VERSION = "1.0.0";
+  public static final String VERSION = "2.0.0";
   public static final List<String> LABELS = List.of("rest", "stress");
 
   /** Committed coefficients, relative to the models directory. */
   public static final String PARAMETERS = NAME + "/logistic.json";
 
-  public static final RrSource SOURCE = RrSource.IBI;
-  public static final FeatureSet INPUTS = FeatureSet.RELATIVE;
-  public static final double L2 = 0.01;
+  public static final HrvRecipe SHIPPED =
+      new HrvRecipe(RrSource.IBI, FeatureSet.RUNNING, HrvRunningBaseline.HRV_WINDOW_SECONDS, 0.01);
+
+  public static final String FEATURE_SPEC = SHIPPED.inputs().featureSpec();
+  public static final String PREPROCESSING = HrvRunningBaseline.PREPROCESSING;
+
   public static final String RECIPE =
-      "Stress-Predict IBI.csv beats; agent HRV stage, default config (60 s windows, 10 s step);"
-          + " hrv-time-rel-v1 personal baseline (first 5 min); windows straddling a task boundary"
+      "Stress-Predict IBI.csv beats; agent HRV stage, 180 s windows every 10 s, other settings"
+          + " default; "
+          + FEATURE_SPEC
+          + " running session baseline (5 min warm-up); windows straddling a task boundary"
           + " dropped; class-balanced logistic regression, Newton/IRLS, L2 "
-          + L2;
+          + SHIPPED.l2();
 
   private HrvStress() {}
 
-  /** Labelled model inputs of all recordings, participant by participant. */
-  public static List<HrvWindows.Window> windows(
-      List<Recording> recordings, RrSource source, FeatureSet inputs) {
+  /** The recipes compared and selected among: IBI beats, 60/120/180 s windows, both baselines. */
+  public static List<HrvRecipe> candidates() {
+    List<HrvRecipe> out = new ArrayList<>();
+    for (int window : new int[] {60, 120, 180}) {
+      for (FeatureSet inputs : List.of(FeatureSet.RELATIVE, FeatureSet.RUNNING)) {
+        out.add(new HrvRecipe(RrSource.IBI, inputs, window, SHIPPED.l2()));
+      }
+    }
+    return out;
+  }
+
+  /** Labelled model inputs of all recordings under {@code recipe}, participant by participant. */
+  public static List<HrvWindows.Window> windows(List<Recording> recordings, HrvRecipe recipe) {
     List<HrvWindows.Window> out = new ArrayList<>();
     for (Recording r : recordings) {
-      out.addAll(HrvWindows.labelled(r, source, HrvConfig.defaults(), inputs));
+      out.addAll(HrvWindows.labelled(r, recipe.source(), recipe.config(), recipe.inputs()));
     }
     return out;
   }
@@ -54,14 +70,14 @@ public final class HrvStress {
   /** Trains the shipped recipe on every participant in {@code dataDir}. */
   public static HrvStressParameters train(Path dataDir) throws IOException {
     List<Recording> recordings = StressPredictData.read(dataDir);
-    List<HrvWindows.Window> windows = windows(recordings, SOURCE, INPUTS);
-    LogisticModel m = new LogisticTrainer(L2).fit(windows);
+    List<HrvWindows.Window> windows = windows(recordings, SHIPPED);
+    LogisticModel m = SHIPPED.trainer().fit(windows);
     int stress = 0;
     for (HrvWindows.Window w : windows) {
       stress += w.label();
     }
     return new HrvStressParameters(
-        HrvPersonalBaseline.ID,
+        FEATURE_SPEC,
         HrvTimeFeatures.NAMES,
         RECIPE,
         windows.size(),
@@ -83,10 +99,9 @@ public final class HrvStress {
     ModelProto model =
         HrvStressOnnx.toOnnx(
             p.model(),
-            "P(stress) from a subject's 60 s time-domain HRV relative to their first 5 min;"
+            "P(stress) from a subject's 180 s time-domain HRV relative to their running session mean;"
                 + " trained on Stress-Predict (italha-d/Stress-Predict-Dataset, MIT)",
             meta);
-    return Foundry.artifact(
-        model, NAME, VERSION, HrvPersonalBaseline.PREPROCESSING, LABELS, p.featureSpec());
+    return Foundry.artifact(model, NAME, VERSION, PREPROCESSING, LABELS, p.featureSpec());
   }
 }

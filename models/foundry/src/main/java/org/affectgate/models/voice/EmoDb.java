@@ -21,7 +21,7 @@ import org.affectgate.agent.voice.UtteranceSegmenter;
 import org.affectgate.agent.voice.VoiceFeatures;
 
 /**
- * EmoDB utterances turned into {@code voice-v1} vectors by the agent's own code path: 16 kHz
+ * EmoDB utterances turned into {@code voice-v2} vectors by the agent's own code path: 16 kHz
  * resampling, {@link FrameAnalyzer}, {@link UtteranceSegmenter} with the agent's default settings
  * and {@link VoiceFeatures} per segment, exactly as the agent does for kiosk audio. Label and
  * speaker come from the file name ({@code SSTTTEV.wav}: speaker, text, emotion letter, version).
@@ -31,7 +31,7 @@ public final class EmoDb {
    * @param file file name
    * @param speaker two-digit speaker id
    * @param label emotion class
-   * @param segments one voice-v1 vector per utterance segment the agent would analyse (may be empty
+   * @param segments one voice-v2 vector per utterance segment the agent would analyse (may be empty
    *     if the agent would find no speech)
    */
   public record Utterance(
@@ -66,7 +66,7 @@ public final class EmoDb {
     throw new IllegalArgumentException("not an EmoDB emotion letter: " + letter);
   }
 
-  /** The agent's segments of one WAV, as voice-v1 vectors. */
+  /** The agent's segments of one WAV, as voice-v2 vectors. */
   public static List<float[]> segments(Path wav) throws IOException {
     float[] samples;
     int rate;

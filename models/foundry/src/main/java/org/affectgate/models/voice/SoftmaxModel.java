@@ -9,17 +9,20 @@ package org.affectgate.models.voice;
  * @param weights {@code [features][classes]}
  * @param bias {@code [classes]}
  */
-public record SoftmaxModel(double[] mean, double[] scale, double[][] weights, double[] bias) {
+public record SoftmaxModel(double[] mean, double[] scale, double[][] weights, double[] bias)
+    implements VoiceClassifier {
 
+  @Override
   public int features() {
     return mean.length;
   }
 
+  @Override
   public int classes() {
     return bias.length;
   }
 
-  /** Class probabilities of one vector. */
+  @Override
   public double[] predict(float[] x) {
     int k = classes();
     double[] z = bias.clone();

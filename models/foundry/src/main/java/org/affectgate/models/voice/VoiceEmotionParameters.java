@@ -12,7 +12,7 @@ import java.util.List;
  * The trained {@code voice-emotion} coefficients, committed beside the model so that {@code build}
  * is a pure function of committed files; {@code train voice-emotion} rewrites it from EmoDB.
  *
- * @param featureSpec feature-spec id of the input vector ({@code voice-v1})
+ * @param featureSpec feature-spec id of the input vector ({@code voice-v2})
  * @param features feature names in input order
  * @param labels class labels in output order
  * @param recipe how the coefficients were obtained

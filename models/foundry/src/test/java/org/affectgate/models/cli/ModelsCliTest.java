@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.testing.SharedInputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +97,7 @@ class ModelsCliTest {
   }
 
   @Test
-  void evalHrvStress_printsLeaveOneParticipantOutTableAndOnnxCheck() {
+  void evalHrvStress_printsNestedAndPlainTables_selectsTheShippedRecipe_andOnnxCheck() {
     String data = SharedInputs.repoRoot().resolve("../shared/datasets/stress-predict").toString();
     String shipped = SharedInputs.shippedModels().toString();
     int[] code = new int[1];
@@ -107,8 +108,10 @@ class ModelsCliTest {
                     ModelsCli.execute("eval", "hrv-stress", "--data", data, "--models", shipped));
     assertThat(code[0]).isZero();
     assertThat(log)
-        .contains("| S02 |", "| S30 |", "| pooled | 3488 | 1220 |")
-        .contains("| HR | RELATIVE |")
+        .contains("| S02 |", "| S30 |", "| pooled | 4137 | 1255 |")
+        .contains("Selection on all participants: " + HrvStress.SHIPPED.name())
+        .doesNotContain("DIFFERS")
+        .contains("| HR | 60 s | RELATIVE |")
         .containsPattern("max \\|P\\(stress\\) diff\\| [0-9.]+e-0[6-9]");
   }
 

@@ -8,13 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.hrv.HrvFeatures;
 import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRequirement;
 import org.affectgate.models.ModelRuntimeConfig;
-import org.affectgate.models.hrv.HrvPersonalBaseline;
+import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.stress.StressPredictData.Labels;
 import org.affectgate.models.stress.StressPredictData.Recording;
 import org.affectgate.models.testing.SharedInputs;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The shipped {@code hrv-stress} ONNX model, loaded through the manifest, gives the same P(stress)
  * as the Java-side logistic model built from the committed coefficients, on real inputs: 800 s of
  * Stress-Predict S06 (committed fixture, see fixtures/README.md) run through the agent's HRV stage
- * and the personal baseline.
+ * (180 s windows) and the running session baseline.
  */
 class HrvStressOnnxEquivalenceTest {
 
@@ -37,9 +36,9 @@ class HrvStressOnnxEquivalenceTest {
     Recording r =
         new Recording(
             "S06", StressPredictData.readIbi(ibi), 0, new double[0], new Labels(new TreeMap<>()));
-    HrvPersonalBaseline baseline = new HrvPersonalBaseline();
+    HrvRunningBaseline baseline = new HrvRunningBaseline();
     List<float[]> inputs = new ArrayList<>();
-    for (HrvFeatures f : HrvWindows.features(r, RrSource.IBI, HrvConfig.defaults())) {
+    for (HrvFeatures f : HrvWindows.features(r, RrSource.IBI, HrvStress.SHIPPED.config())) {
       Optional<float[]> x = baseline.offer(f.windowEndMs(), HrvWindows.vector(f));
       x.ifPresent(inputs::add);
     }
@@ -56,8 +55,8 @@ class HrvStressOnnxEquivalenceTest {
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")))
             .load(
                 ModelRequirement.named(HrvStress.NAME)
-                    .withPreprocessing(HrvPersonalBaseline.PREPROCESSING)
-                    .withFeatureSpec(HrvPersonalBaseline.ID))) {
+                    .withPreprocessing(HrvRunningBaseline.PREPROCESSING)
+                    .withFeatureSpec(HrvRunningBaseline.ID))) {
       assertThat(onnx.entry().labels()).containsExactly("rest", "stress");
       double lowest = 1;
       double highest = 0;

@@ -60,7 +60,7 @@ class VoiceEmotionTest {
   }
 
   @Test
-  void training_isDeterministic() throws Exception {
+  void training_withModelSelection_isDeterministic() throws Exception {
     List<EmoDb.Utterance> data = new ArrayList<>();
     for (Path wav : emodb(60)) {
       String name = wav.getFileName().toString();
@@ -68,19 +68,11 @@ class VoiceEmotionTest {
           new EmoDb.Utterance(
               name, name.substring(0, 2), EmoDb.label(name.charAt(5)), EmoDb.segments(wav)));
     }
-    List<float[]> x = new ArrayList<>();
-    List<Integer> y = new ArrayList<>();
-    for (EmoDb.Utterance u : data) {
-      for (float[] v : u.segments()) {
-        x.add(v);
-        y.add(u.label().ordinal());
-      }
-    }
-    int[] labels = y.stream().mapToInt(Integer::intValue).toArray();
-    SoftmaxModel a = VoiceEmotion.trainer().fit(x, labels, 7);
-    SoftmaxModel b = VoiceEmotion.trainer().fit(x, labels, 7);
-    assertThat(a.weights()).isDeepEqualTo(b.weights());
-    assertThat(a.bias()).containsExactly(b.bias());
+    VoiceEmotionParameters a = VoiceEmotion.train(data);
+    VoiceEmotionParameters b = VoiceEmotion.train(data);
+    assertThat(a.toBytes()).isEqualTo(b.toBytes());
+    assertThat(a.featureSpec()).isEqualTo(VoiceFeatureSpec.ID);
+    assertThat(a.recipe()).contains("chosen from L2");
   }
 
   @Test
