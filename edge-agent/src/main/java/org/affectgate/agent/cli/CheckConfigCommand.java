@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +60,39 @@ final class CheckConfigCommand implements Callable<Integer> {
                         .map(i -> i.deleteMode().key())
                         .orElse("unsupported (exported files cannot be recalled)")
                 : "off (only k-anonymous aggregates leave the gateway)"));
+    out.println(
+        "  camera:      "
+            + c.camera()
+                .map(
+                    cam ->
+                        "on, "
+                            + (cam.requireConsent()
+                                ? "frames analysed only during a kiosk-face session consent"
+                                : "camera.requireConsent is false: no session consent checked")
+                            + cam.local()
+                                .map(l -> "; local capture as kiosk " + l.kioskId())
+                                .orElse(""))
+                .orElse("off"));
+    out.println(
+        "  gpio kiosk:  "
+            + c.gpio()
+                .kiosk()
+                .map(
+                    k ->
+                        k.kioskId()
+                            + ": PIR on BCM "
+                            + k.presencePin()
+                            + " opens visits, button on BCM "
+                            + k.buttonPin()
+                            + " grants "
+                            + k.grants()
+                            + " (long press withdraws), notice "
+                            + (k.notice() == KioskGpioConfig.Notice.LED
+                                ? "LED on BCM "
+                                    + k.noticeLedPin().getAsInt()
+                                    + " (sensing stops if it fails)"
+                                : "shown by the kiosk screen"))
+                .orElse("none"));
     out.println(
         "  admin http:  "
             + c.http().host()

@@ -9,8 +9,8 @@ import org.affectgate.models.ModelRequirement;
 /**
  * The {@code voice-emotion} model through ONNX Runtime: loaded by {@link ModelRegistry} with a
  * requirement naming {@value #MODEL_NAME} and feature spec {@value VoiceFeatureSpec#ID}, so a model
- * trained on another feature layout is refused at start-up. Input {@code [1, 39]} float32, first
- * output the 7 class probabilities.
+ * trained on another feature layout is refused at start-up. Input {@code [1, n]} float32 (n = the
+ * feature spec's length), first output the 7 class probabilities.
  *
  * <p>Thread-safe for {@link #estimate} (ONNX Runtime sessions are); {@link #close()} must not race
  * with it.

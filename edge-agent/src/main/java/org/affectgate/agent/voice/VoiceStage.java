@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   → StreamResampler      per kiosk, to 16 kHz; restarted at every non-continuous chunk
  *   → FrameAnalyzer        YIN pitch, level, MFCC, spectral shape, ZCR per 10 ms frame
  *   → UtteranceSegmenter   energy + voicing VAD; silence never makes a segment
- *   → VoiceFeatures        voice-v1 vector per segment and per rolling window
+ *   → VoiceFeatures        feature-spec vector per segment and per rolling window
  *   → VoiceEmotionModel    class probabilities, arousal, valence proxy, confidence
  *   → VoiceWindowAggregator per site and window, k distinct sessions or suppressed
  *   → Outbox.enqueue       (blocking SQLite, on this worker thread)

@@ -54,6 +54,28 @@ class AffectgateCliTest {
   }
 
   @Test
+  void checkConfig_cameraAndGpioKiosk_saysConsentAndNotice() throws Exception {
+    Path f =
+        config(
+            "camera:\n  enabled: true\n  local:\n    command: [rpicam-vid, -o, '-']\n"
+                + "gpio:\n  kiosk:\n    kioskId: entrance\n    buttonPin: 17\n"
+                + "    presencePin: 27\n    noticeLedPin: 23\n");
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(out.toString())
+        .contains("camera:      on, frames analysed only during a kiosk-face session consent")
+        .contains("local capture as kiosk local-camera")
+        .contains("gpio kiosk:  entrance: PIR on BCM 27")
+        .contains("button on BCM 17")
+        .contains("notice LED on BCM 23 (sensing stops if it fails)");
+  }
+
+  @Test
+  void checkConfig_noCamera_saysOff() throws Exception {
+    assertThat(run("check-config", config("").toString())).isZero();
+    assertThat(out.toString()).contains("camera:      off").contains("gpio kiosk:  none");
+  }
+
+  @Test
   void checkConfig_badValue_exits2NamingKeyAndFile() throws Exception {
     Path f = config("mqtt:\n  maxPayloadBytes: 0\n");
     assertThat(run("check-config", f.toString())).isEqualTo(2);
