@@ -53,18 +53,7 @@ public final class HrvPersonalBaseline {
    *     finite, or the window is not after the previous one (caller bugs)
    */
   public Optional<float[]> offer(long windowEndMs, float[] hrvTime) {
-    if (hrvTime.length != size) {
-      throw new IllegalArgumentException(
-          "expected " + size + " features (got " + hrvTime.length + ")");
-    }
-    double[] t = new double[size];
-    for (int i = 0; i < size; i++) {
-      if (!(hrvTime[i] >= 0) || !Float.isFinite(hrvTime[i])) {
-        throw new IllegalArgumentException(
-            HrvTimeFeatures.NAMES.get(i) + " must be finite and >= 0 (got " + hrvTime[i] + ")");
-      }
-      t[i] = Math.log1p(hrvTime[i]);
-    }
+    double[] t = HrvTimeFeatures.logValues(hrvTime);
     if (started && windowEndMs <= lastEndMs) {
       throw new IllegalArgumentException(
           "windows must come in order (got " + windowEndMs + " after " + lastEndMs + ")");

@@ -40,4 +40,26 @@ public final class HrvTimeFeatures {
     }
     return out;
   }
+
+  /**
+   * ln(1 + x) of each value of a {@link #vector}, the scale both personal baselines work on.
+   *
+   * @throws IllegalArgumentException if the vector does not have {@code NAMES.size()} values or a
+   *     value is negative or not finite (caller bugs)
+   */
+  static double[] logValues(float[] hrvTime) {
+    if (hrvTime.length != NAMES.size()) {
+      throw new IllegalArgumentException(
+          "expected " + NAMES.size() + " features (got " + hrvTime.length + ")");
+    }
+    double[] t = new double[hrvTime.length];
+    for (int i = 0; i < t.length; i++) {
+      if (!(hrvTime[i] >= 0) || !Float.isFinite(hrvTime[i])) {
+        throw new IllegalArgumentException(
+            NAMES.get(i) + " must be finite and >= 0 (got " + hrvTime[i] + ")");
+      }
+      t[i] = Math.log1p(hrvTime[i]);
+    }
+    return t;
+  }
 }
