@@ -26,41 +26,11 @@ public record SoftmaxTrainer(double l2, int iterations) {
   public SoftmaxModel fit(List<float[]> x, int[] y, int classes) {
     int n = x.size();
     int d = x.get(0).length;
-    double[] mean = new double[d];
-    double[] scale = new double[d];
-    for (float[] r : x) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += r[j];
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    for (float[] r : x) {
-      for (int j = 0; j < d; j++) {
-        scale[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      scale[j] = Math.sqrt(scale[j] / n);
-      if (!(scale[j] > 1e-12)) {
-        scale[j] = 1;
-      }
-    }
-    double[][] z = new double[n][d];
-    for (int r = 0; r < n; r++) {
-      for (int j = 0; j < d; j++) {
-        z[r][j] = (x.get(r)[j] - mean[j]) / scale[j];
-      }
-    }
-    int[] count = new int[classes];
-    for (int c : y) {
-      count[c]++;
-    }
-    double[] sampleWeight = new double[n];
-    for (int r = 0; r < n; r++) {
-      sampleWeight[r] = 1.0 / (classes * count[y[r]]);
-    }
+    StandardizedSet set = StandardizedSet.of(x, y, classes);
+    double[] mean = set.mean();
+    double[] scale = set.scale();
+    double[][] z = set.z();
+    double[] sampleWeight = set.sampleWeight();
     double[][] w = new double[d][classes];
     double[] b = new double[classes];
     double[][] mw = new double[d][classes];
