@@ -204,17 +204,18 @@ public final class InfluxSink implements PointSink {
     if (status == 400 || status == 422) {
       return new DeleteOutcome.Rejected(status, message);
     }
-    String kind;
+    return new DeleteOutcome.Retryable(retryKind(status), text, retryAfter);
+  }
+
+  /** The retry kind of a non-2xx status that is worth retrying, as counted and logged. */
+  private static String retryKind(int status) {
     if (status == 429) {
-      kind = "throttled";
-    } else if (status >= 500) {
-      kind = "server";
-    } else if (status == 401 || status == 403) {
-      kind = "auth";
-    } else {
-      kind = "client";
+      return "throttled";
     }
-    return new DeleteOutcome.Retryable(kind, text, retryAfter);
+    if (status >= 500) {
+      return "server";
+    }
+    return status == 401 || status == 403 ? "auth" : "client";
   }
 
   private static String message(InfluxException e) {
@@ -226,11 +227,7 @@ public final class InfluxSink implements PointSink {
 
   private WriteOutcome classify(InfluxException e) {
     int status = e.status();
-    Object bodyMessage = e.errorBody().get("message");
-    String message =
-        bodyMessage != null
-            ? bodyMessage.toString()
-            : e.getMessage() == null ? "HTTP " + status : e.getMessage();
+    String message = message(e);
     if (status == 0) {
       Throwable timeout = find(e, InterruptedIOException.class);
       if (timeout != null) {
@@ -243,17 +240,8 @@ public final class InfluxSink implements PointSink {
     }
     Optional<java.time.Duration> retryAfter =
         RetryAfter.parse(e.headers().get("Retry-After"), clock);
-    String kind;
-    if (status == 429) {
-      kind = "throttled";
-    } else if (status >= 500) {
-      kind = "server";
-    } else if (status == 401 || status == 403) {
-      kind = "auth";
-    } else {
-      kind = "client";
-    }
-    return new WriteOutcome.Retryable(kind, "HTTP " + status + ": " + message, retryAfter);
+    return new WriteOutcome.Retryable(
+        retryKind(status), "HTTP " + status + ": " + message, retryAfter);
   }
 
   private static Throwable find(Throwable t, Class<? extends Throwable> type) {
