@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.pipeline.WearablePipeline;
+import org.affectgate.agent.stress.StressReport;
 import org.affectgate.sync.Metric;
 
 /**
@@ -49,6 +50,39 @@ final class WindowLinePrinter implements WearablePipeline.WindowListener {
           String.format(
               Locale.ROOT,
               "%s window site=%s programme=%s subjects=%d suppressed (k=%d)",
+              end,
+              s.site(),
+              s.programme(),
+              s.subjects(),
+              k));
+    }
+    out.flush();
+  }
+
+  /** One line per (180 s stress window, site, programme): stress share and mean P(stress). */
+  @Override
+  public void onStressWindow(StressReport report) {
+    String end = Instant.ofEpochMilli(report.windowEndMs()).toString();
+    for (Metric m : report.emitted()) {
+      var f = m.fields();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%s stress window site=%s programme=%s subjects=%d stressed=%d (%.0f%%)"
+                  + " p_stress_mean=%.2f -> outbox",
+              end,
+              m.tags().get("site"),
+              m.tags().get("programme"),
+              f.get("subjects").longValue(),
+              f.get("stressed").longValue(),
+              100 * f.get("stress_share"),
+              f.get("p_stress_mean")));
+    }
+    for (var s : report.suppressed()) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%s stress window site=%s programme=%s subjects=%d suppressed (k=%d)",
               end,
               s.site(),
               s.programme(),

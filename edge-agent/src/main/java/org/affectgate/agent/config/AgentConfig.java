@@ -12,6 +12,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.device.mqtt.MqttConfig;
@@ -42,6 +43,8 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     inference) is rejected in a context where {@link DeploymentContextGuard} refuses it
  * @param subjectSync per-subject sync ({@code sync.perSubject.*}), off by default; only in the
  *     {@code wellness-programme} and {@code healthcare} contexts
+ * @param stress the HRV stress stage ({@code hrv.stress.*}), off by default; only in the {@code
+ *     wellness-programme} and {@code healthcare} contexts
  */
 public record AgentConfig(
     String site,
@@ -61,7 +64,50 @@ public record AgentConfig(
     RetentionConfig retention,
     GpioConfig gpio,
     VoiceConfig voice,
-    SubjectSyncConfig subjectSync) {
+    SubjectSyncConfig subjectSync,
+    StressConfig stress) {
+
+  /** Without the HRV stress stage ({@link StressConfig#DISABLED}). */
+  public AgentConfig(
+      String site,
+      Path dataDir,
+      MqttConfig mqtt,
+      HrvConfig hrv,
+      AggregationConfig aggregation,
+      ConsentConfig consent,
+      OutboxConfig outbox,
+      SyncConfig sync,
+      Optional<InfluxConfig> influx,
+      ExportConfig export,
+      HttpConfig http,
+      ModelRuntimeConfig models,
+      Optional<CameraConfig> camera,
+      DeploymentConfig deployment,
+      RetentionConfig retention,
+      GpioConfig gpio,
+      VoiceConfig voice,
+      SubjectSyncConfig subjectSync) {
+    this(
+        site,
+        dataDir,
+        mqtt,
+        hrv,
+        aggregation,
+        consent,
+        outbox,
+        sync,
+        influx,
+        export,
+        http,
+        models,
+        camera,
+        deployment,
+        retention,
+        gpio,
+        voice,
+        subjectSync,
+        StressConfig.DISABLED);
+  }
 
   /** Without per-subject sync ({@link SubjectSyncConfig#DISABLED}). */
   public AgentConfig(
@@ -163,6 +209,15 @@ public record AgentConfig(
     Objects.requireNonNull(gpio, "gpio");
     Objects.requireNonNull(voice, "voice");
     Objects.requireNonNull(subjectSync, "sync.perSubject");
+    Objects.requireNonNull(stress, "hrv.stress");
+    if (stress.enabled()
+        && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
+        && deployment.context() != DeploymentContext.HEALTHCARE) {
+      throw new IllegalArgumentException(
+          "hrv.stress.enabled is true, but context is "
+              + deployment.context().key()
+              + "; stress estimates are only for wellness-programme or healthcare deployments");
+    }
     if (subjectSync.enabled()
         && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
         && deployment.context() != DeploymentContext.HEALTHCARE) {

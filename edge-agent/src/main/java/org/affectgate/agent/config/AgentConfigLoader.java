@@ -21,6 +21,7 @@ import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.VisionConfig;
 import org.affectgate.agent.voice.SegmenterConfig;
@@ -150,6 +151,7 @@ public final class AgentConfigLoader {
       influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode));
     }
     SubjectSyncConfig subjectSync = new SubjectSyncConfig(r.bool("sync.perSubject.enabled", false));
+    StressConfig stress = new StressConfig(r.bool("hrv.stress.enabled", false));
 
     ExportConfig export =
         new ExportConfig(
@@ -228,7 +230,8 @@ public final class AgentConfigLoader {
         retention,
         gpio,
         voice,
-        subjectSync);
+        subjectSync,
+        stress);
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

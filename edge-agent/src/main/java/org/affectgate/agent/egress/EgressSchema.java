@@ -82,6 +82,17 @@ public record EgressSchema(
           "subjects");
 
   /**
+   * Wearable stress windows ({@code org.affectgate.agent.stress.StressAggregator}): per site and
+   * programme, 180 s windows, counts and means of the {@code hrv-stress} model's P(stress).
+   */
+  public static final EgressSchema HRV_STRESS_WINDOW =
+      new EgressSchema(
+          "hrv_stress_window",
+          Set.of("site", "programme"),
+          Set.of("subjects", "stressed", "stress_share", "p_stress_mean"),
+          "subjects");
+
+  /**
    * One opted-in subject's own HRV window ({@link SubjectWindows}), under their consent pseudonym —
    * never a device id. Admitted only with {@code sync.perSubject.enabled} and only for subjects
    * with active {@code wellness-hr} and {@code wellness-hr-sync} consent.

@@ -35,6 +35,9 @@ import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.status.StatusHandler;
+import org.affectgate.agent.stress.OnnxStressModel;
+import org.affectgate.agent.stress.StressAggregator;
+import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraConsent;
 import org.affectgate.agent.vision.CameraPipeline;
@@ -180,11 +183,13 @@ public final class Agent implements AutoCloseable {
             perSubject
                 ? List.of(
                     EgressSchema.HRV_WINDOW,
+                    EgressSchema.HRV_STRESS_WINDOW,
                     EgressSchema.FACE_EXPRESSION_WINDOW,
                     EgressSchema.VOICE_WINDOW,
                     EgressSchema.HRV_SUBJECT_WINDOW)
                 : List.of(
                     EgressSchema.HRV_WINDOW,
+                    EgressSchema.HRV_STRESS_WINDOW,
                     EgressSchema.FACE_EXPRESSION_WINDOW,
                     EgressSchema.VOICE_WINDOW),
             config.aggregation().k(),
@@ -217,6 +222,8 @@ public final class Agent implements AutoCloseable {
       }
     }
 
+    StressStage stress = config.stress().enabled() ? openStress(clock, registry) : null;
+
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
 
@@ -233,7 +240,9 @@ public final class Agent implements AutoCloseable {
             MAX_IN_FLIGHT,
             registry,
             perSubject ? gate::syncOptedIn : null,
-            cloudDeletions);
+            cloudDeletions,
+            stress,
+            stress == null ? null : new StressAggregator(config.aggregation(), registry));
     toClose.push(pipeline);
 
     Pi4jGpio gpio =
@@ -381,6 +390,31 @@ public final class Agent implements AutoCloseable {
         config.mqtt().uri(),
         config.http().host(),
         http.actualPort());
+  }
+
+  /**
+   * The wearable stress stage ({@code hrv.stress.enabled}): the {@code hrv-stress} model is
+   * verified and loaded here, on the start-up thread, so a missing model or one built for another
+   * feature spec stops the agent with a clear error.
+   */
+  private StressStage openStress(InstantSource clock, MeterRegistry registry) {
+    contextGuard.require(Inference.HRV_WELLNESS);
+    OnnxStressModel model;
+    try {
+      model = OnnxStressModel.load(ModelRegistry.open(config.models()));
+    } catch (ModelLoadException e) {
+      throw new IllegalStateException(
+          "hrv.stress.enabled is true but the hrv-stress model cannot be used (models.manifest "
+              + config.models().manifest()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    toClose.push(model);
+    LOG.info(
+        "hrv stress on: hrv-stress {} on 180 s windows, hrv_stress_window aggregates (>= k)",
+        model.version());
+    return new StressStage(config.hrv().lateness(), model, registry, clock);
   }
 
   /**

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -24,6 +26,11 @@ import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.SubjectWindows;
 import org.affectgate.agent.hrv.HrvWindow;
 import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.stress.StressAggregator;
+import org.affectgate.agent.stress.StressInput;
+import org.affectgate.agent.stress.StressReport;
+import org.affectgate.agent.stress.StressStage;
+import org.affectgate.agent.stress.SubjectStress;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.sync.outbox.Outbox;
@@ -40,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   → ConsentGate.admit    no active consent: dropped here, before any feature is computed
  *   → HrvWindowEngine      RR artifact rejection, sliding windows, per-subject HRV features
  *   → WindowAggregator     per (site, programme) window aggregates, k-suppression
+ *   [+ StressStage         with hrv.stress.enabled: 180 s HRV windows → running baseline →
+ *                          hrv-stress model (worker thread) → StressAggregator, k-suppression]
  *     [+ SubjectWindows    per-subject points of opted-in subjects, only with sync.perSubject]
  *   → Outbox.enqueue       durable SQLite outbox (worker thread)
  *   → SyncLoop → PointSink InfluxDB v2 write endpoint or rotated line-protocol files (own thread)
@@ -51,12 +60,17 @@ import org.slf4j.LoggerFactory;
  * loop, the MQTT callback thread blocks, which holds back the broker's deliveries (and their
  * PUBACKs) instead of dropping acknowledged data.
  *
- * <p>Withdrawal: revoked subjects are purged from the HRV engine on the event loop, then, on the
- * pipeline's ordered worker queue (after every outbox write handed over before), unsent points that
- * could single them out are discarded ({@link OutboxErasure}) and, with {@link CloudDeletions},
- * cloud deletions of opted-in subjects' per-subject series are queued. The deletion scan also runs
- * at start (withdrawals recorded while the agent was down) and every {@value #DELETION_SCAN_MS} ms
- * as a safety net.
+ * <p>Stress (optional): the {@link StressStage}'s engine and baselines live on the same event-loop
+ * context; each tick's due windows go to one {@code executeBlocking} (unordered, so inference never
+ * waits behind outbox writes) for inference, and the results come back to the context for
+ * aggregation. Results of subjects purged while inference ran are dropped there.
+ *
+ * <p>Withdrawal: revoked subjects are purged from the HRV engine (and the stress stage's 180 s
+ * engine and baseline) on the event loop, then, on the pipeline's ordered worker queue (after every
+ * outbox write handed over before), unsent points that could single them out are discarded ({@link
+ * OutboxErasure}) and, with {@link CloudDeletions}, cloud deletions of opted-in subjects'
+ * per-subject series are queued. The deletion scan also runs at start (withdrawals recorded while
+ * the agent was down) and every {@value #DELETION_SCAN_MS} ms as a safety net.
  */
 public final class WearablePipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WearablePipeline.class);
@@ -84,11 +98,17 @@ public final class WearablePipeline implements AutoCloseable {
   private long tickTimer = -1;
   private long deletionTimer = -1;
   private ConsentRefresher consentRefresher;
+  private final StressStage stress;
+  private final StressAggregator stressAggregator;
+  private Future<Void> stressPending = Future.succeededFuture();
 
   /** Receives one report per closed window, on the pipeline's event-loop context. */
   @FunctionalInterface
   public interface WindowListener {
     void onWindow(WindowReport report);
+
+    /** Called once per 180 s stress window that had estimates, on the event-loop context. */
+    default void onStressWindow(StressReport report) {}
 
     /** Called once per batch of withdrawals after the purge, on the event-loop context. */
     default void onPurge(PurgeReport report) {}
@@ -148,6 +168,48 @@ public final class WearablePipeline implements AutoCloseable {
       MeterRegistry registry,
       Predicate<String> syncOptedIn,
       CloudDeletions cloudDeletions) {
+    this(
+        vertx,
+        clock,
+        gate,
+        engine,
+        aggregator,
+        outbox,
+        erasure,
+        listener,
+        maxInFlight,
+        registry,
+        syncOptedIn,
+        cloudDeletions,
+        null,
+        null);
+  }
+
+  /**
+   * @param stress the stress stage; {@code null} unless {@code hrv.stress.enabled}
+   * @param stressAggregator aggregates the stress stage's estimates; {@code null} with {@code
+   *     stress}
+   */
+  WearablePipeline(
+      Vertx vertx,
+      InstantSource clock,
+      ConsentGate gate,
+      HrvWindowEngine engine,
+      WindowAggregator aggregator,
+      Outbox outbox,
+      OutboxErasure erasure,
+      WindowListener listener,
+      int maxInFlight,
+      MeterRegistry registry,
+      Predicate<String> syncOptedIn,
+      CloudDeletions cloudDeletions,
+      StressStage stress,
+      StressAggregator stressAggregator) {
+    if ((stress == null) != (stressAggregator == null)) {
+      throw new IllegalArgumentException("stress and stressAggregator go together");
+    }
+    this.stress = stress;
+    this.stressAggregator = stressAggregator;
     this.syncOptedIn = syncOptedIn;
     this.cloudDeletions = cloudDeletions;
     this.deletionScanFailures = registry.counter("affectgate.deletions.scan.failures");
@@ -195,6 +257,9 @@ public final class WearablePipeline implements AutoCloseable {
     }
     Binding b = binding.get();
     engine.onSample(b.participantId(), b.site(), b.programme(), sample);
+    if (stress != null) {
+      stress.onSample(b.participantId(), b.site(), b.programme(), sample);
+    }
     ingestLatency.record(Math.max(0, clock.millis() - sample.timestampMs()), TimeUnit.MILLISECONDS);
   }
 
@@ -238,6 +303,54 @@ public final class WearablePipeline implements AutoCloseable {
             "window ending {} could not be aggregated: {}", window.windowEndMs(), e.toString());
       }
     }
+    if (stress != null) {
+      closeStressWindows();
+    }
+  }
+
+  /** Event-loop context: due stress windows to one worker hand-off, results back here. */
+  private void closeStressWindows() {
+    List<List<StressInput>> due = stress.closeWindowsUpTo(clock.millis());
+    if (due.isEmpty()) {
+      return;
+    }
+    Future<List<List<SubjectStress>>> inferred =
+        vertx.executeBlocking(
+            () -> {
+              List<List<SubjectStress>> out = new ArrayList<>(due.size());
+              for (List<StressInput> window : due) {
+                out.add(stress.infer(window));
+              }
+              return out;
+            },
+            false);
+    Future<Void> handled =
+        inferred
+            .onSuccess(this::stressResults)
+            .onFailure(
+                e -> {
+                  windowFailures.increment(due.size());
+                  LOG.error("stress windows could not be inferred: {}", e.toString());
+                })
+            .transform(ar -> Future.succeededFuture());
+    stressPending = Future.join(stressPending, handled).transform(ar -> Future.succeededFuture());
+  }
+
+  private void stressResults(List<List<SubjectStress>> windows) {
+    for (List<SubjectStress> results : windows) {
+      if (results.isEmpty()) {
+        continue;
+      }
+      long end = results.get(0).input().windowEndMs();
+      try {
+        StressReport report = stressAggregator.aggregate(end, stress.current(results));
+        listener.onStressWindow(report);
+        writer.enqueue(report.emitted());
+      } catch (RuntimeException e) {
+        windowFailures.increment();
+        LOG.error("stress window ending {} could not be aggregated: {}", end, e.toString());
+      }
+    }
   }
 
   private void purge(Set<String> revokedSubjects) {
@@ -245,6 +358,9 @@ public final class WearablePipeline implements AutoCloseable {
       return;
     }
     revokedSubjects.forEach(engine::purge);
+    if (stress != null) {
+      revokedSubjects.forEach(stress::purge);
+    }
     withdrawals.increment(revokedSubjects.size());
     vertx
         .executeBlocking(
@@ -316,7 +432,9 @@ public final class WearablePipeline implements AutoCloseable {
                       if (consentRefresher != null) {
                         consentRefresher.close();
                       }
-                      writer.drained().onComplete(ar -> p.complete());
+                      stressPending
+                          .transform(ar -> writer.drained())
+                          .onComplete(ar -> p.complete());
                     }));
     try {
       drained.await(15, TimeUnit.SECONDS);

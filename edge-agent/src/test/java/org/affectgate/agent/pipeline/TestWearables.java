@@ -130,13 +130,18 @@ final class TestWearables implements AutoCloseable {
     long end = System.currentTimeMillis() + d.toMillis();
     while (System.currentTimeMillis() < end) {
       long now = System.currentTimeMillis();
-      for (RecordedWearable w : consented) {
-        publish(w, now);
-      }
-      publish(stranger, now);
-      lastPublishedMs = now;
+      publishOnce(now);
       Thread.sleep(Math.max(0, 1000 - (System.currentTimeMillis() - now)));
     }
+  }
+
+  /** One frame per wearable (and the stranger), stamped {@code nowMs}. */
+  void publishOnce(long nowMs) throws Exception {
+    for (RecordedWearable w : consented) {
+      publish(w, nowMs);
+    }
+    publish(stranger, nowMs);
+    lastPublishedMs = nowMs;
   }
 
   private void publish(RecordedWearable w, long now) throws Exception {

@@ -1,0 +1,163 @@
+package org.affectgate.agent.stress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRuntimeConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped {@code hrv-stress} model through the registry, fed by the {@link StressStage}. */
+class OnnxStressModelTest {
+  private static final Path MODELS = Path.of(System.getProperty("affectgate.repoRoot"), "models");
+  private static final long START = 1_767_600_000_000L;
+  private static OnnxStressModel model;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void load() throws Exception {
+    model =
+        OnnxStressModel.load(
+            ModelRegistry.open(ModelRuntimeConfig.of(MODELS.resolve("manifest.json"))));
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  /** P(stress) of every window the stage emits for one subject's beats, oldest first. */
+  private static List<SubjectStress> run(List<IbiBeats.Beat> beats) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StressStage stage =
+        new StressStage(HrvConfig.DEFAULT_LATENESS, model, registry, InstantSource.system());
+    List<SubjectStress> out = new ArrayList<>();
+    long seq = 0;
+    long tick = START;
+    for (IbiBeats.Beat b : beats) {
+      while (tick < b.endMs()) {
+        stage.closeWindowsUpTo(tick).forEach(w -> out.addAll(stage.infer(w)));
+        tick += 1_000;
+      }
+      stage.onSample("s1", "lab", "prog", IbiBeats.sample("s1", seq++, b));
+    }
+    assertThat(registry.counter("affectgate.stress.inference.failures").count()).isZero();
+    return out;
+  }
+
+  private static double meanP(List<SubjectStress> windows, long fromMs, long toMs) {
+    return windows.stream()
+        .filter(w -> w.input().windowEndMs() >= fromMs && w.input().windowEndMs() <= toMs)
+        .mapToDouble(SubjectStress::pStress)
+        .average()
+        .orElseThrow();
+  }
+
+  /**
+   * The model card: heart rate relative to the session's running mean carries the signal. Ten calm
+   * minutes (RR 900 ms), then five minutes at RR 650 ms; judged on windows wholly inside each phase
+   * (the fast phase's from 180 s after it began).
+   */
+  @Test
+  void heartRateRisesAboveSessionMean_stressProbabilityRises() {
+    for (double wobble : new double[] {0, 25}) {
+      List<SubjectStress> w = run(IbiBeats.synthetic(START, 600, 900, 300, 650, wobble));
+      double calm = meanP(w, START + 480_000, START + 600_000);
+      double fast = meanP(w, START + 780_000, START + 900_000);
+      assertThat(fast).isGreaterThan(calm);
+      assertThat(fast).isGreaterThanOrEqualTo(SubjectStress.THRESHOLD);
+    }
+  }
+
+  /**
+   * The other direction: a heart rate that falls below the session mean (recovery) scores lower
+   * than the same subject at a steady rate.
+   */
+  @Test
+  void heartRateFallsBelowSessionMean_stressProbabilityFalls() {
+    List<SubjectStress> steady = run(IbiBeats.synthetic(START, 900, 750, 0, 750, 25));
+    List<SubjectStress> recovery = run(IbiBeats.synthetic(START, 600, 750, 300, 950, 25));
+    double atMean = meanP(steady, START + 780_000, START + 900_000);
+    double below = meanP(recovery, START + 780_000, START + 900_000);
+    assertThat(below).isLessThan(atMean);
+    assertThat(below).isLessThan(SubjectStress.THRESHOLD);
+  }
+
+  private Path manifestWith(String field, String value) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(MODELS.resolve("manifest.json").toFile());
+    var models = manifest.withArray("models");
+    for (int i = models.size() - 1; i >= 0; i--) {
+      if (!"hrv-stress".equals(models.get(i).get("name").asText())) {
+        models.remove(i);
+      }
+    }
+    ((ObjectNode) models.get(0)).put(field, value);
+    Files.createDirectories(dir.resolve("hrv-stress"));
+    Files.copy(
+        MODELS.resolve("hrv-stress/hrv-stress.onnx"), dir.resolve("hrv-stress/hrv-stress.onnx"));
+    Path out = dir.resolve("manifest.json");
+    json.writeValue(out.toFile(), manifest);
+    return out;
+  }
+
+  @Test
+  void manifestWithSixtySecondFeatureSpec_refusedAtLoad() throws Exception {
+    Path manifest = manifestWith("featureSpec", "hrv-time-rel-v1");
+    assertThatThrownBy(
+            () -> OnnxStressModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest))))
+        .isInstanceOf(ModelLoadException.class)
+        .satisfies(
+            e ->
+                assertThat(((ModelLoadException) e).reason())
+                    .isEqualTo(ModelLoadException.Reason.FEATURE_SPEC_MISMATCH))
+        .hasMessageContaining("hrv-time180-run-v1");
+  }
+
+  @Test
+  void manifestWithOtherPreprocessing_refusedAtLoad() throws Exception {
+    Path manifest = manifestWith("preprocessing", "zscore-v1");
+    assertThatThrownBy(
+            () -> OnnxStressModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest))))
+        .isInstanceOf(ModelLoadException.class)
+        .satisfies(
+            e ->
+                assertThat(((ModelLoadException) e).reason())
+                    .isEqualTo(ModelLoadException.Reason.PREPROCESSING_MISMATCH));
+  }
+
+  /** Prints the inference cost per subject-window (figure, not asserted). */
+  @Test
+  void inferenceCost_printed() throws Exception {
+    float[] x = {0.05f, -0.1f, 0.02f, -0.3f};
+    for (int i = 0; i < 2_000; i++) {
+      model.stressProbability(x);
+    }
+    int n = 20_000;
+    long start = System.nanoTime();
+    double sink = 0;
+    for (int i = 0; i < n; i++) {
+      x[0] = (i % 100) / 1000f;
+      sink += model.stressProbability(x);
+    }
+    long ns = System.nanoTime() - start;
+    assertThat(sink).isBetween(0.0, (double) n);
+    System.out.printf(
+        "hrv-stress inference: %.1f us per subject-window (%d calls, 1 intra-op thread)%n",
+        ns / 1000.0 / n, n);
+  }
+}
