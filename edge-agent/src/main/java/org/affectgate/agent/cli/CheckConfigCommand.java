@@ -44,6 +44,12 @@ final class CheckConfigCommand implements Callable<Integer> {
             + c.hrv().step().toSeconds()
             + " s");
     out.println(
+        "  hrv stress:  "
+            + (c.stress().enabled()
+                ? "on: hrv-stress model on 180 s windows against each subject's running session"
+                    + " baseline, synced only as hrv_stress_window k-aggregates"
+                : "off (hrv.stress.enabled)"));
+    out.println(
         "  k-anonymity: aggregates of fewer than "
             + c.aggregation().k()
             + " subjects are suppressed");

@@ -72,7 +72,10 @@ class AffectgateCliTest {
   @Test
   void checkConfig_noCamera_saysOff() throws Exception {
     assertThat(run("check-config", config("").toString())).isZero();
-    assertThat(out.toString()).contains("camera:      off").contains("gpio kiosk:  none");
+    assertThat(out.toString())
+        .contains("camera:      off")
+        .contains("gpio kiosk:  none")
+        .contains("hrv stress:  off");
   }
 
   @Test
