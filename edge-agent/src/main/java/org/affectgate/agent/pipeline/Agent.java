@@ -239,10 +239,11 @@ public final class Agent implements AutoCloseable {
             listener,
             MAX_IN_FLIGHT,
             registry,
-            perSubject ? gate::syncOptedIn : null,
-            cloudDeletions,
-            stress,
-            stress == null ? null : new StressAggregator(config.aggregation(), registry));
+            new WearablePipeline.Extras(
+                perSubject ? gate::syncOptedIn : null,
+                cloudDeletions,
+                stress,
+                stress == null ? null : new StressAggregator(config.aggregation(), registry)));
     toClose.push(pipeline);
 
     Pi4jGpio gpio =

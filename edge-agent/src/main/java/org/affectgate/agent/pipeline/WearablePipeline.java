@@ -124,6 +124,31 @@ public final class WearablePipeline implements AutoCloseable {
    */
   public record PurgeReport(int subjects, int outboxScanned, int outboxDiscarded) {}
 
+  /**
+   * The wearable path's optional stages.
+   *
+   * @param syncOptedIn with per-subject sync on: whether a subject's own windows may be synced
+   *     ({@code ConsentGate::syncOptedIn}); {@code null} when per-subject sync is off
+   * @param cloudDeletions queues cloud deletions after withdrawals; {@code null} for none
+   * @param stress the stress stage; {@code null} unless {@code hrv.stress.enabled}
+   * @param stressAggregator aggregates the stress stage's estimates; {@code null} with {@code
+   *     stress}
+   */
+  record Extras(
+      Predicate<String> syncOptedIn,
+      CloudDeletions cloudDeletions,
+      StressStage stress,
+      StressAggregator stressAggregator) {
+    static final Extras NONE = new Extras(null, null, null, null);
+
+    Extras {
+      if ((stress == null) != (stressAggregator == null)) {
+        throw new IllegalArgumentException("stress and stressAggregator go together");
+      }
+    }
+  }
+
+  /** Without per-subject sync, cloud deletions or the stress stage. */
   WearablePipeline(
       Vertx vertx,
       InstantSource clock,
@@ -146,15 +171,9 @@ public final class WearablePipeline implements AutoCloseable {
         listener,
         maxInFlight,
         registry,
-        null,
-        null);
+        Extras.NONE);
   }
 
-  /**
-   * @param syncOptedIn with per-subject sync on: whether a subject's own windows may be synced
-   *     ({@code ConsentGate::syncOptedIn}); {@code null} when per-subject sync is off
-   * @param cloudDeletions queues cloud deletions after withdrawals; {@code null} for none
-   */
   WearablePipeline(
       Vertx vertx,
       InstantSource clock,
@@ -166,52 +185,11 @@ public final class WearablePipeline implements AutoCloseable {
       WindowListener listener,
       int maxInFlight,
       MeterRegistry registry,
-      Predicate<String> syncOptedIn,
-      CloudDeletions cloudDeletions) {
-    this(
-        vertx,
-        clock,
-        gate,
-        engine,
-        aggregator,
-        outbox,
-        erasure,
-        listener,
-        maxInFlight,
-        registry,
-        syncOptedIn,
-        cloudDeletions,
-        null,
-        null);
-  }
-
-  /**
-   * @param stress the stress stage; {@code null} unless {@code hrv.stress.enabled}
-   * @param stressAggregator aggregates the stress stage's estimates; {@code null} with {@code
-   *     stress}
-   */
-  WearablePipeline(
-      Vertx vertx,
-      InstantSource clock,
-      ConsentGate gate,
-      HrvWindowEngine engine,
-      WindowAggregator aggregator,
-      Outbox outbox,
-      OutboxErasure erasure,
-      WindowListener listener,
-      int maxInFlight,
-      MeterRegistry registry,
-      Predicate<String> syncOptedIn,
-      CloudDeletions cloudDeletions,
-      StressStage stress,
-      StressAggregator stressAggregator) {
-    if ((stress == null) != (stressAggregator == null)) {
-      throw new IllegalArgumentException("stress and stressAggregator go together");
-    }
-    this.stress = stress;
-    this.stressAggregator = stressAggregator;
-    this.syncOptedIn = syncOptedIn;
-    this.cloudDeletions = cloudDeletions;
+      Extras extras) {
+    this.stress = extras.stress();
+    this.stressAggregator = extras.stressAggregator();
+    this.syncOptedIn = extras.syncOptedIn();
+    this.cloudDeletions = extras.cloudDeletions();
     this.deletionScanFailures = registry.counter("affectgate.deletions.scan.failures");
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();

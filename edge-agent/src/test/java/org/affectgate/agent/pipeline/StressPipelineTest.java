@@ -101,10 +101,8 @@ class StressPipelineTest {
             },
             1000,
             registry,
-            null,
-            null,
-            stress,
-            new StressAggregator(new AggregationConfig(K), registry));
+            new WearablePipeline.Extras(
+                null, null, stress, new StressAggregator(new AggregationConfig(K), registry)));
     for (int i = 1; i <= SUBJECTS; i++) {
       store.grant("p" + i, "hr-" + i, SITE, "prog", START);
     }
