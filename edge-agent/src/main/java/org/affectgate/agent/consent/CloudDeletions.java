@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.affectgate.sync.outbox.DeletionQueue;
 import org.affectgate.sync.sink.SeriesSelector;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class CloudDeletions {
 
   private final Counter subjects;
   private final Runnable onQueued;
+  private final Consumer<Set<String>> stopSync;
   private long scannedThrough = -1;
   private long storedCursor;
 
@@ -63,13 +66,16 @@ public final class CloudDeletions {
       String measurement,
       String subjectTag,
       MeterRegistry registry) {
-    this(store, queue, erasure, measurement, subjectTag, registry, () -> {});
+    this(store, queue, erasure, measurement, subjectTag, registry, () -> {}, subjects -> {});
   }
 
   /**
    * @param onQueued called (on the running thread, must not block) after new requests were stored,
    *     e.g. {@code SyncLoop::requestPass} so they are carried out now rather than after the sync
    *     interval
+   * @param stopSync called (on the running thread, must not block) with the subjects found, before
+   *     their unsent rows are purged, e.g. {@code ConsentGate::stopSync}: no per-subject point may
+   *     be written for them after their deletion is queued
    */
   public CloudDeletions(
       ConsentStore store,
@@ -78,7 +84,9 @@ public final class CloudDeletions {
       String measurement,
       String subjectTag,
       MeterRegistry registry,
-      Runnable onQueued) {
+      Runnable onQueued,
+      Consumer<Set<String>> stopSync) {
+    this.stopSync = Objects.requireNonNull(stopSync, "stopSync");
     this.onQueued = Objects.requireNonNull(onQueued, "onQueued");
     this.store = Objects.requireNonNull(store, "store");
     this.queue = Objects.requireNonNull(queue, "queue");
@@ -106,6 +114,7 @@ public final class CloudDeletions {
       scannedThrough = w.throughSeq();
       return new Result(0, 0);
     }
+    stopSync.accept(w.subjects());
     erasure.purge(w.subjects());
     List<SeriesSelector> selectors =
         w.subjects().stream().map(s -> new SeriesSelector(measurement, subjectTag, s)).toList();

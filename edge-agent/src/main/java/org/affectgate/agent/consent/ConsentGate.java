@@ -99,6 +99,20 @@ public final class ConsentGate {
   }
 
   /**
+   * Makes {@link #syncOptedIn} false for {@code subjects} at once, without waiting for the next
+   * {@link #refresh} to see their withdrawal: {@link CloudDeletions} calls it before it queues
+   * their cloud deletion, so no per-subject point is written after the deletion it would outlive.
+   * Fails closed: a subject who opted in again before this call stays out until the ledger next
+   * changes. Any thread.
+   */
+  public synchronized void stopSync(Set<String> subjects) {
+    SyncView v = sync.get();
+    Map<String, Long> optIns = new HashMap<>(v.optIns());
+    optIns.keySet().removeAll(subjects);
+    sync.set(new SyncView(Map.copyOf(optIns), v.boundUntil()));
+  }
+
+  /**
    * Reloads the snapshot if the store changed, and drops bindings whose consent expired. Blocking;
    * call on a worker thread.
    *

@@ -209,7 +209,8 @@ public final class Agent implements AutoCloseable {
             EgressSchema.HRV_SUBJECT_WINDOW.measurement(),
             EgressSchema.HRV_SUBJECT_WINDOW.subjectTag(),
             registry,
-            syncLoop::requestPass);
+            syncLoop::requestPass,
+            gate::stopSync);
     if (perSubject) {
       LOG.info(
           "per-subject sync on: opted-in subjects' hrv_subject_window points are synced; cloud"

@@ -62,7 +62,8 @@ class SubjectSyncConsentTest {
         M,
         "subject",
         registry,
-        passesRequested::incrementAndGet);
+        passesRequested::incrementAndGet,
+        gate::stopSync);
   }
 
   @AfterEach
@@ -122,6 +123,25 @@ class SubjectSyncConsentTest {
     assertThat(gate.admit("site1", "hr-1")).as("still in the programme").isPresent();
     assertThat(gate.syncOptedIn(store.subjectOf("p2"))).isFalse();
     assertThat(gate.syncOptedIn(store.subjectOf("p3"))).as("sync consent expired").isFalse();
+  }
+
+  @Test
+  void run_deletionQueuedBeforeTheGateRefreshed_stopsThatSubjectsSyncAtOnce() {
+    enrol("p1", "hr-1", true);
+    enrol("p2", "hr-2", true);
+    gate.refresh();
+    deletions.run();
+    String s1 = store.subjectOf("p1");
+
+    store.withdraw("p1", Purposes.WELLNESS_HR_SYNC, T.plusSeconds(1));
+    assertThat(gate.syncOptedIn(s1)).as("the gate has not refreshed yet").isTrue();
+    deletions.run();
+
+    assertThat(requested()).containsExactly(s1);
+    assertThat(gate.syncOptedIn(s1)).as("no point may follow its deletion").isFalse();
+    assertThat(gate.syncOptedIn(store.subjectOf("p2"))).isTrue();
+    gate.refresh();
+    assertThat(gate.syncOptedIn(s1)).isFalse();
   }
 
   @Test
