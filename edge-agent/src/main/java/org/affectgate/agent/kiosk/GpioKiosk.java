@@ -14,12 +14,13 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.device.gpio.ConsentButton;
@@ -48,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Pi4J's event thread and this object's tick thread ({@code affectgate-kiosk-gpio},
  * every {@value #BUTTON_TICK_MS} ms: button and PIR timing; every {@value #NOTICE_TICK_MS} ms: the
  * LED read-back) feed the device logic, which never blocks; ledger writes ({@link
- * KioskConsent#apply}) run in order on one thread of their own ({@code affectgate-kiosk-consent},
- * at most {@value #MAX_PENDING} waiting). A failed or refused write is counted in {@code
+ * KioskConsent#apply}) run in order on one thread of their own ({@code affectgate-kiosk-consent}).
+ * Grants are refused while {@value #MAX_PENDING} grants wait (a stuck ledger); withdrawals and
+ * session ends are never refused (they come at a visitor's pace and must not be lost behind a flood
+ * of grants). A failed or refused write is counted in {@code
  * affectgate.gpio.kiosk.consent.failures{cause=ledger|queue_full}} and logged (rate-limited); the
  * GPIO callbacks never see it.
  */
@@ -68,6 +71,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
   private final KioskConsent consent;
   private final Deque<AutoCloseable> lines = new ArrayDeque<>();
   private final ThreadPoolExecutor ledger;
+  private final AtomicInteger pendingGrants = new AtomicInteger();
   private final ScheduledExecutorService ticks;
   private final Counter ledgerFailures;
   private final Counter queueFull;
@@ -101,7 +105,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
             1,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_PENDING),
+            new LinkedBlockingQueue<>(),
             r -> daemon(r, "affectgate-kiosk-consent"));
     this.ticks =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "affectgate-kiosk-gpio"));
@@ -251,9 +255,19 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
     KioskConsentMessage m =
         new KioskConsentMessage(
             site, config.kioskId(), sessionId, action, purposes, at.toEpochMilli());
+    boolean grant = action == Action.GRANT;
+    if (grant && pendingGrants.incrementAndGet() > MAX_PENDING) {
+      pendingGrants.decrementAndGet();
+      queueFull.increment();
+      log("kiosk consent grant dropped: " + MAX_PENDING + " grants waiting for the ledger");
+      return;
+    }
     try {
       ledger.execute(
           () -> {
+            if (grant) {
+              pendingGrants.decrementAndGet();
+            }
             try {
               consent.apply(m);
             } catch (RuntimeException e) {
@@ -262,8 +276,9 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
+      // only after close(): the agent is stopping and every kiosk session ends with it
       queueFull.increment();
-      log("kiosk consent " + action + " dropped: " + MAX_PENDING + " ledger writes waiting");
+      log("kiosk consent " + action + " dropped: the GPIO kiosk is closed");
     }
   }
 
