@@ -538,7 +538,16 @@ public final class Agent implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    toClose.push(models);
+    VisionModels loaded = models;
+    CameraPipeline[] owner = new CameraPipeline[1];
+    toClose.push(
+        () -> {
+          if (owner[0] == null || owner[0].workersStopped()) {
+            loaded.close();
+          } else {
+            LOG.error("vision models left open at shutdown: an inference is still running");
+          }
+        });
     CameraPipeline cameras =
         new CameraPipeline(
             vertx,
@@ -567,6 +576,7 @@ public final class Agent implements AutoCloseable {
             cameras.purge(site, kioskId);
           }
         });
+    owner[0] = cameras;
     toClose.push(cameras);
     return cameras;
   }

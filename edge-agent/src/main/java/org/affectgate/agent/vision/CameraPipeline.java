@@ -349,7 +349,15 @@ public final class CameraPipeline implements AutoCloseable {
   }
 
   /**
-   * Stops intake, the workers (waiting up to 5 s for a running analysis) and the tick, then waits
+   * Whether every analysis worker has finished, so the models may be closed (their native tensors
+   * and sessions must not be freed under a running inference). True after a normal {@link #close}.
+   */
+  public boolean workersStopped() {
+    return workers.isTerminated();
+  }
+
+  /**
+   * Stops intake, the workers (waiting up to 60 s for a running analysis) and the tick, then waits
    * (up to 15 s) for enqueues already handed to a worker. Call from a non-event-loop thread.
    */
   @Override
@@ -357,7 +365,11 @@ public final class CameraPipeline implements AutoCloseable {
     closed = true;
     workers.shutdownNow();
     try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
+      // A model run cannot be interrupted: wait it out, since the models are closed after this.
+      if (!workers.awaitTermination(5, TimeUnit.SECONDS)
+          && !workers.awaitTermination(55, TimeUnit.SECONDS)) {
+        LOG.error("camera analysis still running 60 s after shutdown began; models stay open");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
