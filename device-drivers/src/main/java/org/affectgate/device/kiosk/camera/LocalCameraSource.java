@@ -289,12 +289,15 @@ public final class LocalCameraSource implements AutoCloseable {
   }
 
   private static void stop(Process p) {
+    // A wrapper command (a script, libcamerify, stdbuf) would leave its child holding the camera.
+    p.descendants().forEach(ProcessHandle::destroy);
     if (!p.isAlive()) {
       return;
     }
     p.destroy();
     try {
       if (!p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
       }
