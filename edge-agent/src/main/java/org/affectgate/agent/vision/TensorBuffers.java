@@ -35,6 +35,7 @@ final class TensorBuffers implements AutoCloseable {
   private final Map<String, Integer> outputIndex = new HashMap<>();
   private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(this::create);
   private final Queue<PerThread> all = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
 
   /**
    * @throws IllegalArgumentException if the first input or an output is not a static float32 tensor
@@ -62,8 +63,15 @@ final class TensorBuffers implements AutoCloseable {
     return outputIndex.getOrDefault(name, -1);
   }
 
-  /** The calling thread's tensors. */
+  /**
+   * The calling thread's tensors.
+   *
+   * @throws VisionException after {@link #close()} (the tensors are freed)
+   */
   PerThread get() {
+    if (closed) {
+      throw new VisionException(model.entry().name() + ": tensors already closed", null);
+    }
     return local.get();
   }
 
@@ -85,6 +93,10 @@ final class TensorBuffers implements AutoCloseable {
               Map.copyOf(pinned),
               out);
       all.add(p);
+      if (closed) {
+        free(all); // lost a race with close(): free what close() may have missed
+        throw new VisionException(model.entry().name() + ": tensors already closed", null);
+      }
       return p;
     } catch (OrtException e) {
       throw new VisionException(model.entry().name() + ": cannot create tensors", e);
@@ -102,8 +114,13 @@ final class TensorBuffers implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    free(all);
+  }
+
+  private static void free(Queue<PerThread> sets) {
     PerThread p;
-    while ((p = all.poll()) != null) {
+    while ((p = sets.poll()) != null) {
       p.inputs.values().forEach(OnnxTensor::close);
       p.outputs.values().forEach(OnnxTensor::close);
     }

@@ -1,6 +1,7 @@
 package org.affectgate.agent.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
@@ -70,6 +71,16 @@ class TensorBuffersTest {
         assertThat(classifier.classify(crop)).containsExactly(expression.infer(crop));
       }
     }
+  }
+
+  @Test
+  void get_afterClose_throwsInsteadOfHandingOutFreedTensors() {
+    TensorBuffers buffers = new TensorBuffers(models.detectorModel());
+    buffers.get();
+    buffers.close();
+    assertThatThrownBy(buffers::get)
+        .isInstanceOf(VisionException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
