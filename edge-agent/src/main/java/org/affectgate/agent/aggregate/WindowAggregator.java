@@ -4,10 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.affectgate.agent.hrv.HrvFeatures;
 import org.affectgate.sync.Metric;
@@ -56,21 +54,17 @@ public final class WindowAggregator {
    *     twice (a bug upstream: it would inflate the subject count k is checked against)
    */
   public WindowReport aggregate(long windowEndMs, List<HrvFeatures> features) {
-    Map<String, List<HrvFeatures>> groups = new TreeMap<>();
-    Set<String> seen = new HashSet<>();
-    for (HrvFeatures f : features) {
-      if (f.windowEndMs() != windowEndMs) {
-        throw new IllegalArgumentException(
-            "feature of window " + f.windowEndMs() + " passed for window " + windowEndMs);
-      }
-      if (!seen.add(f.subjectId())) {
-        throw new IllegalArgumentException("subject appears twice in window " + windowEndMs);
-      }
-      groups.computeIfAbsent(f.site() + "\u0000" + f.programme(), g -> new ArrayList<>()).add(f);
-    }
+    List<List<HrvFeatures>> groups =
+        SiteProgrammeGroups.of(
+            windowEndMs,
+            features,
+            f ->
+                new SiteProgrammeGroups.Member(
+                    f.windowEndMs(), f.subjectId(), f.site(), f.programme()),
+            "feature");
     List<Metric> emitted = new ArrayList<>();
     List<SuppressedGroup> suppressed = new ArrayList<>();
-    for (List<HrvFeatures> group : groups.values()) {
+    for (List<HrvFeatures> group : groups) {
       HrvFeatures first = group.get(0);
       if (group.size() < config.k()) {
         suppressed.add(new SuppressedGroup(first.site(), first.programme(), group.size()));

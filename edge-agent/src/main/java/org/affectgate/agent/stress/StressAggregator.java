@@ -3,12 +3,11 @@ package org.affectgate.agent.stress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.agent.aggregate.SiteProgrammeGroups;
 import org.affectgate.agent.aggregate.SuppressedGroup;
 import org.affectgate.sync.Metric;
 
@@ -44,22 +43,20 @@ public final class StressAggregator {
    *     twice (a bug upstream: it would inflate the subject count k is checked against)
    */
   public StressReport aggregate(long windowEndMs, List<SubjectStress> estimates) {
-    Map<String, List<SubjectStress>> groups = new TreeMap<>();
-    Set<String> seen = new HashSet<>();
-    for (SubjectStress e : estimates) {
-      StressInput in = e.input();
-      if (in.windowEndMs() != windowEndMs) {
-        throw new IllegalArgumentException(
-            "estimate of window " + in.windowEndMs() + " passed for window " + windowEndMs);
-      }
-      if (!seen.add(in.subjectId())) {
-        throw new IllegalArgumentException("subject appears twice in window " + windowEndMs);
-      }
-      groups.computeIfAbsent(in.site() + "\u0000" + in.programme(), g -> new ArrayList<>()).add(e);
-    }
+    List<List<SubjectStress>> groups =
+        SiteProgrammeGroups.of(
+            windowEndMs,
+            estimates,
+            e ->
+                new SiteProgrammeGroups.Member(
+                    e.input().windowEndMs(),
+                    e.input().subjectId(),
+                    e.input().site(),
+                    e.input().programme()),
+            "estimate");
     List<Metric> emitted = new ArrayList<>();
     List<SuppressedGroup> suppressed = new ArrayList<>();
-    for (List<SubjectStress> group : groups.values()) {
+    for (List<SubjectStress> group : groups) {
       StressInput first = group.get(0).input();
       if (group.size() < config.k()) {
         suppressed.add(new SuppressedGroup(first.site(), first.programme(), group.size()));
