@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the agent on a Raspberry Pi OS / Debian machine (64-bit): Java 17 and Mosquitto from
+# Installs the agent on a Raspberry Pi OS / Debian machine (64-bit): Java 17, Mosquitto and the
+# libjpeg-turbo Java binding (the camera path's JPEG decoder) from
 # Debian, the agent jar under /opt/affectgate, an example config under /etc/affectgate, a system
 # user, and the systemd unit. Build the jar first (deploy/demo.sh or `mvn -DskipTests install`).
 #   sudo deploy/install.sh [--start]
@@ -10,7 +11,8 @@ jar=edge-agent/target/affectgate.jar
 [ "$(id -u)" -eq 0 ] || { echo "install: run as root (sudo)" >&2; exit 1; }
 
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless mosquitto >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless mosquitto \
+  libturbojpeg-java libturbojpeg0-dev >/dev/null
 getent group gpio >/dev/null || groupadd --system gpio
 id affectgate >/dev/null 2>&1 || useradd --system --home /var/lib/affectgate --shell /usr/sbin/nologin affectgate
 install -d -o root -g root -m 0755 /opt/affectgate

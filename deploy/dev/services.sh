@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Real peers for development and tests: Mosquitto (MQTT 3.1.1 broker) and VictoriaMetrics
 # (an InfluxDB v2 /api/v2/write endpoint), both from Debian packages, on loopback only; and Praat,
-# run headless by the voice feature validation test (PraatAgreementTest).
+# run headless by the voice feature validation test (PraatAgreementTest); and libjpeg-turbo's Java
+# binding (libturbojpeg-java, with libturbojpeg0-dev for the JNI library name), the camera path's
+# JPEG decoder (FrameDecoderTest requires it).
 #
 #   deploy/dev/services.sh install          apt-get install the packages when missing
 #   deploy/dev/services.sh start|stop|status
@@ -20,11 +22,11 @@ need_pkg() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install 
 
 install() {
   local missing=()
-  for p in mosquitto mosquitto-clients victoria-metrics praat; do
+  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev; do
     if need_pkg "$p"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "services: mosquitto, victoria-metrics and praat already installed"
+    echo "services: mosquitto, victoria-metrics, praat and libturbojpeg already installed"
     return
   fi
   local sudo=""

@@ -7,6 +7,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.device.kiosk.camera.FrameDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -77,7 +78,9 @@ final class CheckConfigCommand implements Callable<Integer> {
                                 : "camera.requireConsent is false: no session consent checked")
                             + cam.local()
                                 .map(l -> "; local capture as kiosk " + l.kioskId())
-                                .orElse(""))
+                                .orElse("")
+                            + "; JPEG decoder: "
+                            + new FrameDecoder().jpegDecoder())
                 .orElse("off"));
     out.println(
         "  gpio kiosk:  "

@@ -64,11 +64,13 @@ public final class CameraBenchmark {
     System.out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
     System.out.printf(
         Locale.ROOT,
-        "%d fixture frames, 640x480 colour JPEG, %.1f KiB mean; expression model %s; %d cores%n",
+        "%d fixture frames, 640x480 colour JPEG, %.1f KiB mean; expression model %s; %d cores;"
+            + " JPEG decoder %s%n",
         fixtures.size(),
         fixtures.stream().mapToInt(f -> f.image().length).average().orElse(0) / 1024,
         model,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        new FrameDecoder().jpegDecoder());
     try (VisionModels models =
         VisionModels.load(
             ModelRuntimeConfig.of(manifest), VisionConfig.defaults().withExpressionModel(model))) {

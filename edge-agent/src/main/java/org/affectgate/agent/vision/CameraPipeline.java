@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   → LatestFrameScheduler  one waiting frame per kiosk, newer replaces older (counted)
  *   → [camera.workers threads "affectgate-vision-N"]
  *     consent and notice    checked again before any pixel is decoded
- *     FrameDecoder          in-memory ImageIO decode (bad data: named rejection)
+ *     FrameDecoder          in-memory decode, libjpeg-turbo planes or ImageIO (bad data: named rejection)
  *     FaceAnalyzer          YuNet detect → 5-point alignment → 64x64 crop → expression model
  *   → [hand-off to the event-loop context: faces only, the frame is already garbage]
  *     consent and purge epoch checked a third time: a result of a purged kiosk is discarded
@@ -180,6 +180,7 @@ public final class CameraPipeline implements AutoCloseable {
             CameraMqttSource.DEFAULT_MAX_KIOSKS,
             tooManyKiosks::increment);
     this.rejections = new RejectionRecorder(registry, clock, LOG);
+    LOG.info("camera: JPEG frames decoded by {}", decoder.jpegDecoder());
     this.errorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
     this.superseded = registry.counter("affectgate.camera.frames.dropped", "cause", "superseded");
     this.analysed = registry.counter("affectgate.camera.frames.analysed");

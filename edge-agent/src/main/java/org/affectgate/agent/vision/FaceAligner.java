@@ -1,6 +1,8 @@
 package org.affectgate.agent.vision;
 
 import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
+import org.affectgate.device.kiosk.camera.YccImage;
 
 /**
  * Stage: turns a detected face into the expression model's input (preprocessing {@value
@@ -18,7 +20,7 @@ import org.affectgate.device.kiosk.camera.DecodedImage;
  * <p>Sampling: a face shrunk by {@code s} is first box-averaged over {@code floor(s) x floor(s)}
  * blocks (at most 8; an anti-aliasing pre-filter), then sampled bilinearly, with 2 x 2
  * supersampling if the remaining shrink exceeds 1.5; borders replicate the edge pixel. Stateless
- * and thread-safe; CPU only (~0.2 ms on a 2020s x86 core).
+ * and thread-safe; CPU only.
  */
 public final class FaceAligner {
   public static final String PREPROCESSING = "gray64-pm1-v1";
@@ -162,13 +164,21 @@ public final class FaceAligner {
 
     /**
      * Luma of the region, row-major, averaged over {@code f x f} blocks into {@code rw x rh} values
-     * (a box pre-filter, so the bilinear sampling after it does not alias).
+     * (a box pre-filter, so the bilinear sampling after it does not alias). A {@link YccImage}'s
+     * luma is its Y plane, read as it is; BGR is weighted {@code 0.299 R + 0.587 G + 0.114 B}.
      */
     byte[] luma(DecodedImage img, int f, int rw, int rh) {
       int[] sums = new int[rw * rh];
-      byte[] px = img.pixels();
+      byte[] px;
+      int ch;
+      if (img instanceof YccImage ycc) {
+        px = ycc.y();
+        ch = 1;
+      } else {
+        px = ((InterleavedImage) img).pixels();
+        ch = img.channels();
+      }
       int w = img.width();
-      int ch = img.channels();
       int rows = Math.min(rh * f, height);
       int cols = Math.min(rw * f, width);
       for (int y = 0; y < rows; y++) {
@@ -183,9 +193,7 @@ public final class FaceAligner {
             }
           } else {
             for (; x < end; x++, i += 3) {
-              sum +=
-                  (299 * (px[i + 2] & 0xFF) + 587 * (px[i + 1] & 0xFF) + 114 * (px[i] & 0xFF) + 500)
-                      / 1000;
+              sum += InterleavedImage.luma(px[i + 2] & 0xFF, px[i + 1] & 0xFF, px[i] & 0xFF);
             }
           }
           sums[block] += sum;

@@ -2,6 +2,8 @@ package org.affectgate.agent.vision;
 
 import java.nio.FloatBuffer;
 import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
+import org.affectgate.device.kiosk.camera.YccImage;
 
 /**
  * Preprocessing {@value #PREPROCESSING} of the face detector: the frame is scaled by {@link #scale}
@@ -40,6 +42,13 @@ public final class YuNetInput {
    * path ran. Rows are built in arrays and copied into {@code out} in bulk, one plane row at a
    * time.
    *
+   * <p>A {@link YccImage} is filtered plane by plane, the same way, and converted to B, G, R after
+   * the filter (JFIF's matrix, clamped to 0..255): the luma plane at the frame's sample positions,
+   * each chroma plane at the same positions in its own coordinates. The conversion is linear, so
+   * this equals converting first and filtering after but for the clamp and the JPEG decoder's
+   * rounding (within a level or two); at 4:2:0 and an exact 2x downscale the chroma sample
+   * positions are whole chroma pixels, so the frame is never upsampled at all.
+   *
    * @return the scale used
    * @throws IllegalArgumentException if {@code out} has a limit below {@code 3 * size * size}
    */
@@ -51,42 +60,17 @@ public final class YuNetInput {
     float scale = scale(image.width(), image.height(), size);
     int outW = Math.min(size, Math.round(image.width() * scale));
     int outH = Math.min(size, Math.round(image.height() * scale));
-    int w = image.width();
-    int h = image.height();
-    int ch = image.channels();
-    int[] i0 = new int[outW];
-    int[] i1 = new int[outW];
-    float[] ax = new float[outW];
-    boolean halfX = true;
-    boolean wholeX = true;
-    for (int ox = 0; ox < outW; ox++) {
-      float sx = Math.max(0, Math.min(w - 1, (ox + 0.5f) / scale - 0.5f));
-      int x0 = (int) sx;
-      i0[ox] = x0 * ch;
-      i1[ox] = Math.min(x0 + 1, w - 1) * ch;
-      ax[ox] = sx - x0;
-      halfX &= ax[ox] == 0.5f;
-      wholeX &= ax[ox] == 0f;
-    }
-    Row row = new Row(image.pixels(), ch, i0, i1, ax);
+    Rows rows =
+        image instanceof YccImage ycc
+            ? new YccRows(ycc, scale, outW)
+            : new InterleavedRows((InterleavedImage) image, scale, outW);
     float[] zeros = new float[size];
     for (int oy = 0; oy < outH; oy++) {
-      float sy = Math.max(0, Math.min(h - 1, (oy + 0.5f) / scale - 0.5f));
-      int y0 = (int) sy;
-      float ay = sy - y0;
-      int row0 = y0 * w * ch;
-      int row1 = Math.min(y0 + 1, h - 1) * w * ch;
-      if (halfX && ay == 0.5f) {
-        row.mean4(outW, row0, row1);
-      } else if (wholeX && ay == 0f) {
-        row.copy(outW, row0);
-      } else {
-        row.bilinear(outW, row0, row1, ay);
-      }
+      rows.fill(oy);
       int o = oy * size;
-      out.put(o, row.bRow, 0, outW).put(o + outW, zeros, 0, size - outW);
-      out.put(plane + o, row.gRow, 0, outW).put(plane + o + outW, zeros, 0, size - outW);
-      out.put(2 * plane + o, row.rRow, 0, outW).put(2 * plane + o + outW, zeros, 0, size - outW);
+      out.put(o, rows.b, 0, outW).put(o + outW, zeros, 0, size - outW);
+      out.put(plane + o, rows.g, 0, outW).put(plane + o + outW, zeros, 0, size - outW);
+      out.put(2 * plane + o, rows.r, 0, outW).put(2 * plane + o + outW, zeros, 0, size - outW);
     }
     for (int oy = outH; oy < size; oy++) {
       for (int c = 0; c < 3; c++) {
@@ -96,76 +80,217 @@ public final class YuNetInput {
     return scale;
   }
 
+  /** One output row at a time into the plane rows {@link #b}, {@link #g}, {@link #r}. */
+  private abstract static class Rows {
+    final float[] b;
+    final float[] g;
+    final float[] r;
+
+    Rows(int outW) {
+      b = new float[outW];
+      g = new float[outW];
+      r = new float[outW];
+    }
+
+    abstract void fill(int oy);
+  }
+
+  /** B, G, R (or grey into all three) from interleaved samples. */
+  private static final class InterleavedRows extends Rows {
+    final Sampler sampler;
+    final int ch;
+
+    InterleavedRows(InterleavedImage image, float scale, int outW) {
+      super(outW);
+      ch = image.channels();
+      sampler = new Sampler(image.pixels(), ch, image.width(), image.height(), scale, 1f, 1f, outW);
+    }
+
+    @Override
+    void fill(int oy) {
+      if (ch == 1) {
+        sampler.row(oy, 0, b);
+        System.arraycopy(b, 0, g, 0, b.length);
+        System.arraycopy(b, 0, r, 0, b.length);
+      } else {
+        sampler.row(oy, 0, b);
+        sampler.row(oy, 1, g);
+        sampler.row(oy, 2, r);
+      }
+    }
+  }
+
+  /** Y, Cb, Cr planes filtered separately, then converted (JFIF) to B, G, R. */
+  private static final class YccRows extends Rows {
+    final Sampler luma;
+    final Sampler chroma;
+    final byte[] y;
+    final byte[] cbPlane;
+    final byte[] crPlane;
+    final int width;
+    final boolean halves;
+    final float[] u;
+    final float[] v;
+
+    YccRows(YccImage image, float scale, int outW) {
+      super(outW);
+      int cw = image.chromaWidth();
+      int chh = image.chromaHeight();
+      luma = new Sampler(image.y(), 1, image.width(), image.height(), scale, 1f, 1f, outW);
+      chroma =
+          new Sampler(image.cb(), 1, cw, chh, scale, 1f / image.subX(), 1f / image.subY(), outW);
+      y = image.y();
+      cbPlane = image.cb();
+      crPlane = image.cr();
+      width = image.width();
+      halves = image.subX() == 2 && image.subY() == 2 && scale == 0.5f;
+      u = new float[outW];
+      v = new float[outW];
+    }
+
+    @Override
+    void fill(int oy) {
+      if (halves) {
+        fillHalf(oy);
+        return;
+      }
+      luma.row(oy, 0, g);
+      chroma.row(oy, 0, u, cbPlane);
+      chroma.row(oy, 0, v, crPlane);
+      for (int ox = 0; ox < g.length; ox++) {
+        float l = g[ox];
+        float cu = u[ox] - 128f;
+        float cv = v[ox] - 128f;
+        b[ox] = clamp(YccImage.blue(l, cu));
+        r[ox] = clamp(YccImage.red(l, cv));
+        g[ox] = clamp(YccImage.green(l, cu, cv));
+      }
+    }
+
+    /**
+     * 4:2:0 halved (640 x 480 into 320 x 240): luma is the mean of a 2 x 2 block and chroma the
+     * chroma sample of that block, exactly what the general path computes there, in one pass.
+     */
+    private void fillHalf(int oy) {
+      int row0 = 2 * oy * width;
+      int row1 = row0 + width;
+      int c = oy * (width / 2);
+      int n = g.length;
+      for (int ox = 0, x = 0; ox < n; ox++, x += 2) {
+        float l =
+            ((y[row0 + x] & 0xFF)
+                    + (y[row0 + x + 1] & 0xFF)
+                    + (y[row1 + x] & 0xFF)
+                    + (y[row1 + x + 1] & 0xFF))
+                * 0.25f;
+        float cu = (cbPlane[c + ox] & 0xFF) - 128f;
+        float cv = (crPlane[c + ox] & 0xFF) - 128f;
+        b[ox] = clamp(YccImage.blue(l, cu));
+        g[ox] = clamp(YccImage.green(l, cu, cv));
+        r[ox] = clamp(YccImage.red(l, cv));
+      }
+    }
+
+    private static float clamp(float x) {
+      return Math.min(255f, Math.max(0f, x));
+    }
+  }
+
   /**
-   * One output row from the source rows starting at byte offsets {@code row0} and {@code row1},
-   * into the plane rows {@link #bRow}, {@link #gRow}, {@link #rRow} (array stores, then one bulk
-   * copy per plane into the direct buffer: cheaper than element-wise puts).
+   * Bilinear samples of one channel of a {@code w x h} plane of {@code stride}-byte pixels along an
+   * output row. Output pixel {@code o} samples the frame at {@code f = (o + 0.5) / scale - 0.5}; in
+   * a plane {@code ratio} times the frame's size (1 for the frame's own samples, {@code 1 / sub}
+   * for chroma, whose sample j sits at frame coordinate {@code (j + 0.5) * sub - 0.5}) that is
+   * {@code (f + 0.5) * ratio - 0.5}, clamped to the plane. Exact 2x and 4x shrinks sample halfway
+   * between pixels and use {@code (a + b + c + d) * 0.25f}; whole-pixel positions copy; both give
+   * the same float as the general formula.
    */
-  private static final class Row {
+  private static final class Sampler {
     final byte[] px;
+    final int stride;
+    final int rowBytes;
+    final int h;
+    final float scale;
+    final float ratioY;
     final int[] i0;
     final int[] i1;
     final float[] ax;
-    final int g;
-    final int r;
-    final float[] bRow;
-    final float[] gRow;
-    final float[] rRow;
+    final boolean halfX;
+    final boolean wholeX;
 
-    Row(byte[] px, int ch, int[] i0, int[] i1, float[] ax) {
+    /**
+     * @param ratioX plane size relative to the frame across (1, or 1 / subX)
+     * @param ratioY the same down
+     */
+    Sampler(
+        byte[] px, int stride, int w, int h, float scale, float ratioX, float ratioY, int outW) {
       this.px = px;
-      this.i0 = i0;
-      this.i1 = i1;
-      this.ax = ax;
-      this.g = ch == 1 ? 0 : 1;
-      this.r = ch == 1 ? 0 : 2;
-      this.bRow = new float[i0.length];
-      this.gRow = new float[i0.length];
-      this.rRow = new float[i0.length];
-    }
-
-    void mean4(int outW, int row0, int row1) {
+      this.stride = stride;
+      this.rowBytes = w * stride;
+      this.h = h;
+      this.scale = scale;
+      this.ratioY = ratioY;
+      this.i0 = new int[outW];
+      this.i1 = new int[outW];
+      this.ax = new float[outW];
+      boolean half = true;
+      boolean whole = true;
       for (int ox = 0; ox < outW; ox++) {
-        int a = row0 + i0[ox];
-        int bb = row0 + i1[ox];
-        int c = row1 + i0[ox];
-        int d = row1 + i1[ox];
-        bRow[ox] = sum4(a, bb, c, d) * 0.25f;
-        gRow[ox] = sum4(a + g, bb + g, c + g, d + g) * 0.25f;
-        rRow[ox] = sum4(a + r, bb + r, c + r, d + r) * 0.25f;
+        float sx = position(ox, scale, ratioX, w);
+        int x0 = (int) sx;
+        i0[ox] = x0 * stride;
+        i1[ox] = Math.min(x0 + 1, w - 1) * stride;
+        ax[ox] = sx - x0;
+        half &= ax[ox] == 0.5f;
+        whole &= ax[ox] == 0f;
       }
+      this.halfX = half;
+      this.wholeX = whole;
     }
 
-    void copy(int outW, int row0) {
-      for (int ox = 0; ox < outW; ox++) {
-        int a = row0 + i0[ox];
-        bRow[ox] = px[a] & 0xFF;
-        gRow[ox] = px[a + g] & 0xFF;
-        rRow[ox] = px[a + r] & 0xFF;
+    /** Where output index {@code o} samples a plane of {@code n} pixels, clamped. */
+    private static float position(int o, float scale, float ratio, int n) {
+      float frame = (o + 0.5f) / scale - 0.5f;
+      float p = ratio == 1f ? frame : (frame + 0.5f) * ratio - 0.5f;
+      return Math.max(0, Math.min(n - 1, p));
+    }
+
+    void row(int oy, int channel, float[] out) {
+      row(oy, channel, out, px);
+    }
+
+    /** {@link #row(int, int, float[])} of another plane with this one's geometry. */
+    void row(int oy, int channel, float[] out, byte[] src) {
+      float sy = position(oy, scale, ratioY, h);
+      int y0 = (int) sy;
+      float ay = sy - y0;
+      int row0 = y0 * rowBytes + channel;
+      int row1 = Math.min(y0 + 1, h - 1) * rowBytes + channel;
+      int n = out.length;
+      if (halfX && ay == 0.5f) {
+        for (int ox = 0; ox < n; ox++) {
+          int a = row0 + i0[ox];
+          int b = row0 + i1[ox];
+          int c = row1 + i0[ox];
+          int d = row1 + i1[ox];
+          out[ox] = ((src[a] & 0xFF) + (src[b] & 0xFF) + (src[c] & 0xFF) + (src[d] & 0xFF)) * 0.25f;
+        }
+      } else if (wholeX && ay == 0f) {
+        for (int ox = 0; ox < n; ox++) {
+          out[ox] = src[row0 + i0[ox]] & 0xFF;
+        }
+      } else {
+        for (int ox = 0; ox < n; ox++) {
+          float wx = ax[ox];
+          int a = row0 + i0[ox];
+          int b = row0 + i1[ox];
+          int c = row1 + i0[ox];
+          int d = row1 + i1[ox];
+          float top = (src[a] & 0xFF) + ((src[b] & 0xFF) - (src[a] & 0xFF)) * wx;
+          float bottom = (src[c] & 0xFF) + ((src[d] & 0xFF) - (src[c] & 0xFF)) * wx;
+          out[ox] = top + (bottom - top) * ay;
+        }
       }
-    }
-
-    void bilinear(int outW, int row0, int row1, float ay) {
-      for (int ox = 0; ox < outW; ox++) {
-        float wx = ax[ox];
-        int a = row0 + i0[ox];
-        int bb = row0 + i1[ox];
-        int c = row1 + i0[ox];
-        int d = row1 + i1[ox];
-        bRow[ox] = lerp(a, bb, c, d, wx, ay);
-        gRow[ox] = lerp(a + g, bb + g, c + g, d + g, wx, ay);
-        rRow[ox] = lerp(a + r, bb + r, c + r, d + r, wx, ay);
-      }
-    }
-
-    private int sum4(int a, int b, int c, int d) {
-      return (px[a] & 0xFF) + (px[b] & 0xFF) + (px[c] & 0xFF) + (px[d] & 0xFF);
-    }
-
-    private float lerp(int a, int b, int c, int d, float wx, float wy) {
-      float top = (px[a] & 0xFF) + ((px[b] & 0xFF) - (px[a] & 0xFF)) * wx;
-      float bottom = (px[c] & 0xFF) + ((px[d] & 0xFF) - (px[c] & 0xFF)) * wx;
-      return top + (bottom - top) * wy;
     }
   }
 }

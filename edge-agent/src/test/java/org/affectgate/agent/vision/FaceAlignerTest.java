@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
 import org.junit.jupiter.api.Test;
 
 /** Alignment on synthetic renderings: dots at known landmark positions, rotated and scaled. */
@@ -34,7 +35,7 @@ class FaceAlignerTest {
         }
       }
     }
-    return new Object[] {new DecodedImage(w, h, 1, px), new FaceDetection(0, 0, 1, 1, 1, lm)};
+    return new Object[] {new InterleavedImage(w, h, 1, px), new FaceDetection(0, 0, 1, 1, 1, lm)};
   }
 
   private static double at(float[] crop, double x, double y) {
@@ -65,7 +66,7 @@ class FaceAlignerTest {
     byte[] px = new byte[100 * 100];
     java.util.Arrays.fill(px, (byte) 255);
     Object[] r = render(100, 100, 1, 0, 50, 50);
-    float[] crop = aligner.crop(new DecodedImage(100, 100, 1, px), (FaceDetection) r[1]);
+    float[] crop = aligner.crop(new InterleavedImage(100, 100, 1, px), (FaceDetection) r[1]);
     for (float v : crop) {
       assertThat(v).isCloseTo(1f, within(1e-5f));
     }
@@ -78,7 +79,7 @@ class FaceAlignerTest {
       bgr[i + 2] = (byte) 255;
     }
     Object[] r = render(50, 50, 0.5, 0, 25, 25);
-    float[] crop = aligner.crop(new DecodedImage(50, 50, 3, bgr), (FaceDetection) r[1]);
+    float[] crop = aligner.crop(new InterleavedImage(50, 50, 3, bgr), (FaceDetection) r[1]);
     assertThat((double) crop[0]).isCloseTo((76 / 255.0 - 0.5) * 2, within(0.01));
   }
 }

@@ -1,6 +1,7 @@
 package org.affectgate.agent.vision;
 
 import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
 
 /**
  * The camera preprocessing as it was before the speed work of issue 5 (commit 1cbab5c), kept
@@ -23,7 +24,7 @@ final class ReferencePreprocessing {
     int ch = image.channels();
     int g = ch == 1 ? 0 : 1;
     int r = ch == 1 ? 0 : 2;
-    byte[] px = image.pixels();
+    byte[] px = ((InterleavedImage) image).pixels();
     int[] i0 = new int[outW];
     int[] i1 = new int[outW];
     float[] ax = new float[outW];
@@ -152,7 +153,7 @@ final class ReferencePreprocessing {
      */
     byte[] luma(DecodedImage img, int f, int rw, int rh) {
       int[] sums = new int[rw * rh];
-      byte[] px = img.pixels();
+      byte[] px = ((InterleavedImage) img).pixels();
       int w = img.width();
       int ch = img.channels();
       for (int y = 0; y < rh * f && y < height; y++) {

@@ -3,7 +3,7 @@ package org.affectgate.agent.vision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import org.affectgate.device.kiosk.camera.DecodedImage;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
 import org.junit.jupiter.api.Test;
 
 class YuNetInputTest {
@@ -18,7 +18,7 @@ class YuNetInputTest {
       bgr[i + 2] = (byte) 200;
     }
     float[] out = new float[3 * S * S];
-    float scale = YuNetInput.fill(new DecodedImage(640, 240, 3, bgr), out, S);
+    float scale = YuNetInput.fill(new InterleavedImage(640, 240, 3, bgr), out, S);
     assertThat(scale).isEqualTo(0.5f);
     int inside = 50 * S + 100;
     assertThat(out[inside]).as("B plane").isCloseTo(10f, within(1e-4f));
@@ -34,7 +34,7 @@ class YuNetInputTest {
     byte[] grey = new byte[100 * 100];
     java.util.Arrays.fill(grey, (byte) 77);
     float[] out = new float[3 * S * S];
-    assertThat(YuNetInput.fill(new DecodedImage(100, 100, 1, grey), out, S)).isEqualTo(3.2f);
+    assertThat(YuNetInput.fill(new InterleavedImage(100, 100, 1, grey), out, S)).isEqualTo(3.2f);
     for (int c = 0; c < 3; c++) {
       assertThat(out[c * S * S + 160 * S + 160]).isCloseTo(77f, within(1e-4f));
     }
@@ -49,7 +49,7 @@ class YuNetInputTest {
       }
     }
     float[] out = new float[3 * S * S];
-    YuNetInput.fill(new DecodedImage(640, 320, 1, grey), out, S);
+    YuNetInput.fill(new InterleavedImage(640, 320, 1, grey), out, S);
     // output pixel i samples source x = (i + 0.5) * 2 - 0.5, halfway between 2i and 2i + 1
     assertThat(out[10 * S + 40]).isCloseTo(80.5f, within(1e-4f));
     assertThat(out[10 * S + 41]).isCloseTo(82.5f, within(1e-4f));

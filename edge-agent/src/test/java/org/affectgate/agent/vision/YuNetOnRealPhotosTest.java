@@ -10,6 +10,7 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +79,7 @@ class YuNetOnRealPhotosTest {
   void blankFrame_findsNoFace() {
     byte[] grey = new byte[320 * 240];
     java.util.Arrays.fill(grey, (byte) 128);
-    assertThat(models.analyzer().analyze(new DecodedImage(320, 240, 1, grey)).faces()).isEmpty();
+    assertThat(models.analyzer().analyze(new InterleavedImage(320, 240, 1, grey)).faces())
+        .isEmpty();
   }
 }

@@ -17,7 +17,9 @@ import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 
 /**
- * Decodes an accepted {@link CameraFrame} into pixels with the JDK's ImageIO readers.
+ * Decodes an accepted {@link CameraFrame} into pixels: JPEG with libjpeg-turbo ({@link
+ * TurboJpegDecoder}, planar {@link YccImage} output) where the system has it, everything else and
+ * JPEG without it with the JDK's ImageIO readers ({@link InterleavedImage} output).
  *
  * <p>Bounded cost: the frame's size was checked against the {@link CameraLimits} from its header by
  * {@link CameraPayloadParser}; here the reader's own view of the dimensions ({@code getWidth(0)},
@@ -26,9 +28,9 @@ import org.affectgate.device.ingest.RejectReason;
  * (ImageIO's default may use a disk cache).
  *
  * <p>A decoder warning (e.g. "premature end of data segment") or exception makes the frame {@link
- * RejectReason#CORRUPT_IMAGE} ({@link RejectReason#TRUNCATED_IMAGE} for an end-of-file). Colour
- * output is interleaved BGR, greyscale stays one channel; alpha is dropped (composited on black),
- * palette and 16-bit PNGs are converted to 8-bit BGR.
+ * RejectReason#CORRUPT_IMAGE} ({@link RejectReason#TRUNCATED_IMAGE} for an end-of-file). ImageIO's
+ * colour output is interleaved BGR, greyscale stays one channel; alpha is dropped (composited on
+ * black), palette and 16-bit PNGs are converted to 8-bit BGR.
  *
  * <p>Threads: call from worker threads (tens of milliseconds per megapixel), never from an event
  * loop. Thread-safe: each thread keeps its own readers.
@@ -36,6 +38,33 @@ import org.affectgate.device.ingest.RejectReason;
 public final class FrameDecoder {
   private final ThreadLocal<Map<ImageFormat, ImageReader>> readers =
       ThreadLocal.withInitial(() -> new EnumMap<>(ImageFormat.class));
+  private final TurboJpegDecoder turbo;
+
+  /** JPEG through libjpeg-turbo when {@link TurboJpegDecoder#get()} has it, else ImageIO. */
+  public FrameDecoder() {
+    this(TurboJpegDecoder.get().decoder());
+  }
+
+  private FrameDecoder(TurboJpegDecoder turbo) {
+    this.turbo = turbo;
+  }
+
+  /** Every format through ImageIO, whatever the system has (the reference path for tests). */
+  public static FrameDecoder imageIoOnly() {
+    return new FrameDecoder(null);
+  }
+
+  /** Which decoder reads JPEG frames, for start-up logs, check-config and benchmarks. */
+  public String jpegDecoder() {
+    return turbo != null
+        ? turbo.version()
+        : "ImageIO"
+            + (TurboJpegDecoder.get().unavailableReason() == null
+                ? ""
+                : " (libjpeg-turbo unavailable: "
+                    + TurboJpegDecoder.get().unavailableReason()
+                    + ")");
+  }
 
   public ParseResult<DecodedImage> decode(CameraFrame frame) {
     return decode(frame.image(), frame.info());
@@ -46,6 +75,9 @@ public final class FrameDecoder {
    * @param info what {@link ImageHeaderReader} read from them
    */
   public ParseResult<DecodedImage> decode(byte[] image, ImageInfo info) {
+    if (turbo != null && info.format() == ImageFormat.JPEG) {
+      return turbo.decode(image, info);
+    }
     ImageReader reader = readerFor(info.format());
     if (reader == null) {
       return ParseResult.rejected(
@@ -96,7 +128,7 @@ public final class FrameDecoder {
             });
   }
 
-  static DecodedImage toPixels(BufferedImage img) {
+  static InterleavedImage toPixels(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
     if (img.getType() == BufferedImage.TYPE_BYTE_GRAY
@@ -106,7 +138,7 @@ public final class FrameDecoder {
       if (data.length == w * h * channels
           && img.getRaster().getSampleModelTranslateX() == 0
           && img.getRaster().getSampleModelTranslateY() == 0) {
-        return new DecodedImage(w, h, channels, data);
+        return new InterleavedImage(w, h, channels, data);
       }
     }
     BufferedImage bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
@@ -116,6 +148,7 @@ public final class FrameDecoder {
     } finally {
       g.dispose();
     }
-    return new DecodedImage(w, h, 3, ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
+    return new InterleavedImage(
+        w, h, 3, ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
   }
 }

@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Synthetic test images, generated in memory (no photo of anyone). */
@@ -58,6 +62,32 @@ public final class TestImages {
 
   public static byte[] png(int width, int height) {
     return encode(card(width, height), "png");
+  }
+
+  /**
+   * {@code img} as a YCbCr JPEG whose luma sampling factors are {@code h x v} (chroma 1 x 1): 2, 2
+   * is 4:2:0 (ImageIO's default), 2, 1 is 4:2:2 (most USB webcams' MJPEG), 1, 1 is 4:4:4.
+   */
+  public static byte[] jpegSampled(BufferedImage img, int h, int v) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(img), param);
+      String format = "javax_imageio_jpeg_image_1.0";
+      IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+      IIOMetadataNode luma = (IIOMetadataNode) root.getElementsByTagName("componentSpec").item(0);
+      luma.setAttribute("HsamplingFactor", Integer.toString(h));
+      luma.setAttribute("VsamplingFactor", Integer.toString(v));
+      meta.setFromTree(format, root);
+      writer.setOutput(ios);
+      writer.write(null, new IIOImage(img, null, meta), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
   }
 
   /** A 4-component (CMYK/Adobe) JPEG, as print workflows write them. */
