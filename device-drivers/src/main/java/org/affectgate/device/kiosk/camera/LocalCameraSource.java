@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision: when the command exits, cannot be started or its output fails, it is started
  * again after a backoff that starts at {@code restartBackoff}, doubles per attempt up to {@code
- * maxRestartBackoff} and starts over once a run delivered a frame. Standard error is drained by its
- * own thread (so the command never blocks on a full pipe) and its last line goes into the
- * rate-limited log line about the exit. {@link #close()} stops the command (SIGTERM, then SIGKILL
- * after 2 s) and the threads.
+ * maxRestartBackoff} and starts over once a run delivered a frame and lasted at least {@code
+ * stableUptime} (start to exit, on the injected clock), so a command that delivers one frame and
+ * dies backs off like one that delivers none. Standard error is drained by its own thread (so the
+ * command never blocks on a full pipe) and its last line goes into the rate-limited log line about
+ * the exit. {@link #close()} stops the command (SIGTERM, then SIGKILL after 2 s) and the threads.
  *
  * <p>Meters: {@code affectgate.camera.local.frames} (frames handed on), {@code
  * affectgate.camera.local.exits} (command ended while running), {@code
@@ -147,9 +148,9 @@ public final class LocalCameraSource implements AutoCloseable {
         wait = next(wait);
       }
       first = false;
-      boolean delivered;
+      Run run;
       try {
-        delivered = runOnce();
+        run = runOnce();
       } catch (IOException e) {
         startFailures.increment();
         logExit("cannot start " + config.command().get(0) + ": " + e.getMessage(), wait);
@@ -159,7 +160,7 @@ public final class LocalCameraSource implements AutoCloseable {
         return;
       }
       exits.increment();
-      if (delivered) {
+      if (run.stable(config.stableUptime())) {
         wait = config.restartBackoff();
       }
       Process p = current;
@@ -191,16 +192,26 @@ public final class LocalCameraSource implements AutoCloseable {
   }
 
   /**
-   * Runs the command until its output ends.
+   * One run of the command.
    *
-   * @return whether it delivered at least one frame
+   * @param delivered whether it delivered at least one frame
+   * @param uptime from just before its start to after its exit, on the injected clock
    */
-  private boolean runOnce() throws IOException {
+  private record Run(boolean delivered, Duration uptime) {
+    /** Whether the run was healthy enough for the backoff to start over. */
+    boolean stable(Duration stableUptime) {
+      return delivered && uptime.compareTo(stableUptime) >= 0;
+    }
+  }
+
+  /** Runs the command until its output ends. */
+  private Run runOnce() throws IOException {
+    long startedAt = clock.millis();
     Process p = launcher.start(config.command());
     current = p;
     if (closed) {
       stop(p);
-      return false;
+      return new Run(false, Duration.ZERO);
     }
     lastStderrLine = "";
     Thread drain = new Thread(() -> drain(p.getErrorStream()), "affectgate-camera-local-stderr");
@@ -247,7 +258,7 @@ public final class LocalCameraSource implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return delivered[0];
+    return new Run(delivered[0], Duration.ofMillis(clock.millis() - startedAt));
   }
 
   private boolean deliver(byte[] jpeg) {

@@ -11,7 +11,24 @@ class LocalCameraConfigTest {
   private static LocalCameraConfig config(
       List<String> command, int maxFrameBytes, long min, long max) {
     return new LocalCameraConfig(
-        command, "s", "k", maxFrameBytes, Duration.ofMillis(min), Duration.ofMillis(max));
+        command,
+        "s",
+        "k",
+        maxFrameBytes,
+        Duration.ofMillis(min),
+        Duration.ofMillis(max),
+        LocalCameraConfig.DEFAULT_STABLE_UPTIME);
+  }
+
+  private static LocalCameraConfig stable(long stableUptimeMs) {
+    return new LocalCameraConfig(
+        List.of("x"),
+        "s",
+        "k",
+        4096,
+        Duration.ofMillis(100),
+        Duration.ofMillis(200),
+        Duration.ofMillis(stableUptimeMs));
   }
 
   @Test
@@ -19,6 +36,16 @@ class LocalCameraConfigTest {
     LocalCameraConfig c = LocalCameraConfig.of(List.of("rpicam-vid", "-o", "-"), "s", "k");
     assertThat(c.maxFrameBytes()).isEqualTo(LocalCameraConfig.DEFAULT_MAX_FRAME_BYTES);
     assertThat(c.command()).containsExactly("rpicam-vid", "-o", "-");
+    assertThat(c.stableUptime()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void new_stableUptimeOutOfRange_namesTheKeyAndValue() {
+    assertThatThrownBy(() -> stable(99))
+        .hasMessageContaining("camera.local.stableUptimeMs")
+        .hasMessageContaining("got 99");
+    assertThatThrownBy(() -> stable(600_001)).hasMessageContaining("camera.local.stableUptimeMs");
+    assertThat(stable(100).stableUptime()).isEqualTo(Duration.ofMillis(100));
   }
 
   @Test
@@ -41,7 +68,13 @@ class LocalCameraConfigTest {
     assertThatThrownBy(
             () ->
                 new LocalCameraConfig(
-                    List.of("x"), " ", "k", 4096, Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                    List.of("x"),
+                    " ",
+                    "k",
+                    4096,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(10)))
         .hasMessageContaining("camera.local.site");
   }
 }
