@@ -354,7 +354,8 @@ public final class AgentConfigLoader {
             r.millis("camera.local.restartBackoffMs", LocalCameraConfig.DEFAULT_RESTART_BACKOFF),
             r.millis(
                 "camera.local.maxRestartBackoffMs", LocalCameraConfig.DEFAULT_MAX_RESTART_BACKOFF),
-            r.millis("camera.local.stableUptimeMs", LocalCameraConfig.DEFAULT_STABLE_UPTIME));
+            r.millis("camera.local.stableUptimeMs", LocalCameraConfig.DEFAULT_STABLE_UPTIME),
+            r.millis("camera.local.stallTimeoutMs", LocalCameraConfig.DEFAULT_STALL_TIMEOUT));
     if (!command.isEmpty()) {
       camera = camera.withLocal(local);
     }

@@ -31,7 +31,8 @@ class CameraLocalConfigTest {
                 + "    maxFrameBytes: 200000\n"
                 + "    restartBackoffMs: 250\n"
                 + "    maxRestartBackoffMs: 4000\n"
-                + "    stableUptimeMs: 5000\n");
+                + "    stableUptimeMs: 5000\n"
+                + "    stallTimeoutMs: 7000\n");
 
     LocalCameraConfig local = c.local().orElseThrow();
     assertThat(local.command())
@@ -42,6 +43,7 @@ class CameraLocalConfigTest {
     assertThat(local.restartBackoff()).isEqualTo(Duration.ofMillis(250));
     assertThat(local.maxRestartBackoff()).isEqualTo(Duration.ofSeconds(4));
     assertThat(local.stableUptime()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(local.stallTimeout()).isEqualTo(Duration.ofSeconds(7));
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.Objects;
  *     exit, and deliver at least one frame for the backoff to start over at {@code restartBackoff};
  *     a shorter run counts as a failed attempt (a command that delivers one frame and dies is not
  *     restarted at the minimum wait forever). 100 ms..10 min
+ * @param stallTimeout {@code camera.local.stallTimeoutMs}: a running command that delivered no
+ *     complete image for this long (counted from its start, then from its last image) is stopped,
+ *     with its descendants, and restarted under the backoff. 100 ms..10 min; allow for the
+ *     command's start-up (camera initialisation) and the slowest frame interval
  */
 public record LocalCameraConfig(
     List<String> command,
@@ -35,11 +39,13 @@ public record LocalCameraConfig(
     int maxFrameBytes,
     Duration restartBackoff,
     Duration maxRestartBackoff,
-    Duration stableUptime) {
+    Duration stableUptime,
+    Duration stallTimeout) {
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
   public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
   public static final Duration DEFAULT_STABLE_UPTIME = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
 
   public LocalCameraConfig {
     Objects.requireNonNull(command, "camera.local.command");
@@ -78,6 +84,7 @@ public record LocalCameraConfig(
               + ")");
     }
     requireMillis(stableUptime, "camera.local.stableUptimeMs", 100, 600_000);
+    requireMillis(stallTimeout, "camera.local.stallTimeoutMs", 100, 600_000);
   }
 
   private static void requireMillis(Duration d, String key, long min, long max) {
@@ -88,9 +95,7 @@ public record LocalCameraConfig(
     }
   }
 
-  /**
-   * {@code command} for {@code site/kioskId} with the default bounds, backoff and stable uptime.
-   */
+  /** {@code command} for {@code site/kioskId} with the default bounds, backoff and timeouts. */
   public static LocalCameraConfig of(List<String> command, String site, String kioskId) {
     return new LocalCameraConfig(
         command,
@@ -99,6 +104,7 @@ public record LocalCameraConfig(
         DEFAULT_MAX_FRAME_BYTES,
         DEFAULT_RESTART_BACKOFF,
         DEFAULT_MAX_RESTART_BACKOFF,
-        DEFAULT_STABLE_UPTIME);
+        DEFAULT_STABLE_UPTIME,
+        DEFAULT_STALL_TIMEOUT);
   }
 }

@@ -17,10 +17,11 @@ class LocalCameraConfigTest {
         maxFrameBytes,
         Duration.ofMillis(min),
         Duration.ofMillis(max),
-        LocalCameraConfig.DEFAULT_STABLE_UPTIME);
+        LocalCameraConfig.DEFAULT_STABLE_UPTIME,
+        LocalCameraConfig.DEFAULT_STALL_TIMEOUT);
   }
 
-  private static LocalCameraConfig stable(long stableUptimeMs) {
+  private static LocalCameraConfig timeouts(long stableUptimeMs, long stallTimeoutMs) {
     return new LocalCameraConfig(
         List.of("x"),
         "s",
@@ -28,7 +29,8 @@ class LocalCameraConfigTest {
         4096,
         Duration.ofMillis(100),
         Duration.ofMillis(200),
-        Duration.ofMillis(stableUptimeMs));
+        Duration.ofMillis(stableUptimeMs),
+        Duration.ofMillis(stallTimeoutMs));
   }
 
   @Test
@@ -37,15 +39,22 @@ class LocalCameraConfigTest {
     assertThat(c.maxFrameBytes()).isEqualTo(LocalCameraConfig.DEFAULT_MAX_FRAME_BYTES);
     assertThat(c.command()).containsExactly("rpicam-vid", "-o", "-");
     assertThat(c.stableUptime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.stallTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
-  void new_stableUptimeOutOfRange_namesTheKeyAndValue() {
-    assertThatThrownBy(() -> stable(99))
+  void new_stableUptimeOrStallTimeoutOutOfRange_nameTheKeyAndValue() {
+    assertThatThrownBy(() -> timeouts(99, 10_000))
         .hasMessageContaining("camera.local.stableUptimeMs")
         .hasMessageContaining("got 99");
-    assertThatThrownBy(() -> stable(600_001)).hasMessageContaining("camera.local.stableUptimeMs");
-    assertThat(stable(100).stableUptime()).isEqualTo(Duration.ofMillis(100));
+    assertThatThrownBy(() -> timeouts(600_001, 10_000))
+        .hasMessageContaining("camera.local.stableUptimeMs");
+    assertThatThrownBy(() -> timeouts(10_000, 99))
+        .hasMessageContaining("camera.local.stallTimeoutMs")
+        .hasMessageContaining("got 99");
+    assertThatThrownBy(() -> timeouts(10_000, 600_001))
+        .hasMessageContaining("camera.local.stallTimeoutMs");
+    assertThat(timeouts(100, 600_000).stallTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
@@ -74,6 +83,7 @@ class LocalCameraConfigTest {
                     4096,
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(2),
+                    Duration.ofSeconds(10),
                     Duration.ofSeconds(10)))
         .hasMessageContaining("camera.local.site");
   }

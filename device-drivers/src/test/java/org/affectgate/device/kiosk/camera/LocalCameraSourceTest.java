@@ -32,6 +32,12 @@ class LocalCameraSourceTest {
   private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
   private static final Duration STABLE = Duration.ofMillis(200);
 
+  /** On the real clock: longer than any test here, so it never fires there. */
+  private static final Duration STALL_REAL = Duration.ofSeconds(60);
+
+  /** On a {@link FrozenClock}: fires only once the test advances the clock by it. */
+  private static final Duration STALL = Duration.ofSeconds(1);
+
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<CameraFrame> frames = new CopyOnWriteArrayList<>();
@@ -79,10 +85,10 @@ class LocalCameraSourceTest {
   }
 
   private void start(String script, int maxFrameBytes) {
-    start(script, maxFrameBytes, InstantSource.system());
+    start(script, maxFrameBytes, InstantSource.system(), STALL_REAL);
   }
 
-  private void start(String script, int maxFrameBytes, InstantSource clock) {
+  private void start(String script, int maxFrameBytes, InstantSource clock, Duration stallTimeout) {
     LocalCameraConfig config =
         new LocalCameraConfig(
             List.of("sh", "-c", script),
@@ -91,7 +97,8 @@ class LocalCameraSourceTest {
             maxFrameBytes,
             BACKOFF,
             MAX_BACKOFF,
-            STABLE);
+            STABLE,
+            stallTimeout);
     source =
         new LocalCameraSource(
             config,
@@ -224,7 +231,7 @@ class LocalCameraSourceTest {
     sleeper.allowed = 5;
 
     // the clock does not move, so every run lasts 0 ms, less than STABLE
-    start("cat a.jpg", 1 << 20, new FrozenClock());
+    start("cat a.jpg", 1 << 20, new FrozenClock(), STALL);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits.size() == 5);
     assertThat(frames).hasSize(5);
@@ -235,6 +242,50 @@ class LocalCameraSourceTest {
             Duration.ofMillis(400),
             Duration.ofMillis(400),
             Duration.ofMillis(400));
+  }
+
+  /** Regression: a command that hung without exiting (alive, no images) was never restarted. */
+  @Test
+  void start_commandHangingWithoutImages_isStoppedWithItsDescendantsAndRestarted() {
+    FrozenClock clock = new FrozenClock();
+    sleeper.allowed = 2;
+
+    // sh waits for its child "sleep" (the trailing echo keeps sh from exec'ing it)
+    start("sleep 60; echo never", 1 << 20, clock, STALL);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !processes.isEmpty() && processes.get(0).descendants().findAny().isPresent());
+    Process first = processes.get(0);
+    List<ProcessHandle> children = first.descendants().toList();
+
+    clock.advance(STALL);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> processes.size() == 2);
+    assertThat(count("affectgate.camera.local.stalls")).isEqualTo(1);
+    assertThat(count("affectgate.camera.local.exits")).isZero();
+    assertThat(source.restartCount()).isEqualTo(1);
+    assertThat(sleeper.waits).containsExactly(BACKOFF);
+    assertThat(first.isAlive()).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void start_commandThatStopsDeliveringImages_isStoppedAfterTheStallTimeoutSinceTheLastImage()
+      throws Exception {
+    write("a.jpg", TestImages.jpeg(16, 16));
+    FrozenClock clock = new FrozenClock();
+    sleeper.allowed = 2;
+
+    start("cat a.jpg; exec sleep 60", 1 << 20, clock, STALL);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 1);
+    clock.advance(STALL);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> frames.size() == 2);
+    assertThat(count("affectgate.camera.local.stalls")).isEqualTo(1);
+    assertThat(processes.get(0).isAlive()).isFalse();
+    assertThat(processes.get(1).isAlive()).isTrue();
   }
 
   @Test
@@ -248,7 +299,8 @@ class LocalCameraSourceTest {
             1 << 20,
             BACKOFF,
             MAX_BACKOFF,
-            STABLE);
+            STABLE,
+            STALL_REAL);
     source =
         new LocalCameraSource(
             config,
