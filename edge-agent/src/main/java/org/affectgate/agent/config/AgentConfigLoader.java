@@ -353,7 +353,9 @@ public final class AgentConfigLoader {
             r.int32("camera.local.maxFrameBytes", LocalCameraConfig.DEFAULT_MAX_FRAME_BYTES),
             r.millis("camera.local.restartBackoffMs", LocalCameraConfig.DEFAULT_RESTART_BACKOFF),
             r.millis(
-                "camera.local.maxRestartBackoffMs", LocalCameraConfig.DEFAULT_MAX_RESTART_BACKOFF));
+                "camera.local.maxRestartBackoffMs", LocalCameraConfig.DEFAULT_MAX_RESTART_BACKOFF),
+            r.millis("camera.local.stableUptimeMs", LocalCameraConfig.DEFAULT_STABLE_UPTIME),
+            r.millis("camera.local.stallTimeoutMs", LocalCameraConfig.DEFAULT_STALL_TIMEOUT));
     if (!command.isEmpty()) {
       camera = camera.withLocal(local);
     }

@@ -30,7 +30,9 @@ class CameraLocalConfigTest {
                 + "    kioskId: door\n"
                 + "    maxFrameBytes: 200000\n"
                 + "    restartBackoffMs: 250\n"
-                + "    maxRestartBackoffMs: 4000\n");
+                + "    maxRestartBackoffMs: 4000\n"
+                + "    stableUptimeMs: 5000\n"
+                + "    stallTimeoutMs: 7000\n");
 
     LocalCameraConfig local = c.local().orElseThrow();
     assertThat(local.command())
@@ -40,6 +42,8 @@ class CameraLocalConfigTest {
     assertThat(local.maxFrameBytes()).isEqualTo(200_000);
     assertThat(local.restartBackoff()).isEqualTo(Duration.ofMillis(250));
     assertThat(local.maxRestartBackoff()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(local.stableUptime()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(local.stallTimeout()).isEqualTo(Duration.ofSeconds(7));
   }
 
   @Test

@@ -23,6 +23,14 @@ import java.util.Objects;
  *     exited command, 10 ms..60 s; doubles per failed attempt
  * @param maxRestartBackoff {@code camera.local.maxRestartBackoffMs}: cap of that wait, at least
  *     {@code restartBackoff}, at most 10 min
+ * @param stableUptime {@code camera.local.stableUptimeMs}: how long a run must last, from start to
+ *     exit, and deliver at least one frame for the backoff to start over at {@code restartBackoff};
+ *     a shorter run counts as a failed attempt (a command that delivers one frame and dies is not
+ *     restarted at the minimum wait forever). 100 ms..10 min
+ * @param stallTimeout {@code camera.local.stallTimeoutMs}: a running command that delivered no
+ *     complete image for this long (counted from its start, then from its last image) is stopped,
+ *     with its descendants, and restarted under the backoff. 100 ms..10 min; allow for the
+ *     command's start-up (camera initialisation) and the slowest frame interval
  */
 public record LocalCameraConfig(
     List<String> command,
@@ -30,10 +38,14 @@ public record LocalCameraConfig(
     String kioskId,
     int maxFrameBytes,
     Duration restartBackoff,
-    Duration maxRestartBackoff) {
+    Duration maxRestartBackoff,
+    Duration stableUptime,
+    Duration stallTimeout) {
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
   public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_STABLE_UPTIME = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
 
   public LocalCameraConfig {
     Objects.requireNonNull(command, "camera.local.command");
@@ -71,9 +83,19 @@ public record LocalCameraConfig(
               + maxRestartBackoff.toMillis()
               + ")");
     }
+    requireMillis(stableUptime, "camera.local.stableUptimeMs", 100, 600_000);
+    requireMillis(stallTimeout, "camera.local.stallTimeoutMs", 100, 600_000);
   }
 
-  /** {@code command} for {@code site/kioskId} with the default bounds and backoff. */
+  private static void requireMillis(Duration d, String key, long min, long max) {
+    Objects.requireNonNull(d, key);
+    if (d.toMillis() < min || d.toMillis() > max) {
+      throw new IllegalArgumentException(
+          key + " must be between " + min + " and " + max + " (got " + d.toMillis() + ")");
+    }
+  }
+
+  /** {@code command} for {@code site/kioskId} with the default bounds, backoff and timeouts. */
   public static LocalCameraConfig of(List<String> command, String site, String kioskId) {
     return new LocalCameraConfig(
         command,
@@ -81,6 +103,8 @@ public record LocalCameraConfig(
         kioskId,
         DEFAULT_MAX_FRAME_BYTES,
         DEFAULT_RESTART_BACKOFF,
-        DEFAULT_MAX_RESTART_BACKOFF);
+        DEFAULT_MAX_RESTART_BACKOFF,
+        DEFAULT_STABLE_UPTIME,
+        DEFAULT_STALL_TIMEOUT);
   }
 }

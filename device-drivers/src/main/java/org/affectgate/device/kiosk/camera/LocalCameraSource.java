@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
@@ -28,20 +29,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision: when the command exits, cannot be started or its output fails, it is started
  * again after a backoff that starts at {@code restartBackoff}, doubles per attempt up to {@code
- * maxRestartBackoff} and starts over once a run delivered a frame. Standard error is drained by its
- * own thread (so the command never blocks on a full pipe) and its last line goes into the
- * rate-limited log line about the exit. {@link #close()} stops the command (SIGTERM, then SIGKILL
- * after 2 s) and the threads.
+ * maxRestartBackoff} and starts over once a run delivered a frame and lasted at least {@code
+ * stableUptime} (start to exit, on the injected clock), so a command that delivers one frame and
+ * dies backs off like one that delivers none. A command that is still running but delivered no
+ * complete image (one the splitter completed, whether or not its header then passed the checks) for
+ * {@code stallTimeout} since its start or its last image, on the injected clock, is stopped with
+ * its descendants like on {@link #close()} and restarted under the same backoff. Standard error is
+ * drained by its own thread (so the command never blocks on a full pipe) and its last line goes
+ * into the rate-limited log line about the exit. {@link #close()} stops the command (SIGTERM, then
+ * SIGKILL after 2 s) and the threads.
  *
  * <p>Meters: {@code affectgate.camera.local.frames} (frames handed on), {@code
  * affectgate.camera.local.exits} (command ended while running), {@code
- * affectgate.camera.local.restarts}, {@code affectgate.camera.local.start.failures}, {@code
+ * affectgate.camera.local.stalls} (command stopped for delivering no image for {@code
+ * stallTimeout}), {@code affectgate.camera.local.restarts} (after an exit, a stall or a start
+ * failure), {@code affectgate.camera.local.start.failures}, {@code
  * affectgate.camera.local.skipped.bytes} (bytes outside any image), and rejected images in {@code
  * affectgate.ingest.rejected{reason,format=camera}} (topic {@code local:site/kioskId} in the log)
  * like {@link CameraMqttSource}. Log lines never contain image bytes.
  *
  * <p>Threads: one supervisor thread {@code affectgate-camera-local} reads the output and calls the
- * listener; one {@code affectgate-camera-local-stderr} thread per run.
+ * listener; one {@code affectgate-camera-local-stderr} and one {@code
+ * affectgate-camera-local-watchdog} thread per run.
  */
 public final class LocalCameraSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCameraSource.class);
@@ -71,6 +80,7 @@ public final class LocalCameraSource implements AutoCloseable {
   private final LogRateLimiter exitLog;
   private final Counter frames;
   private final Counter exits;
+  private final Counter stalls;
   private final Counter restarts;
   private final Counter startFailures;
   private final Counter skippedBytes;
@@ -117,6 +127,7 @@ public final class LocalCameraSource implements AutoCloseable {
     this.exitLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
     this.frames = registry.counter("affectgate.camera.local.frames");
     this.exits = registry.counter("affectgate.camera.local.exits");
+    this.stalls = registry.counter("affectgate.camera.local.stalls");
     this.restarts = registry.counter("affectgate.camera.local.restarts");
     this.startFailures = registry.counter("affectgate.camera.local.start.failures");
     this.skippedBytes = registry.counter("affectgate.camera.local.skipped.bytes");
@@ -147,9 +158,9 @@ public final class LocalCameraSource implements AutoCloseable {
         wait = next(wait);
       }
       first = false;
-      boolean delivered;
+      Run run;
       try {
-        delivered = runOnce();
+        run = runOnce();
       } catch (IOException e) {
         startFailures.increment();
         logExit("cannot start " + config.command().get(0) + ": " + e.getMessage(), wait);
@@ -158,18 +169,25 @@ public final class LocalCameraSource implements AutoCloseable {
       if (closed) {
         return;
       }
-      exits.increment();
-      if (delivered) {
+      if (run.stable(config.stableUptime())) {
         wait = config.restartBackoff();
       }
+      String stderr = lastStderrLine.isEmpty() ? "" : ", last stderr line: " + lastStderrLine;
+      if (run.stalled()) {
+        stalls.increment();
+        logExit(
+            "capture command stopped (no image for "
+                + config.stallTimeout().toMillis()
+                + " ms"
+                + stderr
+                + ")",
+            wait);
+        continue;
+      }
+      exits.increment();
       Process p = current;
       String code = p != null && !p.isAlive() ? String.valueOf(p.exitValue()) : "unknown";
-      logExit(
-          "capture command exited (code "
-              + code
-              + (lastStderrLine.isEmpty() ? "" : ", last stderr line: " + lastStderrLine)
-              + ")",
-          wait);
+      logExit("capture command exited (code " + code + stderr + ")", wait);
     }
   }
 
@@ -191,21 +209,35 @@ public final class LocalCameraSource implements AutoCloseable {
   }
 
   /**
-   * Runs the command until its output ends.
+   * One run of the command.
    *
-   * @return whether it delivered at least one frame
+   * @param delivered whether it delivered at least one frame
+   * @param stalled whether the watchdog stopped it
+   * @param uptime from just before its start to after its exit, on the injected clock
    */
-  private boolean runOnce() throws IOException {
+  private record Run(boolean delivered, boolean stalled, Duration uptime) {
+    /** Whether the run was healthy enough for the backoff to start over. */
+    boolean stable(Duration stableUptime) {
+      return delivered && uptime.compareTo(stableUptime) >= 0;
+    }
+  }
+
+  /** Runs the command until its output ends. */
+  private Run runOnce() throws IOException {
+    long startedAt = clock.millis();
     Process p = launcher.start(config.command());
     current = p;
     if (closed) {
       stop(p);
-      return false;
+      return new Run(false, false, Duration.ZERO);
     }
     lastStderrLine = "";
     Thread drain = new Thread(() -> drain(p.getErrorStream()), "affectgate-camera-local-stderr");
     drain.setDaemon(true);
     drain.start();
+    StallWatchdog watchdog =
+        new StallWatchdog(clock, config.stallTimeout(), startedAt, () -> stop(p));
+    watchdog.start();
     boolean[] delivered = new boolean[1];
     MjpegSplitter splitter =
         new MjpegSplitter(
@@ -213,6 +245,7 @@ public final class LocalCameraSource implements AutoCloseable {
             new MjpegSplitter.Sink() {
               @Override
               public void frame(byte[] jpeg) {
+                watchdog.progress();
                 delivered[0] |= deliver(jpeg);
               }
 
@@ -238,6 +271,7 @@ public final class LocalCameraSource implements AutoCloseable {
         lastStderrLine = "stdout read failed: " + e.getMessage();
       }
     }
+    watchdog.stop();
     if (!closed) {
       splitter.endOfStream();
     }
@@ -247,7 +281,7 @@ public final class LocalCameraSource implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return delivered[0];
+    return new Run(delivered[0], watchdog.fired(), Duration.ofMillis(clock.millis() - startedAt));
   }
 
   private boolean deliver(byte[] jpeg) {
@@ -285,6 +319,79 @@ public final class LocalCameraSource implements AutoCloseable {
       }
     } catch (IOException e) {
       // the process is gone; nothing more to drain
+    }
+  }
+
+  /**
+   * Runs {@code onStall} once no {@link #progress} was reported for {@code timeout}, measured on
+   * the injected clock from {@code sinceMillis} and then from the last progress. Its own daemon
+   * thread {@code affectgate-camera-local-watchdog} checks every tenth of {@code timeout} of real
+   * time (10 ms..1 s) and runs {@code onStall} itself; {@link #progress} may be called from any
+   * thread. Fires at most once.
+   */
+  static final class StallWatchdog {
+    private final InstantSource clock;
+    private final long timeoutMs;
+    private final Runnable onStall;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile long lastProgressMs;
+    private volatile boolean fired;
+
+    StallWatchdog(InstantSource clock, Duration timeout, long sinceMillis, Runnable onStall) {
+      this.clock = clock;
+      this.timeoutMs = timeout.toMillis();
+      this.onStall = onStall;
+      this.lastProgressMs = sinceMillis;
+      this.thread = new Thread(this::watch, "affectgate-camera-local-watchdog");
+      this.thread.setDaemon(true);
+    }
+
+    /** A complete image arrived: the timeout starts again from now. */
+    void progress() {
+      lastProgressMs = clock.millis();
+    }
+
+    /**
+     * Fires if the timeout has passed. Called by the watchdog thread (and directly by tests).
+     *
+     * @return whether it has fired, now or before
+     */
+    boolean check() {
+      if (!fired && clock.millis() - lastProgressMs >= timeoutMs) {
+        fired = true;
+        onStall.run();
+      }
+      return fired;
+    }
+
+    boolean fired() {
+      return fired;
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    /** Ends the thread and waits for it (and for an {@code onStall} in progress) to finish. */
+    void stop() {
+      stopped.countDown();
+      try {
+        thread.join(3 * STOP_GRACE_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void watch() {
+      long every = Math.max(10, Math.min(1000, timeoutMs / 10));
+      try {
+        while (!check() && !stopped.await(every, TimeUnit.MILLISECONDS)) {
+          // checked again after each period
+        }
+      } catch (InterruptedException e) {
+        // stopping
+      }
     }
   }
 

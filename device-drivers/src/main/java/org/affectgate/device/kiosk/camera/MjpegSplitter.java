@@ -15,19 +15,26 @@ import org.affectgate.device.ingest.RejectReason;
  * cannot belong) means the image was cut short: the new image starts there. Bytes before a start
  * marker are skipped and counted ({@link #skippedBytes()}).
  *
- * <p>Rejections (reported, then the splitter resynchronises at the next start marker):
+ * <p>Rejections (each image is reported at most once):
  *
  * <ul>
  *   <li>{@link RejectReason#PAYLOAD_TOO_LARGE}: the image reached {@code maxFrameBytes} before its
- *       end marker; its bytes are dropped as they come, so memory stays bounded by {@code
- *       maxFrameBytes};
+ *       end marker. It is reported then, and its remaining bytes are dropped as they come (memory
+ *       stays bounded by {@code maxFrameBytes}) while the splitter keeps following its marker
+ *       structure to its end marker, so a complete EXIF thumbnail inside one of its APPn segments
+ *       is never taken for the next frame. If that structure breaks (a stray byte where a marker
+ *       must be, or a start marker where it cannot belong), the rest of it is skipped as below,
+ *       without a second report;
  *   <li>{@link RejectReason#TRUNCATED_IMAGE}: a new start marker, or the end of the stream ({@link
  *       #endOfStream}), came before the end marker;
  *   <li>{@link RejectReason#CORRUPT_IMAGE}: a byte where a marker must be, or a segment length
  *       below 2.
  * </ul>
  *
- * Never throws for any input. Not thread-safe: one reader thread feeds it.
+ * After a truncated or corrupt image, or the end of an oversized one, the splitter resynchronises
+ * at the next start marker.
+ *
+ * <p>Never throws for any input. Not thread-safe: one reader thread feeds it.
  */
 public final class MjpegSplitter {
   /** Receives the results, on the thread that calls {@link #feed}. */
@@ -59,6 +66,13 @@ public final class MjpegSplitter {
   private boolean sawFf;
   private boolean sos;
   private boolean app;
+
+  /** The image passed {@code maxFrameBytes}: its structure is still followed, its bytes dropped. */
+  private boolean discarding;
+
+  /** Bytes of the current image dropped while {@link #discarding}. */
+  private long dropped;
+
   private int lengthHigh;
   private int skip;
   private long skipped;
@@ -90,7 +104,7 @@ public final class MjpegSplitter {
   /** The stream ended: an image in progress is reported truncated; the splitter is reset. */
   public void endOfStream() {
     if (state != State.SEEK) {
-      reject(RejectReason.TRUNCATED_IMAGE, "stream ended " + len + " bytes into an image");
+      fail(RejectReason.TRUNCATED_IMAGE, "stream ended " + position() + " bytes into an image");
     }
     sawFf = false;
   }
@@ -106,13 +120,14 @@ public final class MjpegSplitter {
       }
       return;
     }
-    if (len == maxFrameBytes) {
-      reject(
+    if (!discarding && len == maxFrameBytes) {
+      sink.rejected(
           RejectReason.PAYLOAD_TOO_LARGE,
           "image exceeds " + maxFrameBytes + " bytes before its end marker");
-      skipped++;
-      sawFf = b == 0xFF;
-      return;
+      skipped += len;
+      dropped = len;
+      len = 0;
+      discarding = true;
     }
     append(b);
     switch (state) {
@@ -120,7 +135,7 @@ public final class MjpegSplitter {
         if (b == 0xFF) {
           state = State.MARKER_CODE;
         } else {
-          reject(RejectReason.CORRUPT_IMAGE, "no marker at byte " + (len - 1));
+          fail(RejectReason.CORRUPT_IMAGE, "no marker at byte " + (position() - 1));
         }
       }
       case MARKER_CODE, SCAN_FF -> marker(b);
@@ -131,7 +146,7 @@ public final class MjpegSplitter {
       case LENGTH_LOW -> {
         int segment = (lengthHigh << 8) | b;
         if (segment < 2) {
-          reject(RejectReason.CORRUPT_IMAGE, "segment length " + segment + " at byte " + len);
+          fail(RejectReason.CORRUPT_IMAGE, "segment length " + segment + " at byte " + position());
         } else {
           skip = segment - 2;
           sawFf = false;
@@ -140,9 +155,7 @@ public final class MjpegSplitter {
       }
       case SKIP -> {
         if (!app && sawFf && b == 0xD8) {
-          reject(RejectReason.TRUNCATED_IMAGE, "new image began " + (len - 2) + " bytes into one");
-          skipped -= 2;
-          begin();
+          newImageBegan();
           return;
         }
         sawFf = b == 0xFF;
@@ -167,12 +180,12 @@ public final class MjpegSplitter {
       return; // fill byte
     }
     if (b == 0xD9) {
-      sink.frame(Arrays.copyOf(buf, len));
+      if (!discarding) {
+        sink.frame(Arrays.copyOf(buf, len));
+      }
       reset();
     } else if (b == 0xD8) {
-      reject(RejectReason.TRUNCATED_IMAGE, "new image began " + (len - 2) + " bytes into one");
-      skipped -= 2;
-      begin();
+      newImageBegan();
     } else if (inScan && (b == 0x00 || (b >= 0xD0 && b <= 0xD7))) {
       state = State.SCAN;
     } else if (b == 0x01 || (b >= 0xD0 && b <= 0xD7)) {
@@ -184,12 +197,26 @@ public final class MjpegSplitter {
     }
   }
 
+  /** The {@code FF D8} just appended starts a new image; the current one was cut short. */
+  private void newImageBegan() {
+    fail(RejectReason.TRUNCATED_IMAGE, "new image began " + (position() - 2) + " bytes into one");
+    skipped -= 2;
+    begin();
+  }
+
+  /** Bytes into the current image, dropped ones included. */
+  private long position() {
+    return dropped + len;
+  }
+
   private State afterSegment() {
     return sos ? State.SCAN : State.MARKER;
   }
 
   private void begin() {
     len = 0;
+    dropped = 0;
+    discarding = false;
     append(0xFF);
     append(0xD8);
     sos = false;
@@ -198,20 +225,34 @@ public final class MjpegSplitter {
   }
 
   private void append(int b) {
+    if (discarding) {
+      skipped++;
+      dropped++;
+      return;
+    }
     if (len == buf.length) {
       buf = Arrays.copyOf(buf, (int) Math.min(maxFrameBytes, 2L * buf.length));
     }
     buf[len++] = (byte) b;
   }
 
-  private void reject(RejectReason reason, String detail) {
+  /**
+   * The current image ends here, unusable: its bytes count as skipped and the splitter seeks the
+   * next start marker. Reported unless it was already reported as too large.
+   */
+  private void fail(RejectReason reason, String detail) {
+    boolean reported = discarding;
     skipped += len;
     reset();
-    sink.rejected(reason, detail);
+    if (!reported) {
+      sink.rejected(reason, detail);
+    }
   }
 
   private void reset() {
     len = 0;
+    dropped = 0;
+    discarding = false;
     sawFf = false;
     state = State.SEEK;
   }

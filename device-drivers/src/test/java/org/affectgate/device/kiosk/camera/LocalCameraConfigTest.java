@@ -11,7 +11,26 @@ class LocalCameraConfigTest {
   private static LocalCameraConfig config(
       List<String> command, int maxFrameBytes, long min, long max) {
     return new LocalCameraConfig(
-        command, "s", "k", maxFrameBytes, Duration.ofMillis(min), Duration.ofMillis(max));
+        command,
+        "s",
+        "k",
+        maxFrameBytes,
+        Duration.ofMillis(min),
+        Duration.ofMillis(max),
+        LocalCameraConfig.DEFAULT_STABLE_UPTIME,
+        LocalCameraConfig.DEFAULT_STALL_TIMEOUT);
+  }
+
+  private static LocalCameraConfig timeouts(long stableUptimeMs, long stallTimeoutMs) {
+    return new LocalCameraConfig(
+        List.of("x"),
+        "s",
+        "k",
+        4096,
+        Duration.ofMillis(100),
+        Duration.ofMillis(200),
+        Duration.ofMillis(stableUptimeMs),
+        Duration.ofMillis(stallTimeoutMs));
   }
 
   @Test
@@ -19,6 +38,23 @@ class LocalCameraConfigTest {
     LocalCameraConfig c = LocalCameraConfig.of(List.of("rpicam-vid", "-o", "-"), "s", "k");
     assertThat(c.maxFrameBytes()).isEqualTo(LocalCameraConfig.DEFAULT_MAX_FRAME_BYTES);
     assertThat(c.command()).containsExactly("rpicam-vid", "-o", "-");
+    assertThat(c.stableUptime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.stallTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void new_stableUptimeOrStallTimeoutOutOfRange_nameTheKeyAndValue() {
+    assertThatThrownBy(() -> timeouts(99, 10_000))
+        .hasMessageContaining("camera.local.stableUptimeMs")
+        .hasMessageContaining("got 99");
+    assertThatThrownBy(() -> timeouts(600_001, 10_000))
+        .hasMessageContaining("camera.local.stableUptimeMs");
+    assertThatThrownBy(() -> timeouts(10_000, 99))
+        .hasMessageContaining("camera.local.stallTimeoutMs")
+        .hasMessageContaining("got 99");
+    assertThatThrownBy(() -> timeouts(10_000, 600_001))
+        .hasMessageContaining("camera.local.stallTimeoutMs");
+    assertThat(timeouts(100, 600_000).stallTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
@@ -41,7 +77,14 @@ class LocalCameraConfigTest {
     assertThatThrownBy(
             () ->
                 new LocalCameraConfig(
-                    List.of("x"), " ", "k", 4096, Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                    List.of("x"),
+                    " ",
+                    "k",
+                    4096,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10)))
         .hasMessageContaining("camera.local.site");
   }
 }

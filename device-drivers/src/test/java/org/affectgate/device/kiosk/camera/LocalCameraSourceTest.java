@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  * The local capture source against real processes: {@code sh} scripts that write concatenated JPEG
  * files to standard output stand in for {@code rpicam-vid}/{@code ffmpeg} (this machine has neither
  * a camera nor ffmpeg), so the process, pipe, splitting and supervision paths are the real ones.
- * Restart waits go through a recording {@link LocalCameraSource.Sleeper} instead of the wall clock.
+ * Restart waits go through a recording {@link LocalCameraSource.Sleeper} instead of the wall clock;
+ * a {@link FrozenClock} makes run durations exact where they decide the outcome.
  */
 class LocalCameraSourceTest {
   private static final Duration BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
+  private static final Duration STABLE = Duration.ofMillis(200);
+
+  /** On the real clock: longer than any test here, so it never fires there. */
+  private static final Duration STALL_REAL = Duration.ofSeconds(60);
+
+  /** On a {@link FrozenClock}: fires only once the test advances the clock by it. */
+  private static final Duration STALL = Duration.ofSeconds(1);
 
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -49,6 +59,20 @@ class LocalCameraSourceTest {
     }
   }
 
+  /** An {@link InstantSource} that moves only when told to. Thread-safe. */
+  static final class FrozenClock implements InstantSource {
+    private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.get());
+    }
+
+    void advance(Duration d) {
+      millis.addAndGet(d.toMillis());
+    }
+  }
+
   @AfterEach
   void close() {
     if (source != null) {
@@ -61,6 +85,10 @@ class LocalCameraSourceTest {
   }
 
   private void start(String script, int maxFrameBytes) {
+    start(script, maxFrameBytes, InstantSource.system(), STALL_REAL);
+  }
+
+  private void start(String script, int maxFrameBytes, InstantSource clock, Duration stallTimeout) {
     LocalCameraConfig config =
         new LocalCameraConfig(
             List.of("sh", "-c", script),
@@ -68,14 +96,16 @@ class LocalCameraSourceTest {
             "kiosk-cam",
             maxFrameBytes,
             BACKOFF,
-            MAX_BACKOFF);
+            MAX_BACKOFF,
+            STABLE,
+            stallTimeout);
     source =
         new LocalCameraSource(
             config,
             CameraLimits.defaults(),
             frames::add,
             registry,
-            InstantSource.system(),
+            clock,
             command -> {
               Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
               processes.add(p);
@@ -174,11 +204,14 @@ class LocalCameraSourceTest {
   }
 
   @Test
-  void start_commandThatDeliveredFrames_restartsAfterTheInitialBackoffAgain() throws Exception {
+  void
+      start_commandThatDeliveredFramesAndRanForTheStableUptime_restartsAfterTheInitialBackoffAgain()
+          throws Exception {
     write("a.jpg", TestImages.jpeg(16, 16));
     sleeper.allowed = 3;
 
-    start("cat a.jpg", 1 << 20);
+    // every run lasts at least 300 ms of the real clock, more than STABLE
+    start("cat a.jpg; sleep 0.3", 1 << 20);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits.size() == 3);
     assertThat(sleeper.waits).containsOnly(BACKOFF);
@@ -186,6 +219,73 @@ class LocalCameraSourceTest {
     assertThat(frames.stream().map(CameraFrame::seq).toList())
         .isSortedAccordingTo(Long::compare)
         .doesNotHaveDuplicates();
+  }
+
+  /**
+   * Regression: the backoff started over whenever a run delivered a frame, so a command that
+   * delivers one frame and dies was restarted at the minimum wait forever.
+   */
+  @Test
+  void start_commandDeliveringOneFrameThenDying_backsOffLikeAFailure() throws Exception {
+    write("a.jpg", TestImages.jpeg(16, 16));
+    sleeper.allowed = 5;
+
+    // the clock does not move, so every run lasts 0 ms, less than STABLE
+    start("cat a.jpg", 1 << 20, new FrozenClock(), STALL);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits.size() == 5);
+    assertThat(frames).hasSize(5);
+    assertThat(sleeper.waits)
+        .containsExactly(
+            Duration.ofMillis(100),
+            Duration.ofMillis(200),
+            Duration.ofMillis(400),
+            Duration.ofMillis(400),
+            Duration.ofMillis(400));
+  }
+
+  /** Regression: a command that hung without exiting (alive, no images) was never restarted. */
+  @Test
+  void start_commandHangingWithoutImages_isStoppedWithItsDescendantsAndRestarted() {
+    FrozenClock clock = new FrozenClock();
+    sleeper.allowed = 2;
+
+    // sh waits for its child "sleep" (the trailing echo keeps sh from exec'ing it)
+    start("sleep 60; echo never", 1 << 20, clock, STALL);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !processes.isEmpty() && processes.get(0).descendants().findAny().isPresent());
+    Process first = processes.get(0);
+    List<ProcessHandle> children = first.descendants().toList();
+
+    clock.advance(STALL);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> processes.size() == 2);
+    assertThat(count("affectgate.camera.local.stalls")).isEqualTo(1);
+    assertThat(count("affectgate.camera.local.exits")).isZero();
+    assertThat(source.restartCount()).isEqualTo(1);
+    assertThat(sleeper.waits).containsExactly(BACKOFF);
+    assertThat(first.isAlive()).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void start_commandThatStopsDeliveringImages_isStoppedAfterTheStallTimeoutSinceTheLastImage()
+      throws Exception {
+    write("a.jpg", TestImages.jpeg(16, 16));
+    FrozenClock clock = new FrozenClock();
+    sleeper.allowed = 2;
+
+    start("cat a.jpg; exec sleep 60", 1 << 20, clock, STALL);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 1);
+    clock.advance(STALL);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> frames.size() == 2);
+    assertThat(count("affectgate.camera.local.stalls")).isEqualTo(1);
+    assertThat(processes.get(0).isAlive()).isFalse();
+    assertThat(processes.get(1).isAlive()).isTrue();
   }
 
   @Test
@@ -198,7 +298,9 @@ class LocalCameraSourceTest {
             "k",
             1 << 20,
             BACKOFF,
-            MAX_BACKOFF);
+            MAX_BACKOFF,
+            STABLE,
+            STALL_REAL);
     source =
         new LocalCameraSource(
             config,

@@ -3,6 +3,7 @@ package org.affectgate.device.kiosk.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,6 +79,20 @@ class MjpegSplitterTest {
   }
 
   @Test
+  void feed_oversizedImageCutShortByTheNext_isReportedOnceAsTooLargeAndTheNextIsKept() {
+    byte[] big = TestImages.jpeg(256, 256);
+    byte[] small = TestImages.jpeg(8, 8);
+    byte[] cut = Arrays.copyOf(big, big.length - 2);
+    MjpegSplitter splitter = new MjpegSplitter(small.length + 10, sink);
+
+    splitter.feed(concat(cut, small), 0, cut.length + small.length);
+
+    assertThat(rejected).containsExactly(RejectReason.PAYLOAD_TOO_LARGE);
+    assertThat(frames).containsExactly(small);
+    assertThat(splitter.skippedBytes()).isEqualTo(cut.length);
+  }
+
+  @Test
   void feed_imageCutShortByTheNext_rejectsItAsTruncatedAndKeepsTheNext() {
     byte[] a = TestImages.jpeg(64, 48);
     byte[] b = TestImages.jpeg(32, 32);
@@ -114,6 +129,36 @@ class MjpegSplitterTest {
 
     assertThat(rejected).isEmpty();
     assertThat(frames).containsExactly(withThumb);
+  }
+
+  /**
+   * Regression: after an image reached {@code maxFrameBytes} inside its APP1 segment, the splitter
+   * resynchronised at the next start marker, which was that of the EXIF thumbnail inside the same
+   * APP1 segment, and emitted the thumbnail as a frame of its own.
+   */
+  @Test
+  void resyncOnExifThumbnail_oversizedFrameWithThumbnailInApp1_emitsOnlyTheNextRealFrame() {
+    byte[] thumb = TestImages.jpeg(8, 8);
+    byte[] outer = TestImages.jpeg(64, 48);
+    byte[] next = TestImages.jpeg(16, 16);
+    byte[] exifHeader = concat("Exif".getBytes(StandardCharsets.US_ASCII), new byte[2 + 2000]);
+    int len = 2 + exifHeader.length + thumb.length;
+    byte[] app1 =
+        concat(
+            new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (len >> 8), (byte) len},
+            exifHeader,
+            thumb);
+    byte[] oversized =
+        concat(Arrays.copyOf(outer, 2), app1, Arrays.copyOfRange(outer, 2, outer.length));
+    int max = Math.max(thumb.length, next.length) + 100;
+    assertThat(max).isLessThan(2 + 4 + exifHeader.length);
+    MjpegSplitter splitter = new MjpegSplitter(max, sink);
+
+    splitter.feed(concat(oversized, next), 0, oversized.length + next.length);
+
+    assertThat(rejected).containsExactly(RejectReason.PAYLOAD_TOO_LARGE);
+    assertThat(frames).containsExactly(next);
+    assertThat(splitter.skippedBytes()).isEqualTo(oversized.length);
   }
 
   @Test
