@@ -71,7 +71,9 @@ public final class FacesEval {
                         + shift
                         + ", "
                         + r.undecodable()
-                        + " files rejected by the frame decoder)"));
+                        + " files rejected by the frame decoder, JPEG decoder "
+                        + new FrameDecoder().jpegDecoder()
+                        + ")"));
         System.out.println();
       }
     }
