@@ -35,6 +35,11 @@ class PreprocessingEquivalenceTest {
   private static final int S = YuNetInput.SIZE;
 
   static DecodedImage fixture(String name) throws IOException {
+    return fixture(name, FrameDecoder.imageIoOnly());
+  }
+
+  /** A fixture frame through the MQTT frame parser and {@code decoder}. */
+  static DecodedImage fixture(String name, FrameDecoder decoder) throws IOException {
     byte[] jpeg;
     try (InputStream in =
         PreprocessingEquivalenceTest.class.getResourceAsStream("/fixtures/camera/" + name)) {
@@ -45,7 +50,7 @@ class PreprocessingEquivalenceTest {
         new CameraPayloadParser(new CameraLimits(1920, 1920, 1920L * 1920))
             .parse("site", "kiosk", CameraPayloadParser.encode(0, 0, jpeg));
     return ((ParseResult.Ok<DecodedImage>)
-            FrameDecoder.imageIoOnly().decode(((ParseResult.Ok<CameraFrame>) frame).value()))
+            decoder.decode(((ParseResult.Ok<CameraFrame>) frame).value()))
         .value();
   }
 

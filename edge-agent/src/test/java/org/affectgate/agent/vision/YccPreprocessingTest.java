@@ -3,13 +3,8 @@ package org.affectgate.agent.vision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Random;
-import org.affectgate.device.ingest.ParseResult;
-import org.affectgate.device.kiosk.camera.CameraFrame;
-import org.affectgate.device.kiosk.camera.CameraLimits;
-import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
 import org.affectgate.device.kiosk.camera.YccImage;
@@ -23,18 +18,7 @@ class YccPreprocessingTest {
   private static final int S = YuNetInput.SIZE;
 
   private static DecodedImage decode(FrameDecoder decoder, String name) throws IOException {
-    byte[] jpeg;
-    try (InputStream in =
-        YccPreprocessingTest.class.getResourceAsStream("/fixtures/camera/" + name)) {
-      assertThat(in).as("fixture %s", name).isNotNull();
-      jpeg = in.readAllBytes();
-    }
-    ParseResult<CameraFrame> frame =
-        new CameraPayloadParser(new CameraLimits(1920, 1920, 1920L * 1920))
-            .parse("site", "kiosk", CameraPayloadParser.encode(0, 0, jpeg));
-    return ((ParseResult.Ok<DecodedImage>)
-            decoder.decode(((ParseResult.Ok<CameraFrame>) frame).value()))
-        .value();
+    return PreprocessingEquivalenceTest.fixture(name, decoder);
   }
 
   /**

@@ -90,16 +90,7 @@ public final class FrameDecoder {
       int w = reader.getWidth(0);
       int h = reader.getHeight(0);
       if (w != info.width() || h != info.height()) {
-        return ParseResult.rejected(
-            RejectReason.CORRUPT_IMAGE,
-            "decoder sees "
-                + w
-                + "x"
-                + h
-                + ", header declared "
-                + info.width()
-                + "x"
-                + info.height());
+        return sizeDisagrees(w, h, info);
       }
       BufferedImage img = reader.read(0);
       if (warned[0]) {
@@ -115,6 +106,13 @@ public final class FrameDecoder {
       reader.removeAllIIOReadWarningListeners();
       reader.setInput(null);
     }
+  }
+
+  /** The rejection for a decoder that sees another size than the header reader did. */
+  static <T> ParseResult<T> sizeDisagrees(int w, int h, ImageInfo info) {
+    return ParseResult.rejected(
+        RejectReason.CORRUPT_IMAGE,
+        "decoder sees " + w + "x" + h + ", header declared " + info.width() + "x" + info.height());
   }
 
   private ImageReader readerFor(ImageFormat format) {

@@ -163,16 +163,7 @@ public final class TurboJpegDecoder {
       int w = (int) width.invoke(d);
       int h = (int) height.invoke(d);
       if (w != info.width() || h != info.height()) {
-        return ParseResult.rejected(
-            RejectReason.CORRUPT_IMAGE,
-            "decoder sees "
-                + w
-                + "x"
-                + h
-                + ", header declared "
-                + info.width()
-                + "x"
-                + info.height());
+        return FrameDecoder.sizeDisagrees(w, h, info);
       }
       int cs = (int) colorspace.invoke(d);
       int ss = (int) subsamp.invoke(d);

@@ -146,10 +146,7 @@ class FrameDecoderTest {
   @MethodSource("decoders")
   void decode_jpegWithMissingScanData_isRejected(FrameDecoder decoder) {
     byte[] jpeg = TestImages.jpeg(128, 128);
-    byte[] cut = new byte[jpeg.length / 2 + 2];
-    System.arraycopy(jpeg, 0, cut, 0, cut.length - 2);
-    cut[cut.length - 2] = (byte) 0xFF;
-    cut[cut.length - 1] = (byte) 0xD9;
+    byte[] cut = withoutSecondHalf(jpeg);
     assertThat(reason(decode(decoder, cut)))
         .isIn(RejectReason.TRUNCATED_IMAGE, RejectReason.CORRUPT_IMAGE);
   }
@@ -180,16 +177,22 @@ class FrameDecoderTest {
   @MethodSource("decoders")
   void decode_validFrameAfterCorruptOne_decodes(FrameDecoder decoder) {
     byte[] jpeg = TestImages.jpeg(128, 128);
-    byte[] cut = new byte[jpeg.length / 2 + 2];
-    System.arraycopy(jpeg, 0, cut, 0, cut.length - 2);
-    cut[cut.length - 2] = (byte) 0xFF;
-    cut[cut.length - 1] = (byte) 0xD9;
+    byte[] cut = withoutSecondHalf(jpeg);
     for (int i = 0; i < 3; i++) {
       reason(decode(decoder, cut));
       assertThat(ok(decode(decoder, TestImages.encode(TestImages.grey(20, 10), "jpeg"))).channels())
           .isEqualTo(1);
       assertThat(ok(decode(decoder, jpeg)).width()).isEqualTo(128);
     }
+  }
+
+  /** The first half of {@code jpeg} and an EOI marker: scan data missing, structure intact. */
+  private static byte[] withoutSecondHalf(byte[] jpeg) {
+    byte[] cut = new byte[jpeg.length / 2 + 2];
+    System.arraycopy(jpeg, 0, cut, 0, cut.length - 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    return cut;
   }
 
   /** Smooth gradients, blobs and noise: closer to a camera frame than a flat test card. */
