@@ -98,24 +98,26 @@ public final class YuNetInput {
   /** B, G, R (or grey into all three) from interleaved samples. */
   private static final class InterleavedRows extends Rows {
     final Sampler sampler;
+    final byte[] px;
     final int ch;
 
     InterleavedRows(InterleavedImage image, float scale, int outW) {
       super(outW);
+      px = image.pixels();
       ch = image.channels();
-      sampler = new Sampler(image.pixels(), ch, image.width(), image.height(), scale, 1f, 1f, outW);
+      sampler = new Sampler(ch, image.width(), image.height(), scale, 1f, 1f, outW);
     }
 
     @Override
     void fill(int oy) {
       if (ch == 1) {
-        sampler.row(oy, 0, b);
+        sampler.row(oy, 0, b, px);
         System.arraycopy(b, 0, g, 0, b.length);
         System.arraycopy(b, 0, r, 0, b.length);
       } else {
-        sampler.row(oy, 0, b);
-        sampler.row(oy, 1, g);
-        sampler.row(oy, 2, r);
+        sampler.row(oy, 0, b, px);
+        sampler.row(oy, 1, g, px);
+        sampler.row(oy, 2, r, px);
       }
     }
   }
@@ -136,9 +138,8 @@ public final class YuNetInput {
       super(outW);
       int cw = image.chromaWidth();
       int chh = image.chromaHeight();
-      luma = new Sampler(image.y(), 1, image.width(), image.height(), scale, 1f, 1f, outW);
-      chroma =
-          new Sampler(image.cb(), 1, cw, chh, scale, 1f / image.subX(), 1f / image.subY(), outW);
+      luma = new Sampler(1, image.width(), image.height(), scale, 1f, 1f, outW);
+      chroma = new Sampler(1, cw, chh, scale, 1f / image.subX(), 1f / image.subY(), outW);
       y = image.y();
       cbPlane = image.cb();
       crPlane = image.cr();
@@ -154,7 +155,7 @@ public final class YuNetInput {
         fillHalf(oy);
         return;
       }
-      luma.row(oy, 0, g);
+      luma.row(oy, 0, g, y);
       chroma.row(oy, 0, u, cbPlane);
       chroma.row(oy, 0, v, crPlane);
       for (int ox = 0; ox < g.length; ox++) {
@@ -206,7 +207,6 @@ public final class YuNetInput {
    * the same float as the general formula.
    */
   private static final class Sampler {
-    final byte[] px;
     final int stride;
     final int rowBytes;
     final int h;
@@ -222,9 +222,7 @@ public final class YuNetInput {
      * @param ratioX plane size relative to the frame across (1, or 1 / subX)
      * @param ratioY the same down
      */
-    Sampler(
-        byte[] px, int stride, int w, int h, float scale, float ratioX, float ratioY, int outW) {
-      this.px = px;
+    Sampler(int stride, int w, int h, float scale, float ratioX, float ratioY, int outW) {
       this.stride = stride;
       this.rowBytes = w * stride;
       this.h = h;
@@ -255,11 +253,7 @@ public final class YuNetInput {
       return Math.max(0, Math.min(n - 1, p));
     }
 
-    void row(int oy, int channel, float[] out) {
-      row(oy, channel, out, px);
-    }
-
-    /** {@link #row(int, int, float[])} of another plane with this one's geometry. */
+    /** Output row {@code oy} of channel {@code channel} of {@code src} into {@code out}. */
     void row(int oy, int channel, float[] out, byte[] src) {
       float sy = position(oy, scale, ratioY, h);
       int y0 = (int) sy;
