@@ -28,6 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a {@link FrozenClock} makes run durations exact where they decide the outcome.
  */
 class LocalCameraSourceTest {
+  /** Five waits from a 100 ms backoff doubling to a 400 ms cap. */
+  private static final List<Duration> DOUBLING_WAITS =
+      List.of(
+          Duration.ofMillis(100),
+          Duration.ofMillis(200),
+          Duration.ofMillis(400),
+          Duration.ofMillis(400),
+          Duration.ofMillis(400));
+
   private static final Duration BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
   private static final Duration STABLE = Duration.ofMillis(200);
@@ -189,13 +198,7 @@ class LocalCameraSourceTest {
     start("echo 'camera not found' >&2; exit 3", 1 << 20);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits.size() == 5);
-    assertThat(sleeper.waits)
-        .containsExactly(
-            Duration.ofMillis(100),
-            Duration.ofMillis(200),
-            Duration.ofMillis(400),
-            Duration.ofMillis(400),
-            Duration.ofMillis(400));
+    assertThat(sleeper.waits).containsExactlyElementsOf(DOUBLING_WAITS);
     await().atMost(Duration.ofSeconds(10)).until(() -> count("affectgate.camera.local.exits") == 5);
     assertThat(count("affectgate.camera.local.restarts")).isEqualTo(4);
     assertThat(source.restartCount()).isEqualTo(4);
@@ -235,13 +238,7 @@ class LocalCameraSourceTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> sleeper.waits.size() == 5);
     assertThat(frames).hasSize(5);
-    assertThat(sleeper.waits)
-        .containsExactly(
-            Duration.ofMillis(100),
-            Duration.ofMillis(200),
-            Duration.ofMillis(400),
-            Duration.ofMillis(400),
-            Duration.ofMillis(400));
+    assertThat(sleeper.waits).containsExactlyElementsOf(DOUBLING_WAITS);
   }
 
   /** Regression: a command that hung without exiting (alive, no images) was never restarted. */
