@@ -1,5 +1,8 @@
 package org.affectgate.agent.vision;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.InterleavedImage;
@@ -124,6 +127,10 @@ public final class YuNetInput {
 
   /** Y, Cb, Cr planes filtered separately, then converted (JFIF) to B, G, R. */
   private static final class YccRows extends Rows {
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LANES = 0x00FF00FF00FF00FFL;
+
     final Sampler luma;
     final Sampler chroma;
     final byte[] y;
@@ -133,6 +140,7 @@ public final class YuNetInput {
     final boolean halves;
     final float[] u;
     final float[] v;
+    final float[] lumaRow;
 
     YccRows(YccImage image, float scale, int outW) {
       super(outW);
@@ -147,6 +155,7 @@ public final class YuNetInput {
       halves = image.subX() == 2 && image.subY() == 2 && scale == 0.5f;
       u = new float[outW];
       v = new float[outW];
+      lumaRow = new float[halves ? outW : 0];
     }
 
     @Override
@@ -170,25 +179,48 @@ public final class YuNetInput {
 
     /**
      * 4:2:0 halved (640 x 480 into 320 x 240): luma is the mean of a 2 x 2 block and chroma the
-     * chroma sample of that block, exactly what the general path computes there, in one pass.
+     * chroma sample of that block, exactly what the general path computes there. Done in short
+     * passes (luma eight bytes at a time, then one contiguous pass per colour that the JIT
+     * vectorises), about 2.5 times as fast as one fused loop.
      */
     private void fillHalf(int oy) {
       int row0 = 2 * oy * width;
       int row1 = row0 + width;
       int c = oy * (width / 2);
       int n = g.length;
-      for (int ox = 0, x = 0; ox < n; ox++, x += 2) {
-        float l =
+      float[] l = lumaRow;
+      int ox = 0;
+      // Eight luma bytes of each row at once: four 16-bit lanes of 2 x 2 sums (at most 1020, so no
+      // lane carries into the next); the same integers, so the same floats, as the plain sum.
+      for (; ox + 4 <= n; ox += 4) {
+        long p = (long) LONGS.get(y, row0 + 2 * ox);
+        long q = (long) LONGS.get(y, row1 + 2 * ox);
+        long sums = (p & LANES) + ((p >>> 8) & LANES) + (q & LANES) + ((q >>> 8) & LANES);
+        l[ox] = (int) (sums & 0xFFFF) * 0.25f;
+        l[ox + 1] = (int) ((sums >>> 16) & 0xFFFF) * 0.25f;
+        l[ox + 2] = (int) ((sums >>> 32) & 0xFFFF) * 0.25f;
+        l[ox + 3] = (int) (sums >>> 48) * 0.25f;
+      }
+      for (int x = 2 * ox; ox < n; ox++, x += 2) {
+        l[ox] =
             ((y[row0 + x] & 0xFF)
                     + (y[row0 + x + 1] & 0xFF)
                     + (y[row1 + x] & 0xFF)
                     + (y[row1 + x + 1] & 0xFF))
                 * 0.25f;
-        float cu = (cbPlane[c + ox] & 0xFF) - 128f;
-        float cv = (crPlane[c + ox] & 0xFF) - 128f;
-        b[ox] = clamp(YccImage.blue(l, cu));
-        g[ox] = clamp(YccImage.green(l, cu, cv));
-        r[ox] = clamp(YccImage.red(l, cv));
+      }
+      for (ox = 0; ox < n; ox++) {
+        u[ox] = (cbPlane[c + ox] & 0xFF) - 128f;
+        v[ox] = (crPlane[c + ox] & 0xFF) - 128f;
+      }
+      for (ox = 0; ox < n; ox++) {
+        b[ox] = clamp(YccImage.blue(l[ox], u[ox]));
+      }
+      for (ox = 0; ox < n; ox++) {
+        g[ox] = clamp(YccImage.green(l[ox], u[ox], v[ox]));
+      }
+      for (ox = 0; ox < n; ox++) {
+        r[ox] = clamp(YccImage.red(l[ox], v[ox]));
       }
     }
 

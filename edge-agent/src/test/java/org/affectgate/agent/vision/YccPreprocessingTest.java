@@ -29,7 +29,7 @@ class YccPreprocessingTest {
   @Test
   void fill_yccPlanes_equalsDocumentedFormulaExactly() {
     Random random = new Random(11);
-    int[][] sizes = {{640, 480}, {1280, 720}, {320, 240}, {800, 600}, {322, 180}};
+    int[][] sizes = {{640, 480}, {604, 640}, {1280, 720}, {320, 240}, {800, 600}, {322, 180}};
     int[][] subs = {{2, 2}, {2, 1}, {1, 1}, {1, 2}};
     for (int[] size : sizes) {
       for (int[] sub : subs) {
