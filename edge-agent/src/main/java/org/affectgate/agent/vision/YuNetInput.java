@@ -83,6 +83,25 @@ public final class YuNetInput {
     return scale;
   }
 
+  /**
+   * {@code x} clamped to [0, 255]: the same float as {@code Math.min(255f, Math.max(0f, x))} for
+   * every finite {@code x < 2^24} (pixel values are below 1024), in adds, halvings and absolute
+   * values, which the JIT vectorises more cheaply than {@code Math.min}/{@code max} on x86
+   * (measured 0.037 against 0.075 ms for the three colour passes of a 320 x 240 input). Why it is
+   * exact: {@code max0(t) = (t + |t|) / 2} is {@code 2t} halved, or +0 for {@code t <= 0}; for
+   * {@code 128 <= y < 2^24}, {@code y} and 255 are multiples of {@code y}'s ulp, so {@code y - 255}
+   * is exact and {@code y - max0(y - 255)} is 255 above 255 and {@code y} below; under 128, {@code
+   * y - 255} may round but stays negative, so nothing is taken off.
+   */
+  static float clamp(float x) {
+    float y = max0(x);
+    return y - max0(y - 255f);
+  }
+
+  private static float max0(float t) {
+    return (t + Math.abs(t)) * 0.5f;
+  }
+
   /** One output row at a time into the plane rows {@link #b}, {@link #g}, {@link #r}. */
   private abstract static class Rows {
     final float[] b;
@@ -131,6 +150,29 @@ public final class YuNetInput {
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LANES = 0x00FF00FF00FF00FFL;
 
+    /** {@code QUARTERS[s] = s * 0.25f}: the mean of a 2 x 2 block with sum s. */
+    private static final float[] QUARTERS = new float[4 * 255 + 1];
+
+    /** Each chroma byte's term of one colour, {@link YccImage}'s formula at luma 0. */
+    private static final float[] BLUE_CB = new float[256];
+
+    private static final float[] GREEN_CB = new float[256];
+    private static final float[] GREEN_CR = new float[256];
+    private static final float[] RED_CR = new float[256];
+
+    static {
+      for (int s = 0; s < QUARTERS.length; s++) {
+        QUARTERS[s] = s * 0.25f;
+      }
+      for (int i = 0; i < 256; i++) {
+        float c = i - 128f;
+        BLUE_CB[i] = YccImage.blue(0f, c);
+        GREEN_CB[i] = YccImage.green(0f, c, 0f);
+        GREEN_CR[i] = YccImage.green(0f, 0f, c);
+        RED_CR[i] = YccImage.red(0f, c);
+      }
+    }
+
     final Sampler luma;
     final Sampler chroma;
     final byte[] y;
@@ -141,6 +183,8 @@ public final class YuNetInput {
     final float[] u;
     final float[] v;
     final float[] lumaRow;
+    final float[] greenCb;
+    final float[] greenCr;
 
     YccRows(YccImage image, float scale, int outW) {
       super(outW);
@@ -155,7 +199,10 @@ public final class YuNetInput {
       halves = image.subX() == 2 && image.subY() == 2 && scale == 0.5f;
       u = new float[outW];
       v = new float[outW];
-      lumaRow = new float[halves ? outW : 0];
+      int halfW = halves ? outW : 0;
+      lumaRow = new float[halfW];
+      greenCb = new float[halfW];
+      greenCr = new float[halfW];
     }
 
     @Override
@@ -180,8 +227,10 @@ public final class YuNetInput {
     /**
      * 4:2:0 halved (640 x 480 into 320 x 240): luma is the mean of a 2 x 2 block and chroma the
      * chroma sample of that block, exactly what the general path computes there. Done in short
-     * passes (luma eight bytes at a time, then one contiguous pass per colour that the JIT
-     * vectorises), about 2.5 times as fast as one fused loop.
+     * passes that avoid scalar int-to-float conversions, which the JIT does not vectorise: luma
+     * eight bytes at a time with the mean looked up, each chroma byte's colour terms looked up (the
+     * same products {@link YccImage}'s formulas compute, so the same sums), then one contiguous
+     * pass per colour that the JIT vectorises.
      */
     private void fillHalf(int oy) {
       int row0 = 2 * oy * width;
@@ -191,41 +240,44 @@ public final class YuNetInput {
       float[] l = lumaRow;
       int ox = 0;
       // Eight luma bytes of each row at once: four 16-bit lanes of 2 x 2 sums (at most 1020, so no
-      // lane carries into the next); the same integers, so the same floats, as the plain sum.
+      // lane carries into the next).
       for (; ox + 4 <= n; ox += 4) {
         long p = (long) LONGS.get(y, row0 + 2 * ox);
         long q = (long) LONGS.get(y, row1 + 2 * ox);
         long sums = (p & LANES) + ((p >>> 8) & LANES) + (q & LANES) + ((q >>> 8) & LANES);
-        l[ox] = (int) (sums & 0xFFFF) * 0.25f;
-        l[ox + 1] = (int) ((sums >>> 16) & 0xFFFF) * 0.25f;
-        l[ox + 2] = (int) ((sums >>> 32) & 0xFFFF) * 0.25f;
-        l[ox + 3] = (int) (sums >>> 48) * 0.25f;
+        l[ox] = QUARTERS[(int) (sums & 0xFFFF)];
+        l[ox + 1] = QUARTERS[(int) ((sums >>> 16) & 0xFFFF)];
+        l[ox + 2] = QUARTERS[(int) ((sums >>> 32) & 0xFFFF)];
+        l[ox + 3] = QUARTERS[(int) (sums >>> 48)];
       }
       for (int x = 2 * ox; ox < n; ox++, x += 2) {
         l[ox] =
-            ((y[row0 + x] & 0xFF)
+            QUARTERS[
+                (y[row0 + x] & 0xFF)
                     + (y[row0 + x + 1] & 0xFF)
                     + (y[row1 + x] & 0xFF)
-                    + (y[row1 + x + 1] & 0xFF))
-                * 0.25f;
+                    + (y[row1 + x + 1] & 0xFF)];
+      }
+      // b and r hold the blue and red chroma terms until the colour passes overwrite them.
+      for (ox = 0; ox < n; ox++) {
+        int i = cbPlane[c + ox] & 0xFF;
+        b[ox] = BLUE_CB[i];
+        greenCb[ox] = GREEN_CB[i];
       }
       for (ox = 0; ox < n; ox++) {
-        u[ox] = (cbPlane[c + ox] & 0xFF) - 128f;
-        v[ox] = (crPlane[c + ox] & 0xFF) - 128f;
+        int i = crPlane[c + ox] & 0xFF;
+        r[ox] = RED_CR[i];
+        greenCr[ox] = GREEN_CR[i];
       }
       for (ox = 0; ox < n; ox++) {
-        b[ox] = clamp(YccImage.blue(l[ox], u[ox]));
+        b[ox] = clamp(l[ox] + b[ox]);
       }
       for (ox = 0; ox < n; ox++) {
-        g[ox] = clamp(YccImage.green(l[ox], u[ox], v[ox]));
+        g[ox] = clamp(l[ox] + greenCb[ox] + greenCr[ox]);
       }
       for (ox = 0; ox < n; ox++) {
-        r[ox] = clamp(YccImage.red(l[ox], v[ox]));
+        r[ox] = clamp(l[ox] + r[ox]);
       }
-    }
-
-    private static float clamp(float x) {
-      return Math.min(255f, Math.max(0f, x));
     }
   }
 

@@ -15,6 +15,8 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.device.kiosk.camera.InterleavedImage;
+import org.affectgate.device.kiosk.camera.YccImage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,6 +97,56 @@ class PreprocessingEquivalenceTest {
       }
     }
     assertThat(crops).isEqualTo(FIXTURES.length * 5 * 3 * 3);
+  }
+
+  /**
+   * The planar path of the crop (luma read straight from the Y plane of libjpeg-turbo frames,
+   * summed eight bytes at a time) against the reference reading the same plane as a greyscale
+   * frame: every fixture size (odd widths leave a column tail), every pose, exactly.
+   */
+  @Test
+  void crop_lumaPlaneOfTurboFrames_matchesReferenceOnThatPlaneExactly() throws IOException {
+    FaceAligner aligner = new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
+    int planar = 0;
+    for (String name : FIXTURES) {
+      DecodedImage image = fixture(name, new FrameDecoder());
+      if (!(image instanceof YccImage ycc)) {
+        continue;
+      }
+      planar++;
+      DecodedImage plane = new InterleavedImage(ycc.width(), ycc.height(), 1, ycc.y());
+      for (FaceDetection face : poses(image, aligner.template())) {
+        Similarity t = aligner.transform(face);
+        float[] expected = new float[FaceAligner.SIZE * FaceAligner.SIZE];
+        ReferencePreprocessing.alignCrop(plane, t, expected);
+        float[] actual = new float[expected.length];
+
+        FaceAligner.crop(image, t, actual);
+
+        assertThat(maxAbsDiff(expected, FloatBuffer.wrap(actual)))
+            .as("%s, face %s: max abs diff", name, java.util.Arrays.toString(face.landmarks()))
+            .isEqualTo(0.0);
+      }
+    }
+    assertThat(planar)
+        .as("fixtures decoded as planes (all but the grey and the odd-sized)")
+        .isEqualTo(4);
+  }
+
+  /** The box filter's division-free rounded mean, for every sum a block can have at every size. */
+  @Test
+  void roundedMeans_everyBlockSumAndSize_equalsIntegerDivision() {
+    for (int f = 1; f <= 8; f++) {
+      int area = f * f;
+      int[] sums = new int[area * 255 + 1];
+      for (int s = 0; s < sums.length; s++) {
+        sums[s] = s;
+      }
+      byte[] means = FaceAligner.roundedMeans(sums, area);
+      for (int s = 0; s < sums.length; s++) {
+        assertThat(means[s] & 0xFF).as("sum %d over %d", s, area).isEqualTo((s + area / 2) / area);
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.affectgate.agent.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
 import org.affectgate.device.kiosk.camera.InterleavedImage;
@@ -8,6 +9,54 @@ import org.junit.jupiter.api.Test;
 
 class YuNetInputTest {
   private static final int S = YuNetInput.SIZE;
+
+  /**
+   * The vectorisable clamp against {@code Math.min}/{@code max}, bit for bit: every float in [64,
+   * 1024) (the binades where {@code y - 255} rounds or not: around 128, 255 and 256), then a
+   * million random bit patterns below 2^24 (tiny, negative and subnormal ones among them) and the
+   * edge values.
+   */
+  @Test
+  void clamp_equalsMathMinMaxBitForBit() {
+    long checked = 0;
+    for (int bits = Float.floatToRawIntBits(64f); bits < Float.floatToRawIntBits(1024f); bits++) {
+      checked += clampAgrees(Float.intBitsToFloat(bits));
+    }
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 1_000_000; i++) {
+      float x = Float.intBitsToFloat(random.nextInt());
+      if (Float.isFinite(x) && x < 0x1p24f) {
+        checked += clampAgrees(x);
+      }
+    }
+    float[] edges = {
+      -0f,
+      0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      255f,
+      Math.nextUp(255f),
+      Math.nextDown(255f),
+      128f,
+      Math.nextDown(128f),
+      Math.nextDown(0x1p24f),
+      -Float.MAX_VALUE
+    };
+    for (float x : edges) {
+      checked += clampAgrees(x);
+    }
+    assertThat(checked)
+        .isGreaterThan(Float.floatToRawIntBits(1024f) - Float.floatToRawIntBits(64f) + 400_000L);
+  }
+
+  private static int clampAgrees(float x) {
+    float expected = Math.min(255f, Math.max(0f, x));
+    float actual = YuNetInput.clamp(x);
+    if (Float.floatToRawIntBits(actual) != Float.floatToRawIntBits(expected)) {
+      fail("clamp(%s) = %s, Math.min/max give %s", x, actual, expected);
+    }
+    return 1;
+  }
 
   @Test
   void fill_wideColourFrame_isLetterboxedTopLeftAsPlanarBgrRaw() {
