@@ -127,7 +127,7 @@ public final class CameraBenchmark {
   }
 
   private static void latency(VisionModels models, List<CameraFrame> fixtures) throws OrtException {
-    FrameDecoder decoder = new FrameDecoder();
+    FrameDecoder decoder = FrameDecoder.reusingPlanes();
     FaceAnalyzer analyzer = models.analyzer();
     int n = fixtures.size();
     long[] decode = new long[n];
@@ -212,7 +212,7 @@ public final class CameraBenchmark {
         parts.add(
             pool.submit(
                 () -> {
-                  FrameDecoder decoder = new FrameDecoder();
+                  FrameDecoder decoder = FrameDecoder.reusingPlanes();
                   int done = 0;
                   for (int i = offset; i < fixtures.size(); i += threads) {
                     DecodedImage img =

@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *   → LatestFrameScheduler  one waiting frame per kiosk, newer replaces older (counted)
  *   → [camera.workers threads "affectgate-vision-N"]
  *     consent and notice    checked again before any pixel is decoded
- *     FrameDecoder          in-memory decode, libjpeg-turbo planes or ImageIO (bad data: named rejection)
+ *     FrameDecoder          in-memory decode, libjpeg-turbo planes (the worker's, reused) or ImageIO
+ *                           (bad data: named rejection)
  *     FaceAnalyzer          YuNet detect → 5-point alignment → 64x64 crop → expression model
- *   → [hand-off to the event-loop context: faces only, the frame is already garbage]
+ *   → [hand-off to the event-loop context: faces only; no pixel goes with it, and the worker's
+ *      next frame overwrites its planes]
  *     consent and purge epoch checked a third time: a result of a purged kiosk is discarded
  *     ExpressionWindows     IoU tracks per kiosk, window close, k-suppression, per-window reset
  *   → Outbox.enqueue        durable SQLite outbox (Vert.x worker)
@@ -83,7 +85,7 @@ public final class CameraPipeline implements AutoCloseable {
   private final Vertx vertx;
   private final Context context;
   private final InstantSource clock;
-  private final FrameDecoder decoder = new FrameDecoder();
+  private final FrameDecoder decoder = FrameDecoder.reusingPlanes();
   private final FaceAnalyzer analyzer;
   private final ExpressionWindows windows;
   private final WindowListener listener;

@@ -100,7 +100,7 @@ public final class FacesEval {
     List<String> labels = analyzer.labels();
     ExpressionScores scores = new ExpressionScores(labels);
     CameraPayloadParser parser = new CameraPayloadParser(CameraLimits.defaults());
-    FrameDecoder decoder = new FrameDecoder();
+    FrameDecoder decoder = FrameDecoder.reusingPlanes();
     int undecodable = 0;
     int unknown = 0;
     long seq = 0;

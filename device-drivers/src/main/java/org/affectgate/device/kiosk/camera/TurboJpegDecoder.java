@@ -24,8 +24,8 @@ import org.affectgate.device.ingest.RejectReason;
  *
  * <p>Output: a YCbCr JPEG whose chroma is subsampled at most 2 x 2 and whose size is a multiple of
  * it is returned as its planes ({@link YccImage}: no colour conversion, no upsampling); a greyscale
- * JPEG as one channel; anything else (4:1:1, odd sizes, Adobe RGB) as interleaved BGR. Every frame
- * gets fresh arrays: no pixel buffer outlives its frame's analysis.
+ * JPEG as one channel; anything else (4:1:1, odd sizes, Adobe RGB) as interleaved BGR. Planes are
+ * fresh arrays unless the caller passes the {@link PlaneBuffers} of its thread to reuse.
  *
  * <p>Errors: the decoder stops at the first warning; "premature end" is {@link
  * RejectReason#TRUNCATED_IMAGE}, every other warning or error {@link RejectReason#CORRUPT_IMAGE}.
@@ -154,9 +154,18 @@ public final class TurboJpegDecoder {
   }
 
   /**
-   * Decodes {@code image} (a JPEG whose header {@link ImageHeaderReader} accepted as {@code info}).
+   * Decodes {@code image} (a JPEG whose header {@link ImageHeaderReader} accepted as {@code info})
+   * into fresh arrays.
    */
   public ParseResult<DecodedImage> decode(byte[] image, ImageInfo info) {
+    return decode(image, info, null);
+  }
+
+  /**
+   * As {@link #decode(byte[], ImageInfo)}, planes into the calling thread's {@code reuse} when it
+   * is not null (the image that held them before is overwritten).
+   */
+  ParseResult<DecodedImage> decode(byte[] image, ImageInfo info, PlaneBuffers reuse) {
     Object d = decompressors.get();
     try {
       setSource.invoke(d, image, image.length);
@@ -187,7 +196,10 @@ public final class TurboJpegDecoder {
       if (planar) {
         int cw = w / subX;
         int ch = h / subY;
-        byte[][] planes = {new byte[w * h], new byte[cw * ch], new byte[cw * ch]};
+        byte[][] planes =
+            reuse != null
+                ? reuse.take(w * h, cw * ch)
+                : new byte[][] {new byte[w * h], new byte[cw * ch], new byte[cw * ch]};
         Object yuv = newYuv.invoke(planes, new int[3], w, new int[] {w, cw, cw}, h, ss);
         decompressToYuv.invoke(d, yuv, Tj.FLAG_STOPONWARNING);
         return ParseResult.ok(new YccImage(w, h, subX, subY, planes[0], planes[1], planes[2]));

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every decoding case runs on both JPEG decoders: libjpeg-turbo and ImageIO. */
+/**
+ * Every decoding case runs on both JPEG decoders, libjpeg-turbo (with fresh and with reused planes)
+ * and ImageIO.
+ */
 class FrameDecoderTest {
   static Stream<FrameDecoder> decoders() {
-    return Stream.of(new FrameDecoder(), FrameDecoder.imageIoOnly());
+    return Stream.of(new FrameDecoder(), FrameDecoder.reusingPlanes(), FrameDecoder.imageIoOnly());
   }
 
   private static ParseResult<DecodedImage> decode(FrameDecoder decoder, byte[] image) {
@@ -184,6 +187,37 @@ class FrameDecoderTest {
           .isEqualTo(1);
       assertThat(ok(decode(decoder, jpeg)).width()).isEqualTo(128);
     }
+  }
+
+  /**
+   * Reused planes: the next frame of the same size on the same thread gets the same arrays, filled
+   * with that frame alone (equal to a fresh decode of it); another size gets new arrays, another
+   * thread its own.
+   */
+  @Test
+  void reusingPlanes_framesOfOneSize_shareArraysThatHoldOnlyTheNewestFrame() throws Exception {
+    FrameDecoder reusing = FrameDecoder.reusingPlanes();
+    byte[] photo = TestImages.jpegSampled(scene(160, 120), 2, 2);
+    byte[] card = TestImages.jpeg(160, 120);
+    YccImage first = (YccImage) ok(decode(reusing, photo));
+    YccImage second = (YccImage) ok(decode(reusing, card));
+
+    assertThat(second.y()).isSameAs(first.y());
+    assertThat(second.cb()).isSameAs(first.cb());
+    YccImage fresh = (YccImage) ok(decode(new FrameDecoder(), card));
+    assertThat(second.y()).isEqualTo(fresh.y());
+    assertThat(second.cb()).isEqualTo(fresh.cb());
+    assertThat(second.cr()).isEqualTo(fresh.cr());
+    assertThat(fresh.y()).isNotEqualTo(((YccImage) ok(decode(new FrameDecoder(), photo))).y());
+
+    YccImage smaller = (YccImage) ok(decode(reusing, TestImages.jpeg(64, 48)));
+    assertThat(smaller.y()).isNotSameAs(second.y()).hasSize(64 * 48);
+    YccImage[] elsewhere = new YccImage[1];
+    Thread other = new Thread(() -> elsewhere[0] = (YccImage) ok(decode(reusing, card)));
+    other.start();
+    other.join();
+    assertThat(elsewhere[0].y()).isNotSameAs(second.y()).isEqualTo(fresh.y());
+    assertThat(((YccImage) ok(decode(reusing, TestImages.jpeg(64, 48)))).y()).isSameAs(smaller.y());
   }
 
   /** The first half of {@code jpeg} and an EOI marker: scan data missing, structure intact. */
