@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * {@code affectgate.sensing.dropped{modality=kiosk-face,reason=NOTICE_LIGHT_FAILED}} (counted by
  * the {@link SensingNotice}), {@code affectgate.camera.frames.analysed}, {@code
  * affectgate.camera.faces}, {@code affectgate.camera.stage{stage=decode|detect|align|expression}}
- * (timers), {@code affectgate.camera.analysis.errors}, {@code affectgate.camera.window.failures},
+ * (timers), {@code affectgate.camera.decoder.plane.bytes} (gauge: the workers' reused decoder
+ * planes), {@code affectgate.camera.analysis.errors}, {@code affectgate.camera.window.failures},
  * decoder rejections in {@code affectgate.ingest.rejected{reason,format=camera}}, plus those of
  * {@link CameraMqttSource} and {@link ExpressionWindows}.
  */
@@ -190,6 +191,7 @@ public final class CameraPipeline implements AutoCloseable {
     this.errors = registry.counter("affectgate.camera.analysis.errors");
     this.writer = new OutboxWriter(vertx, outbox, "camera", registry);
     this.windowFailures = registry.counter("affectgate.camera.window.failures");
+    registry.gauge("affectgate.camera.decoder.plane.bytes", decoder, FrameDecoder::heldPlaneBytes);
     this.decodeTimer = stageTimer(registry, "decode");
     this.detectTimer = stageTimer(registry, "detect");
     this.alignTimer = stageTimer(registry, "align");
@@ -231,10 +233,12 @@ public final class CameraPipeline implements AutoCloseable {
 
   /**
    * Drops the kiosk's waiting frame at once and its tracks on the event loop; a frame in analysis
-   * has its result discarded. Any thread; never blocks.
+   * has its result discarded, and the workers' reused decoder planes (which hold their last frames,
+   * of any kiosk) are let go. Any thread; never blocks.
    */
   public void purge(String site, String kioskId) {
     purges.increment();
+    decoder.releasePlanes();
     if (scheduler.purge(site + "/" + kioskId)) {
       purgedFrames.increment();
     }
@@ -376,6 +380,7 @@ public final class CameraPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    decoder.releasePlanes();
     Future<Void> drained =
         Future.future(
             p ->

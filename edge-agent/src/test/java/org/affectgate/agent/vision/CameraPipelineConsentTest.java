@@ -231,8 +231,10 @@ class CameraPipelineConsentTest {
     apply("k2", Action.GRANT);
     sendAnalysed("k1", 4);
     sendAnalysed("k2", 4);
+    assertThat(planeBytes()).as("the worker's reused decoder planes").isPositive();
 
     apply("k1", Action.WITHDRAW);
+    assertThat(planeBytes()).as("let go of at the purge, with the last frame in them").isZero();
     int detected = detections.get();
     send("k1", TestImages.jpeg(320, 120));
     closeWindow();
@@ -243,6 +245,10 @@ class CameraPipelineConsentTest {
     CameraWindowReport r = reports.get(0);
     assertThat(r.emitted()).extracting(m -> m.tags().get("kiosk")).containsExactly("k2");
     assertThat(r.suppressed()).as("k1's tracks are gone, not merely suppressed").isEmpty();
+  }
+
+  private double planeBytes() {
+    return registry.get("affectgate.camera.decoder.plane.bytes").gauge().value();
   }
 
   @Test

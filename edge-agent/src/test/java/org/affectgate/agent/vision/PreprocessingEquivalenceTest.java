@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The optimised preprocessing against {@link ReferencePreprocessing} (the code before the speed
- * work) on the fixture frames in {@code fixtures/camera}, decoded by ImageIO into interleaved BGR
- * (the layout the reference reads): the largest absolute difference over every value must be 0. The
- * planar path of libjpeg-turbo frames is checked by {@link YccPreprocessingTest}.
+ * work) on the fixture frames in {@code fixtures/camera}: the letterbox and the crop of frames
+ * decoded by ImageIO into interleaved BGR (the layout the reference reads), the crop of the luma
+ * planes of libjpeg-turbo frames (against the reference on the same plane), and the box filter's
+ * rounded mean. The largest absolute difference over every value must be 0. The planar letterbox is
+ * checked by {@link YccPreprocessingTest}.
  */
 class PreprocessingEquivalenceTest {
   private static final String[] FIXTURES = {
@@ -102,7 +104,8 @@ class PreprocessingEquivalenceTest {
   /**
    * The planar path of the crop (luma read straight from the Y plane of libjpeg-turbo frames,
    * summed eight bytes at a time) against the reference reading the same plane as a greyscale
-   * frame: every fixture size (odd widths leave a column tail), every pose, exactly.
+   * frame: every planar fixture, every pose (crop regions of many widths and offsets, so the
+   * eight-byte loop leaves column tails), exactly.
    */
   @Test
   void crop_lumaPlaneOfTurboFrames_matchesReferenceOnThatPlaneExactly() throws IOException {

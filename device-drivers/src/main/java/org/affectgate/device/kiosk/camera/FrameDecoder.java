@@ -6,9 +6,12 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -41,6 +44,9 @@ public final class FrameDecoder {
   private final TurboJpegDecoder turbo;
   private final ThreadLocal<PlaneBuffers> planes;
 
+  /** Every thread's planes, weakly: a thread that ended takes its planes with it. */
+  private final Queue<WeakReference<PlaneBuffers>> allPlanes = new ConcurrentLinkedQueue<>();
+
   /**
    * JPEG through libjpeg-turbo when {@link TurboJpegDecoder#get()} has it, else ImageIO; every
    * image in arrays of its own.
@@ -51,7 +57,16 @@ public final class FrameDecoder {
 
   private FrameDecoder(TurboJpegDecoder turbo, boolean reusePlanes) {
     this.turbo = turbo;
-    this.planes = reusePlanes ? ThreadLocal.withInitial(PlaneBuffers::new) : null;
+    this.planes =
+        reusePlanes
+            ? ThreadLocal.withInitial(
+                () -> {
+                  PlaneBuffers b = new PlaneBuffers();
+                  allPlanes.removeIf(r -> r.get() == null);
+                  allPlanes.add(new WeakReference<>(b));
+                  return b;
+                })
+            : null;
   }
 
   /** Every format through ImageIO, whatever the system has (the reference path for tests). */
@@ -65,12 +80,38 @@ public final class FrameDecoder {
    * allocation and zeroing of the planes, about an eighth of the decode). Contract: <b>an image is
    * valid only until the same thread's next {@link #decode} through this decoder</b>, so decode and
    * use it in one task (the camera workers, the evaluation and benchmark loops) and keep nothing
-   * that points into it. Memory: one set of planes per thread that decoded, the size of its last
-   * frame (its pixels stay in memory until the next frame overwrites them, as a fresh array's would
-   * until the collector reuses it; neither is ever written out).
+   * that points into it.
+   *
+   * <p>Memory and privacy: each thread that decoded keeps one set of planes, the size of its last
+   * frame (1.5 bytes per pixel at 4:2:0), and so that frame's pixels, reachable until its next
+   * frame overwrites them or {@link #releasePlanes()} lets go of them; nothing is ever written out.
    */
   public static FrameDecoder reusingPlanes() {
     return new FrameDecoder(TurboJpegDecoder.get().decoder(), true);
+  }
+
+  /**
+   * Lets go of every thread's reused planes (a consent withdrawal or end, shutdown): no pixel of an
+   * earlier frame stays reachable through this decoder once decodes running now have finished. A
+   * no-op without {@link #reusingPlanes()}. Any thread; never blocks.
+   */
+  public void releasePlanes() {
+    for (WeakReference<PlaneBuffers> r : allPlanes) {
+      PlaneBuffers b = r.get();
+      if (b != null) {
+        b.release();
+      }
+    }
+  }
+
+  /** Bytes of reused planes held across all threads (0 without {@link #reusingPlanes()}). */
+  public long heldPlaneBytes() {
+    long sum = 0;
+    for (WeakReference<PlaneBuffers> r : allPlanes) {
+      PlaneBuffers b = r.get();
+      sum += b == null ? 0 : b.bytes();
+    }
+    return sum;
   }
 
   /** Which decoder reads JPEG frames, for start-up logs, check-config and benchmarks. */
@@ -85,6 +126,7 @@ public final class FrameDecoder {
                     + ")");
   }
 
+  /** {@link #decode(byte[], ImageInfo)} of the frame's image. */
   public ParseResult<DecodedImage> decode(CameraFrame frame) {
     return decode(frame.image(), frame.info());
   }
@@ -92,6 +134,8 @@ public final class FrameDecoder {
   /**
    * @param image the encoded bytes
    * @param info what {@link ImageHeaderReader} read from them
+   * @return the pixels, or why not; with {@link #reusingPlanes()} valid until the calling thread's
+   *     next decode
    */
   public ParseResult<DecodedImage> decode(byte[] image, ImageInfo info) {
     if (turbo != null && info.format() == ImageFormat.JPEG) {

@@ -212,12 +212,64 @@ class FrameDecoderTest {
 
     YccImage smaller = (YccImage) ok(decode(reusing, TestImages.jpeg(64, 48)));
     assertThat(smaller.y()).isNotSameAs(second.y()).hasSize(64 * 48);
+    YccImage wideChroma =
+        (YccImage) ok(decode(reusing, TestImages.jpegSampled(scene(64, 48), 2, 1)));
+    assertThat(wideChroma.cb()).as("same luma size, 4:2:2 chroma").isNotSameAs(smaller.cb());
+    assertThat(wideChroma.cb()).hasSize(32 * 48);
+
+    Throwable[] failure = new Throwable[1];
     YccImage[] elsewhere = new YccImage[1];
-    Thread other = new Thread(() -> elsewhere[0] = (YccImage) ok(decode(reusing, card)));
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                elsewhere[0] = (YccImage) ok(decode(reusing, card));
+              } catch (Throwable t) {
+                failure[0] = t;
+              }
+            });
     other.start();
     other.join();
+    assertThat(failure[0]).isNull();
     assertThat(elsewhere[0].y()).isNotSameAs(second.y()).isEqualTo(fresh.y());
-    assertThat(((YccImage) ok(decode(reusing, TestImages.jpeg(64, 48)))).y()).isSameAs(smaller.y());
+  }
+
+  /** A rejected frame decoded into reused planes leaves nothing behind in the next good frame. */
+  @Test
+  void reusingPlanes_goodFrameAfterRejectedOne_equalsFreshDecode() {
+    FrameDecoder reusing = FrameDecoder.reusingPlanes();
+    byte[] photo = TestImages.jpegSampled(scene(160, 120), 2, 2);
+    byte[] card = TestImages.jpeg(160, 120);
+    ok(decode(reusing, photo));
+    reason(decode(reusing, withoutSecondHalf(card)));
+
+    YccImage next = (YccImage) ok(decode(reusing, card));
+
+    YccImage fresh = (YccImage) ok(decode(new FrameDecoder(), card));
+    assertThat(next.y()).isEqualTo(fresh.y());
+    assertThat(next.cb()).isEqualTo(fresh.cb());
+    assertThat(next.cr()).isEqualTo(fresh.cr());
+  }
+
+  /**
+   * Releasing lets go of every thread's planes: nothing is held, the next frame gets new arrays,
+   * and an image decoded before keeps its pixels.
+   */
+  @Test
+  void releasePlanes_dropsHeldPlanes_nextFrameGetsNewArrays() {
+    FrameDecoder reusing = FrameDecoder.reusingPlanes();
+    byte[] card = TestImages.jpeg(160, 120);
+    YccImage before = (YccImage) ok(decode(reusing, card));
+    byte[] pixels = before.y().clone();
+    assertThat(reusing.heldPlaneBytes()).isEqualTo(160 * 120 * 3 / 2);
+
+    reusing.releasePlanes();
+
+    assertThat(reusing.heldPlaneBytes()).isZero();
+    YccImage after = (YccImage) ok(decode(reusing, TestImages.jpegSampled(scene(160, 120), 2, 2)));
+    assertThat(after.y()).isNotSameAs(before.y());
+    assertThat(before.y()).isEqualTo(pixels);
+    assertThat(new FrameDecoder().heldPlaneBytes()).isZero();
   }
 
   /** The first half of {@code jpeg} and an EOI marker: scan data missing, structure intact. */
