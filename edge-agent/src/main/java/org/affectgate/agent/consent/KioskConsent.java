@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
+import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
 
 /**
  * Which kiosk's current visitor session has an active consent for which purpose ({@value
@@ -25,7 +26,9 @@ import org.affectgate.device.kiosk.consent.KioskConsentMessage;
  *
  * <p>Ordering: a grant takes effect only after the ledger write succeeded; a withdrawal or end
  * takes effect in memory first (so {@link #allows} returns false at once, and the {@link
- * EndListener}s purge state) and is then recorded.
+ * EndListener}s purge state) and is then recorded. An input that queues its events behind ledger
+ * writes (the GPIO button) calls {@link #stopNow} first, so a withdrawal never waits for the ledger
+ * at all, not even behind another kiosk's write.
  *
  * <p>Threads: {@link #allows} is lock-free (one {@link ConcurrentHashMap} read of an immutable
  * value), any thread. {@link #apply} serialises writers, does blocking SQLite I/O and must not run
@@ -46,7 +49,7 @@ public final class KioskConsent {
   @FunctionalInterface
   public interface EndListener {
     /**
-     * Called on the {@link #apply} caller's thread; must not block.
+     * Called on the {@link #apply} or {@link #stopNow} caller's thread; must not block.
      *
      * @param purposes the purposes whose consent just ended
      */
@@ -55,11 +58,30 @@ public final class KioskConsent {
 
   private record Session(String id, Set<String> purposes, long expiresMs) {}
 
+  /** A withdrawal ({@code purposes}) or end ({@code all}) of a session announced by stopNow. */
+  private record Stop(Set<String> purposes, boolean all) {
+    boolean covers(String purpose) {
+      return all || purposes.contains(purpose);
+    }
+
+    Stop plus(Stop o) {
+      Set<String> p = new HashSet<>(purposes);
+      p.addAll(o.purposes);
+      return new Stop(Set.copyOf(p), all || o.all);
+    }
+  }
+
   private final ConsentStore store;
   private final InstantSource clock;
   private final MeterRegistry registry;
   private final Map<String, Session> current = new ConcurrentHashMap<>();
   private final List<EndListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Stops announced by {@link #stopNow} and not yet applied, by {@link #sessionKey}: lock-free, so
+   * a stop never waits for {@link #apply}'s monitor. An entry lasts until its event is applied.
+   */
+  private final Map<String, Stop> stopped = new ConcurrentHashMap<>();
 
   public KioskConsent(ConsentStore store, InstantSource clock, MeterRegistry registry) {
     this.store = Objects.requireNonNull(store, "store");
@@ -77,8 +99,41 @@ public final class KioskConsent {
    * Lock-free; any thread.
    */
   public boolean allows(String site, String kioskId, String purpose) {
-    Session s = current.get(key(site, kioskId));
-    return s != null && s.purposes.contains(purpose) && clock.millis() < s.expiresMs;
+    String key = key(site, kioskId);
+    Session s = current.get(key);
+    if (s == null || !s.purposes.contains(purpose) || clock.millis() >= s.expiresMs) {
+      return false;
+    }
+    Stop stop = stopped.get(sessionKey(key, s.id));
+    return stop == null || !stop.covers(purpose);
+  }
+
+  /**
+   * The in-memory half of a withdrawal or end, ahead of its {@link #apply}: from now on {@link
+   * #allows} refuses the session those purposes (every purpose, for an end), even if a grant for it
+   * is applied in between, and the {@link EndListener}s purge what the session had. Lock-free and
+   * never blocks, so it does not wait for a ledger write in progress. The caller must then {@link
+   * #apply} {@code m} (queued behind earlier events is fine): that records it and ends the stop.
+   * Any thread.
+   *
+   * @throws IllegalArgumentException for a grant
+   */
+  public void stopNow(KioskConsentMessage m) {
+    if (m.action() == Action.GRANT) {
+      throw new IllegalArgumentException("stopNow takes a withdraw or end, not a grant");
+    }
+    String key = key(m.site(), m.kioskId());
+    boolean all = m.action() == Action.END;
+    stopped.merge(
+        sessionKey(key, m.session()), new Stop(Set.copyOf(m.purposes()), all), Stop::plus);
+    Session s = current.get(key);
+    if (s != null && s.id.equals(m.session())) {
+      Set<String> ending = new HashSet<>(s.purposes);
+      if (!all) {
+        ending.retainAll(m.purposes());
+      }
+      notifyEnded(m.site(), m.kioskId(), ending);
+    }
   }
 
   /**
@@ -132,10 +187,17 @@ public final class KioskConsent {
           Set<String> left = new HashSet<>(s.purposes);
           left.removeAll(m.purposes());
           current.put(key, new Session(s.id, Set.copyOf(left), s.expiresMs));
-          notifyEnded(m.site(), m.kioskId(), m.purposes());
+          notifyEnded(m.site(), m.kioskId(), notYetStopped(key, s.id, m.purposes()));
         } else {
           registry.counter("affectgate.kiosk.consent.stale").increment();
         }
+        stopped.computeIfPresent(
+            sessionKey(key, m.session()),
+            (k, stop) -> {
+              Set<String> p = new HashSet<>(stop.purposes);
+              p.removeAll(m.purposes());
+              return stop.all || !p.isEmpty() ? new Stop(Set.copyOf(p), stop.all) : null;
+            });
         for (String purpose : m.purposes()) {
           store.withdraw(m.session(), purpose, now);
         }
@@ -144,6 +206,7 @@ public final class KioskConsent {
         if (s != null && s.id.equals(m.session())) {
           end(m.site(), m.kioskId(), s, now);
         } else {
+          stopped.remove(sessionKey(key, m.session()));
           registry.counter("affectgate.kiosk.consent.stale").increment();
           store.revoke(m.session(), now);
         }
@@ -158,14 +221,30 @@ public final class KioskConsent {
   }
 
   private void end(String site, String kioskId, Session s, Instant now) {
-    current.remove(key(site, kioskId));
-    notifyEnded(site, kioskId, s.purposes);
+    String key = key(site, kioskId);
+    current.remove(key);
+    Set<String> ending = notYetStopped(key, s.id, s.purposes);
+    stopped.remove(sessionKey(key, s.id));
+    notifyEnded(site, kioskId, ending);
     for (String purpose : s.purposes) {
       store.withdraw(s.id, purpose, now);
     }
   }
 
+  /** Of {@code purposes}, those no stopNow for the session has announced (and so purged) yet. */
+  private Set<String> notYetStopped(String key, String session, Set<String> purposes) {
+    Stop stop = stopped.get(sessionKey(key, session));
+    Set<String> out = new HashSet<>(purposes);
+    if (stop != null) {
+      out.removeIf(stop::covers);
+    }
+    return out;
+  }
+
   private void notifyEnded(String site, String kioskId, Set<String> purposes) {
+    if (purposes.isEmpty()) {
+      return;
+    }
     for (EndListener l : listeners) {
       l.ended(site, kioskId, Set.copyOf(purposes));
     }
@@ -173,5 +252,9 @@ public final class KioskConsent {
 
   private static String key(String site, String kioskId) {
     return site + "/" + kioskId;
+  }
+
+  private static String sessionKey(String kioskKey, String session) {
+    return kioskKey + "#" + session;
   }
 }

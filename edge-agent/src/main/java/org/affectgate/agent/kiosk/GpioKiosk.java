@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * KioskConsent#apply}) run in order on one thread of their own ({@code affectgate-kiosk-consent}).
  * Grants are refused while {@value #MAX_PENDING} grants wait (a stuck ledger); withdrawals and
  * session ends are never refused (they come at a visitor's pace and must not be lost behind a flood
- * of grants). A failed or refused write is counted in {@code
+ * of grants), and take effect in memory at once ({@link KioskConsent#stopNow}, on the GPIO thread)
+ * before their ledger write is queued, so a slow ledger never keeps a kiosk sensing after a long
+ * press or the visitor leaving. A failed or refused write is counted in {@code
  * affectgate.gpio.kiosk.consent.failures{cause=ledger|queue_full}} and logged (rate-limited); the
  * GPIO callbacks never see it.
  */
@@ -256,6 +258,9 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
         new KioskConsentMessage(
             site, config.kioskId(), sessionId, action, purposes, at.toEpochMilli());
     boolean grant = action == Action.GRANT;
+    if (!grant) {
+      consent.stopNow(m);
+    }
     if (grant && pendingGrants.incrementAndGet() > MAX_PENDING) {
       pendingGrants.decrementAndGet();
       queueFull.increment();

@@ -129,6 +129,90 @@ class KioskConsentTest {
     assertThat(registry.counter("affectgate.kiosk.consent.stale").count()).isEqualTo(2);
   }
 
+  private long withdrawals() {
+    return store.entries().stream().filter(e -> e.kind() == EntryKind.WITHDRAW).count();
+  }
+
+  @Test
+  void stopNow_withdraw_refusesAtOnceBeforeTheLedgerAndNotifiesOnce() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    KioskConsentMessage withdraw = msg("k1", "sess-00000001", Action.WITHDRAW, FACE);
+
+    consent.stopNow(withdraw);
+
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-face]");
+    assertThat(withdrawals()).as("not recorded yet").isZero();
+
+    consent.apply(withdraw);
+
+    assertThat(ended).as("purged once").containsExactly("site-1/k1 [kiosk-face]");
+    assertThat(withdrawals()).isEqualTo(1);
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    assertThat(consent.allows("site-1", "k1", FACE))
+        .as("a grant after the applied withdrawal counts again")
+        .isTrue();
+  }
+
+  @Test
+  void stopNow_beforeItsSessionsGrantLands_grantStaysRefusedUntilTheWithdrawalIsApplied() {
+    KioskConsentMessage withdraw = msg("k1", "sess-00000001", Action.WITHDRAW, FACE);
+    consent.stopNow(withdraw);
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE, VOICE));
+
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+
+    consent.apply(withdraw);
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+  }
+
+  @Test
+  void stopNow_end_refusesEveryPurpose_applyRecordsItAsAnEndNotStale() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    KioskConsentMessage end = msg("k1", "sess-00000001", Action.END);
+
+    consent.stopNow(end);
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-face, kiosk-voice]");
+
+    consent.apply(end);
+
+    assertThat(ended).hasSize(1);
+    assertThat(withdrawals()).isEqualTo(2);
+    assertThat(registry.counter("affectgate.kiosk.consent.stale").count()).isZero();
+    assertThat(registry.counter("affectgate.kiosk.consent.events", "action", "end").count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void stopNow_ofOneSession_leavesTheNextSessionAndOtherKiosksAlone() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    consent.apply(msg("k2", "sess-00000002", Action.GRANT, FACE));
+    KioskConsentMessage end = msg("k1", "sess-00000001", Action.END);
+    consent.stopNow(end);
+
+    assertThat(consent.allows("site-1", "k2", FACE)).isTrue();
+    consent.apply(msg("k1", "sess-00000003", Action.GRANT, FACE));
+    assertThat(consent.allows("site-1", "k1", FACE)).as("the next visitor's session").isTrue();
+    consent.apply(end);
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+  }
+
+  @Test
+  void stopNow_grant_isRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> consent.stopNow(msg("k1", "sess-00000001", Action.GRANT, FACE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a grant");
+  }
+
   @Test
   void sessionOlderThanMax_notAllowed() {
     consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));

@@ -18,6 +18,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.consent.ConsentConfig;
@@ -141,6 +143,52 @@ class GpioKioskTest {
     assertThat(entries(EntryKind.WITHDRAW))
         .extracting(LedgerEntry::subject)
         .containsExactly(grants.get(0).subject(), grants.get(1).subject());
+  }
+
+  /**
+   * A long press while another consent input holds the ledger (here: {@link KioskConsent#apply}'s
+   * monitor, held as a slow SQLite write would) stops the kiosk being admitted at once; the
+   * withdrawal is recorded once the ledger is free.
+   */
+  @Test
+  void longPressWhileTheLedgerIsBusy_stopsAtOnce_recordedWhenTheLedgerFrees() throws Exception {
+    pir.mockState(DigitalState.HIGH);
+    press();
+    await().atMost(Duration.ofSeconds(5)).until(() -> events("grant") == 1);
+    assertThat(consent.allows("s1", "entrance", Purposes.KIOSK_FACE)).isTrue();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch free = new CountDownLatch(1);
+    Thread busy =
+        new Thread(
+            () -> {
+              synchronized (consent) {
+                held.countDown();
+                try {
+                  free.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+    busy.start();
+    assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+    try {
+      now.addAndGet(100);
+      button.mockState(DigitalState.LOW);
+      now.addAndGet(ButtonConfig.DEFAULT_LONG_PRESS.toMillis() + 100);
+      button.mockState(DigitalState.HIGH);
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !consent.allows("s1", "entrance", Purposes.KIOSK_FACE));
+      assertThat(events("withdraw")).as("the ledger is still busy").isZero();
+    } finally {
+      free.countDown();
+      busy.join();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> events("withdraw") == 1);
+    assertThat(entries(EntryKind.WITHDRAW)).hasSize(1);
+    assertThat(consent.allows("s1", "entrance", Purposes.KIOSK_FACE)).isFalse();
   }
 
   @Test
