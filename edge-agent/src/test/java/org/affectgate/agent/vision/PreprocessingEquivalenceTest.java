@@ -79,24 +79,10 @@ class PreprocessingEquivalenceTest {
 
   @Test
   void crop_fixtureFramesManyPosesAndScales_matchesReferenceExactly() throws IOException {
-    FaceAligner aligner = new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
-    double[] template = aligner.template();
     int crops = 0;
     for (String name : FIXTURES) {
       DecodedImage image = fixture(name);
-      for (FaceDetection face : poses(image, template)) {
-        Similarity t = aligner.transform(face);
-        float[] expected = new float[FaceAligner.SIZE * FaceAligner.SIZE];
-        ReferencePreprocessing.alignCrop(image, t, expected);
-        float[] actual = new float[expected.length];
-
-        FaceAligner.crop(image, t, actual);
-
-        assertThat(maxAbsDiff(expected, FloatBuffer.wrap(actual)))
-            .as("%s, face %s: max abs diff", name, java.util.Arrays.toString(face.landmarks()))
-            .isEqualTo(0.0);
-        crops++;
-      }
+      crops += assertCropsMatchReference(name, image, image);
     }
     assertThat(crops).isEqualTo(FIXTURES.length * 5 * 3 * 3);
   }
@@ -109,31 +95,42 @@ class PreprocessingEquivalenceTest {
    */
   @Test
   void crop_lumaPlaneOfTurboFrames_matchesReferenceOnThatPlaneExactly() throws IOException {
-    FaceAligner aligner = new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
     int planar = 0;
     for (String name : FIXTURES) {
       DecodedImage image = fixture(name, new FrameDecoder());
-      if (!(image instanceof YccImage ycc)) {
-        continue;
-      }
-      planar++;
-      DecodedImage plane = new InterleavedImage(ycc.width(), ycc.height(), 1, ycc.y());
-      for (FaceDetection face : poses(image, aligner.template())) {
-        Similarity t = aligner.transform(face);
-        float[] expected = new float[FaceAligner.SIZE * FaceAligner.SIZE];
-        ReferencePreprocessing.alignCrop(plane, t, expected);
-        float[] actual = new float[expected.length];
-
-        FaceAligner.crop(image, t, actual);
-
-        assertThat(maxAbsDiff(expected, FloatBuffer.wrap(actual)))
-            .as("%s, face %s: max abs diff", name, java.util.Arrays.toString(face.landmarks()))
-            .isEqualTo(0.0);
+      if (image instanceof YccImage ycc) {
+        planar++;
+        assertCropsMatchReference(
+            name, image, new InterleavedImage(ycc.width(), ycc.height(), 1, ycc.y()));
       }
     }
     assertThat(planar)
         .as("fixtures decoded as planes (all but the grey and the odd-sized)")
         .isEqualTo(4);
+  }
+
+  /**
+   * Crops {@code image} at every pose and asserts each equals the reference's crop of {@code
+   * referenceInput} exactly; returns how many were compared.
+   */
+  private static int assertCropsMatchReference(
+      String name, DecodedImage image, DecodedImage referenceInput) {
+    FaceAligner aligner = new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
+    int crops = 0;
+    for (FaceDetection face : poses(image, aligner.template())) {
+      Similarity t = aligner.transform(face);
+      float[] expected = new float[FaceAligner.SIZE * FaceAligner.SIZE];
+      ReferencePreprocessing.alignCrop(referenceInput, t, expected);
+      float[] actual = new float[expected.length];
+
+      FaceAligner.crop(image, t, actual);
+
+      assertThat(maxAbsDiff(expected, FloatBuffer.wrap(actual)))
+          .as("%s, face %s: max abs diff", name, java.util.Arrays.toString(face.landmarks()))
+          .isEqualTo(0.0);
+      crops++;
+    }
+    return crops;
   }
 
   /** The box filter's division-free rounded mean, for every sum a block can have at every size. */
