@@ -1,9 +1,11 @@
 package org.affectgate.agent.consent;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +13,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which kiosk's current visitor session has an active consent for which purpose ({@value
@@ -27,19 +32,28 @@ import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
  * <p>Ordering: a grant takes effect only after the ledger write succeeded; a withdrawal or end
  * takes effect in memory first (so {@link #allows} returns false at once, and the {@link
  * EndListener}s purge state) and is then recorded. An input that queues its events behind ledger
- * writes (the GPIO button) calls {@link #stopNow} first, so a withdrawal never waits for the ledger
- * at all, not even behind another kiosk's write.
+ * writes (the GPIO button) announces each withdrawal and end with {@link #stopNow} first, so it
+ * never waits for the ledger, not even behind another kiosk's write.
  *
- * <p>Threads: {@link #allows} is lock-free (one {@link ConcurrentHashMap} read of an immutable
- * value), any thread. {@link #apply} serialises writers, does blocking SQLite I/O and must not run
- * on an event loop; it throws {@link ConsentStoreException} when the ledger fails (a failed grant
- * changes nothing; a failed withdrawal still stops processing).
+ * <p>State: per kiosk one immutable value (its session and the stops announced but not yet
+ * applied), replaced atomically; the {@link EndListener}s hear of every purpose that stops being
+ * admitted exactly once, whichever call (and thread) made it stop.
  *
- * <p>Counters: {@code affectgate.kiosk.consent.events{action=grant|withdraw|end}} (applied), {@code
+ * <p>Threads: {@link #allows} and {@link #stopNow} are lock-free (one {@link ConcurrentHashMap}
+ * read, or one atomic update, of a kiosk's value), any thread. {@link #apply} serialises writers,
+ * does blocking SQLite I/O and must not run on an event loop; it throws {@link
+ * ConsentStoreException} when the ledger fails (a failed grant changes nothing; a failed withdrawal
+ * still stops processing).
+ *
+ * <p>Meters: {@code affectgate.kiosk.consent.events{action=grant|withdraw|end}} (applied), {@code
  * affectgate.kiosk.consent.stale} (withdraw/end for a session that is not the kiosk's current one:
- * recorded in the ledger, no effect in memory).
+ * recorded in the ledger, no effect in memory), {@code affectgate.kiosk.consent.sessions} and
+ * {@code affectgate.kiosk.consent.stops.pending} (gauges), {@code
+ * affectgate.kiosk.consent.listener.failures} (an {@link EndListener} threw; logged).
  */
 public final class KioskConsent {
+  private static final Logger LOG = LoggerFactory.getLogger(KioskConsent.class);
+
   /** A session's grants lapse by themselves this long after they were given. */
   public static final Duration MAX_SESSION = Duration.ofHours(1);
 
@@ -49,7 +63,9 @@ public final class KioskConsent {
   @FunctionalInterface
   public interface EndListener {
     /**
-     * Called on the {@link #apply} or {@link #stopNow} caller's thread; must not block.
+     * Called on the {@link #apply} or {@link #stopNow} caller's thread (for the GPIO kiosk: its
+     * GPIO thread), once per purpose that stopped being admitted; must not block. An exception is
+     * logged and counted; the other listeners still run.
      *
      * @param purposes the purposes whose consent just ended
      */
@@ -58,36 +74,90 @@ public final class KioskConsent {
 
   private record Session(String id, Set<String> purposes, long expiresMs) {}
 
-  /** A withdrawal ({@code purposes}) or end ({@code all}) of a session announced by stopNow. */
-  private record Stop(Set<String> purposes, boolean all) {
-    boolean covers(String purpose) {
-      return all || purposes.contains(purpose);
+  /**
+   * One kiosk: its current session (null: none) and the withdrawals and ends {@link #stopNow}
+   * announced, in order, each until its own {@link #apply}.
+   */
+  private record Kiosk(Session session, List<KioskConsentMessage> stops) {
+    static final Kiosk EMPTY = new Kiosk(null, List.of());
+
+    /** The session's purposes that no stop of that session covers (expiry aside). */
+    Set<String> admitted() {
+      if (session == null) {
+        return Set.of();
+      }
+      Set<String> out = new HashSet<>(session.purposes);
+      for (KioskConsentMessage m : stops) {
+        if (m.session().equals(session.id)) {
+          if (m.action() == Action.END) {
+            return Set.of();
+          }
+          out.removeAll(m.purposes());
+        }
+      }
+      return out;
     }
 
-    Stop plus(Stop o) {
-      Set<String> p = new HashSet<>(purposes);
-      p.addAll(o.purposes);
-      return new Stop(Set.copyOf(p), all || o.all);
+    boolean admits(String purpose, long nowMs) {
+      if (session == null || nowMs >= session.expiresMs || !session.purposes.contains(purpose)) {
+        return false;
+      }
+      for (KioskConsentMessage m : stops) {
+        if (m.session().equals(session.id)
+            && (m.action() == Action.END || m.purposes().contains(purpose))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean isCurrent(String sessionId) {
+      return session != null && session.id.equals(sessionId);
+    }
+
+    Kiosk with(Session s) {
+      return new Kiosk(s, stops);
+    }
+
+    Kiosk withStop(KioskConsentMessage m) {
+      List<KioskConsentMessage> more = new ArrayList<>(stops);
+      more.add(m);
+      return new Kiosk(session, List.copyOf(more));
+    }
+
+    /** Without the stop {@code m} announced (the same instance); unchanged if it announced none. */
+    Kiosk without(KioskConsentMessage m) {
+      List<KioskConsentMessage> fewer = new ArrayList<>(stops);
+      fewer.removeIf(x -> x == m);
+      return new Kiosk(session, List.copyOf(fewer));
+    }
+
+    /** Null (no entry) once there is neither a session nor a stop. */
+    Kiosk orNull() {
+      return session == null && stops.isEmpty() ? null : this;
     }
   }
 
   private final ConsentStore store;
   private final InstantSource clock;
   private final MeterRegistry registry;
-  private final Map<String, Session> current = new ConcurrentHashMap<>();
+  private final Counter listenerFailures;
+  private final Map<String, Kiosk> kiosks = new ConcurrentHashMap<>();
   private final List<EndListener> listeners = new CopyOnWriteArrayList<>();
-
-  /**
-   * Stops announced by {@link #stopNow} and not yet applied, by {@link #sessionKey}: lock-free, so
-   * a stop never waits for {@link #apply}'s monitor. An entry lasts until its event is applied.
-   */
-  private final Map<String, Stop> stopped = new ConcurrentHashMap<>();
 
   public KioskConsent(ConsentStore store, InstantSource clock, MeterRegistry registry) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = clock;
     this.registry = registry;
-    registry.gauge("affectgate.kiosk.consent.sessions", current, Map::size);
+    this.listenerFailures = registry.counter("affectgate.kiosk.consent.listener.failures");
+    registry.gauge(
+        "affectgate.kiosk.consent.sessions",
+        kiosks,
+        m -> m.values().stream().filter(k -> k.session != null).count());
+    registry.gauge(
+        "affectgate.kiosk.consent.stops.pending",
+        kiosks,
+        m -> m.values().stream().mapToInt(k -> k.stops.size()).sum());
   }
 
   public void addEndListener(EndListener listener) {
@@ -95,45 +165,12 @@ public final class KioskConsent {
   }
 
   /**
-   * Whether the kiosk's current session has an active, unexpired consent for {@code purpose}.
-   * Lock-free; any thread.
+   * Whether the kiosk's current session has an active, unexpired consent for {@code purpose} that
+   * no announced stop covers. Lock-free; any thread.
    */
   public boolean allows(String site, String kioskId, String purpose) {
-    String key = key(site, kioskId);
-    Session s = current.get(key);
-    if (s == null || !s.purposes.contains(purpose) || clock.millis() >= s.expiresMs) {
-      return false;
-    }
-    Stop stop = stopped.get(sessionKey(key, s.id));
-    return stop == null || !stop.covers(purpose);
-  }
-
-  /**
-   * The in-memory half of a withdrawal or end, ahead of its {@link #apply}: from now on {@link
-   * #allows} refuses the session those purposes (every purpose, for an end), even if a grant for it
-   * is applied in between, and the {@link EndListener}s purge what the session had. Lock-free and
-   * never blocks, so it does not wait for a ledger write in progress. The caller must then {@link
-   * #apply} {@code m} (queued behind earlier events is fine): that records it and ends the stop.
-   * Any thread.
-   *
-   * @throws IllegalArgumentException for a grant
-   */
-  public void stopNow(KioskConsentMessage m) {
-    if (m.action() == Action.GRANT) {
-      throw new IllegalArgumentException("stopNow takes a withdraw or end, not a grant");
-    }
-    String key = key(m.site(), m.kioskId());
-    boolean all = m.action() == Action.END;
-    stopped.merge(
-        sessionKey(key, m.session()), new Stop(Set.copyOf(m.purposes()), all), Stop::plus);
-    Session s = current.get(key);
-    if (s != null && s.id.equals(m.session())) {
-      Set<String> ending = new HashSet<>(s.purposes);
-      if (!all) {
-        ending.retainAll(m.purposes());
-      }
-      notifyEnded(m.site(), m.kioskId(), ending);
-    }
+    Kiosk k = kiosks.get(key(site, kioskId));
+    return k != null && k.admits(purpose, clock.millis());
   }
 
   /**
@@ -143,9 +180,14 @@ public final class KioskConsent {
   public Map<String, List<String>> purposesByKiosk() {
     long now = clock.millis();
     Map<String, List<String>> out = new java.util.TreeMap<>();
-    current.forEach(
-        (kiosk, s) ->
-            out.put(kiosk, now < s.expiresMs ? s.purposes.stream().sorted().toList() : List.of()));
+    kiosks.forEach(
+        (kiosk, k) -> {
+          if (k.session != null) {
+            out.put(
+                kiosk,
+                now < k.session.expiresMs ? k.admitted().stream().sorted().toList() : List.of());
+          }
+        });
     return out;
   }
 
@@ -156,57 +198,88 @@ public final class KioskConsent {
   }
 
   /**
-   * Applies one kiosk consent event. Blocking (ledger I/O); never on an event loop.
+   * The in-memory half of withdrawal or end {@code m}, ahead of its {@link #apply}: from now on
+   * {@link #allows} refuses {@code m}'s session those purposes (every purpose, for an end), even if
+   * a grant of that session is applied in between, and the {@link EndListener}s purge what the
+   * session had. It never waits for {@link #apply} or the ledger (it does run the listeners). The
+   * stop lasts until {@link #apply} is called with this same {@code m} instance, which records it;
+   * the caller must make that call (queued behind earlier events is fine), or the session stays
+   * refused those purposes. Any thread.
+   *
+   * @throws IllegalArgumentException for a grant
+   */
+  public void stopNow(KioskConsentMessage m) {
+    if (m.action() == Action.GRANT) {
+      throw new IllegalArgumentException("stopNow takes a withdraw or end, not a grant");
+    }
+    update(m.site(), m.kioskId(), k -> k.withStop(m));
+  }
+
+  /**
+   * Applies one kiosk consent event (and ends the stop {@link #stopNow} announced for this {@code
+   * m}, if any). Blocking (ledger I/O); never on an event loop.
    *
    * @throws ConsentStoreException when the ledger cannot be written
    * @throws IllegalStateException when a grant would exceed {@value #MAX_KIOSKS} kiosks
    */
   public synchronized void apply(KioskConsentMessage m) {
     String key = key(m.site(), m.kioskId());
-    Session s = current.get(key);
     Instant now = clock.instant();
     switch (m.action()) {
       case GRANT -> {
+        Session s = kiosks.getOrDefault(key, Kiosk.EMPTY).session;
         if (s != null && !s.id.equals(m.session())) {
-          end(m.site(), m.kioskId(), s, now);
+          update(m.site(), m.kioskId(), k -> k.with(null));
+          withdrawAll(s, now);
           s = null;
         }
-        if (s == null && current.size() >= MAX_KIOSKS) {
+        if (s == null && !kiosks.containsKey(key) && kiosks.size() >= MAX_KIOSKS) {
           throw new IllegalStateException("more than " + MAX_KIOSKS + " kiosks with a session");
         }
         Instant expires = now.plus(MAX_SESSION);
         for (String purpose : m.purposes()) {
           store.grantPurpose(m.session(), purpose, m.site(), now, expires);
         }
+        // Only apply() changes sessions, and it holds the monitor: k.session is s here.
         Set<String> purposes = new HashSet<>(s == null ? Set.of() : s.purposes);
         purposes.addAll(m.purposes());
-        current.put(key, new Session(m.session(), Set.copyOf(purposes), expires.toEpochMilli()));
+        Session granted = new Session(m.session(), Set.copyOf(purposes), expires.toEpochMilli());
+        update(m.site(), m.kioskId(), k -> k.with(granted));
       }
       case WITHDRAW -> {
-        if (s != null && s.id.equals(m.session())) {
-          Set<String> left = new HashSet<>(s.purposes);
-          left.removeAll(m.purposes());
-          current.put(key, new Session(s.id, Set.copyOf(left), s.expiresMs));
-          notifyEnded(m.site(), m.kioskId(), notYetStopped(key, s.id, m.purposes()));
-        } else {
+        Kiosk before =
+            update(
+                m.site(),
+                m.kioskId(),
+                k -> {
+                  Kiosk left = k.without(m);
+                  if (!left.isCurrent(m.session())) {
+                    return left;
+                  }
+                  Set<String> kept = new HashSet<>(left.session.purposes);
+                  kept.removeAll(m.purposes());
+                  return left.with(
+                      new Session(left.session.id, Set.copyOf(kept), left.session.expiresMs));
+                });
+        if (!before.isCurrent(m.session())) {
           registry.counter("affectgate.kiosk.consent.stale").increment();
         }
-        stopped.computeIfPresent(
-            sessionKey(key, m.session()),
-            (k, stop) -> {
-              Set<String> p = new HashSet<>(stop.purposes);
-              p.removeAll(m.purposes());
-              return stop.all || !p.isEmpty() ? new Stop(Set.copyOf(p), stop.all) : null;
-            });
         for (String purpose : m.purposes()) {
           store.withdraw(m.session(), purpose, now);
         }
       }
       case END -> {
-        if (s != null && s.id.equals(m.session())) {
-          end(m.site(), m.kioskId(), s, now);
+        Kiosk before =
+            update(
+                m.site(),
+                m.kioskId(),
+                k -> {
+                  Kiosk left = k.without(m);
+                  return left.isCurrent(m.session()) ? left.with(null) : left;
+                });
+        if (before.isCurrent(m.session())) {
+          withdrawAll(before.session, now);
         } else {
-          stopped.remove(sessionKey(key, m.session()));
           registry.counter("affectgate.kiosk.consent.stale").increment();
           store.revoke(m.session(), now);
         }
@@ -220,41 +293,48 @@ public final class KioskConsent {
         .increment();
   }
 
-  private void end(String site, String kioskId, Session s, Instant now) {
-    String key = key(site, kioskId);
-    current.remove(key);
-    Set<String> ending = notYetStopped(key, s.id, s.purposes);
-    stopped.remove(sessionKey(key, s.id));
-    notifyEnded(site, kioskId, ending);
+  private void withdrawAll(Session s, Instant now) {
     for (String purpose : s.purposes) {
       store.withdraw(s.id, purpose, now);
     }
   }
 
-  /** Of {@code purposes}, those no stopNow for the session has announced (and so purged) yet. */
-  private Set<String> notYetStopped(String key, String session, Set<String> purposes) {
-    Stop stop = stopped.get(sessionKey(key, session));
-    Set<String> out = new HashSet<>(purposes);
-    if (stop != null) {
-      out.removeIf(stop::covers);
+  /**
+   * Replaces the kiosk's value by {@code change} atomically, then tells the listeners which
+   * purposes it stopped admitting (all it admitted, if the session changed). Returns the value
+   * before ({@link Kiosk#EMPTY} for none).
+   */
+  private Kiosk update(String site, String kioskId, UnaryOperator<Kiosk> change) {
+    Kiosk[] before = new Kiosk[1];
+    Kiosk after =
+        kiosks.compute(
+            key(site, kioskId),
+            (k, old) -> {
+              before[0] = old == null ? Kiosk.EMPTY : old;
+              return change.apply(before[0]).orNull();
+            });
+    Set<String> ended = new HashSet<>(before[0].admitted());
+    if (after != null && before[0].session != null && after.isCurrent(before[0].session.id)) {
+      ended.removeAll(after.admitted());
     }
-    return out;
+    if (!ended.isEmpty()) {
+      notifyEnded(site, kioskId, Set.copyOf(ended));
+    }
+    return before[0];
   }
 
   private void notifyEnded(String site, String kioskId, Set<String> purposes) {
-    if (purposes.isEmpty()) {
-      return;
-    }
     for (EndListener l : listeners) {
-      l.ended(site, kioskId, Set.copyOf(purposes));
+      try {
+        l.ended(site, kioskId, purposes);
+      } catch (RuntimeException e) {
+        listenerFailures.increment();
+        LOG.error("kiosk consent end listener failed for {}/{}: {}", site, kioskId, e.toString());
+      }
     }
   }
 
   private static String key(String site, String kioskId) {
     return site + "/" + kioskId;
-  }
-
-  private static String sessionKey(String kioskKey, String session) {
-    return kioskKey + "#" + session;
   }
 }

@@ -205,6 +205,76 @@ class KioskConsentTest {
     assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
   }
 
+  private double gauge(String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  @Test
+  void stopNow_longPressPressLongPress_theGrantBetweenStaysRefusedUntilTheLastWithdrawal() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    KioskConsentMessage first = msg("k1", "sess-00000001", Action.WITHDRAW, FACE);
+    KioskConsentMessage again = msg("k1", "sess-00000001", Action.GRANT, FACE);
+    KioskConsentMessage last = msg("k1", "sess-00000001", Action.WITHDRAW, FACE);
+    consent.stopNow(first);
+    consent.stopNow(last); // the ledger was busy for all three
+    assertThat(gauge("affectgate.kiosk.consent.stops.pending")).isEqualTo(2);
+
+    consent.apply(first);
+    consent.apply(again);
+    assertThat(consent.allows("site-1", "k1", FACE))
+        .as("the visitor's last word is still a pending withdrawal")
+        .isFalse();
+    consent.apply(last);
+
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-face]");
+    assertThat(gauge("affectgate.kiosk.consent.stops.pending")).isZero();
+  }
+
+  @Test
+  void stopNow_end_thenAGrantOfThatSessionLands_everythingRefused_endClearsIt() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    KioskConsentMessage end = msg("k1", "sess-00000001", Action.END);
+    consent.stopNow(end);
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(consent.allows("site-1", "k1", VOICE)).isFalse();
+    assertThat(consent.purposesByKiosk())
+        .as("/status shows what is admitted")
+        .containsEntry("site-1/k1", List.of());
+
+    consent.apply(end);
+
+    assertThat(consent.purposesByKiosk()).isEmpty();
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-voice]");
+    assertThat(gauge("affectgate.kiosk.consent.stops.pending")).isZero();
+    assertThat(gauge("affectgate.kiosk.consent.sessions")).isZero();
+    assertThat(withdrawals()).as("both purposes the session had").isEqualTo(2);
+  }
+
+  @Test
+  void listenerThatThrows_countedOthersStillTold_stateStaysConsistent() {
+    List<String> second = new ArrayList<>();
+    consent.addEndListener(
+        (site, kiosk, purposes) -> {
+          throw new IllegalStateException("listener failed");
+        });
+    consent.addEndListener((site, kiosk, purposes) -> second.add(kiosk + " " + sorted(purposes)));
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    KioskConsentMessage withdraw = msg("k1", "sess-00000001", Action.WITHDRAW, FACE);
+
+    consent.stopNow(withdraw);
+    consent.apply(withdraw);
+
+    assertThat(registry.counter("affectgate.kiosk.consent.listener.failures").count()).isEqualTo(1);
+    assertThat(second).containsExactly("k1 [kiosk-face]");
+    assertThat(withdrawals()).isEqualTo(1);
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+    assertThat(gauge("affectgate.kiosk.consent.stops.pending")).isZero();
+  }
+
   @Test
   void stopNow_grant_isRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(

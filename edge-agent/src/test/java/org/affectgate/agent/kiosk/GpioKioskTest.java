@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The GPIO kiosk flow over Pi4J's mock plugin into the real {@link KioskConsent} and ledger, on a
@@ -146,16 +148,10 @@ class GpioKioskTest {
   }
 
   /**
-   * A long press while another consent input holds the ledger (here: {@link KioskConsent#apply}'s
-   * monitor, held as a slow SQLite write would) stops the kiosk being admitted at once; the
-   * withdrawal is recorded once the ledger is free.
+   * Holds {@link KioskConsent#apply}'s monitor on another thread, as a slow SQLite write from
+   * another consent input would, until closed.
    */
-  @Test
-  void longPressWhileTheLedgerIsBusy_stopsAtOnce_recordedWhenTheLedgerFrees() throws Exception {
-    pir.mockState(DigitalState.HIGH);
-    press();
-    await().atMost(Duration.ofSeconds(5)).until(() -> events("grant") == 1);
-    assertThat(consent.allows("s1", "entrance", Purposes.KIOSK_FACE)).isTrue();
+  private AutoCloseable holdLedger() throws InterruptedException {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch free = new CountDownLatch(1);
     Thread busy =
@@ -172,23 +168,47 @@ class GpioKioskTest {
             });
     busy.start();
     assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
-    try {
-      now.addAndGet(100);
-      button.mockState(DigitalState.LOW);
-      now.addAndGet(ButtonConfig.DEFAULT_LONG_PRESS.toMillis() + 100);
-      button.mockState(DigitalState.HIGH);
+    return () -> {
+      free.countDown();
+      busy.join();
+    };
+  }
 
+  /**
+   * A long press, or the visitor leaving, while the ledger is busy stops the kiosk being admitted
+   * and purges it at once; the withdrawal or end is recorded once the ledger is free.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"withdraw", "end"})
+  void stopWhileTheLedgerIsBusy_stopsAndPurgesAtOnce_recordedWhenTheLedgerFrees(String action)
+      throws Exception {
+    List<String> purged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    consent.addEndListener((site, kioskId, purposes) -> purged.addAll(purposes));
+    pir.mockState(DigitalState.HIGH);
+    press();
+    await().atMost(Duration.ofSeconds(5)).until(() -> events("grant") == 1);
+    assertThat(consent.allows("s1", "entrance", Purposes.KIOSK_FACE)).isTrue();
+
+    try (AutoCloseable ledgerBusy = holdLedger()) {
+      if (action.equals("withdraw")) {
+        now.addAndGet(100);
+        button.mockState(DigitalState.LOW);
+        now.addAndGet(ButtonConfig.DEFAULT_LONG_PRESS.toMillis() + 100);
+        button.mockState(DigitalState.HIGH);
+      } else {
+        pir.mockState(DigitalState.LOW);
+        now.addAndGet(PresenceConfig.DEFAULT_HOLD.toMillis());
+      }
       await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> !consent.allows("s1", "entrance", Purposes.KIOSK_FACE));
-      assertThat(events("withdraw")).as("the ledger is still busy").isZero();
-    } finally {
-      free.countDown();
-      busy.join();
+      assertThat(purged).as("purged while the ledger is busy").containsExactly(Purposes.KIOSK_FACE);
+      assertThat(events(action)).as("the ledger is still busy").isZero();
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> events("withdraw") == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> events(action) == 1);
     assertThat(entries(EntryKind.WITHDRAW)).hasSize(1);
     assertThat(consent.allows("s1", "entrance", Purposes.KIOSK_FACE)).isFalse();
+    assertThat(purged).as("purged once").hasSize(1);
   }
 
   @Test
