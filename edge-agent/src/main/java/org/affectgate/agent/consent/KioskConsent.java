@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,21 +73,55 @@ public final class KioskConsent {
     void ended(String site, String kioskId, Set<String> purposes);
   }
 
-  private record Session(String id, Set<String> purposes, long expiresMs) {}
+  /** A visitor session: each granted purpose with the instant (epoch ms) its grant lapses. */
+  private record Session(String id, Map<String, Long> expiresMs) {
+    Set<String> purposes() {
+      return expiresMs.keySet();
+    }
+
+    /** Also {@code purposes}, each until {@code untilMs}. */
+    Session grant(Set<String> purposes, long untilMs) {
+      Map<String, Long> more = new HashMap<>(expiresMs);
+      purposes.forEach(p -> more.put(p, untilMs));
+      return new Session(id, Map.copyOf(more));
+    }
+
+    /** Without {@code purposes} (possibly none left: the session stays current until it ends). */
+    Session without(Set<String> purposes) {
+      Map<String, Long> fewer = new HashMap<>(expiresMs);
+      fewer.keySet().removeAll(purposes);
+      return new Session(id, Map.copyOf(fewer));
+    }
+
+    /** The purposes lapsed at {@code nowMs}. */
+    Set<String> lapsed(long nowMs) {
+      Set<String> out = new HashSet<>();
+      expiresMs.forEach(
+          (p, until) -> {
+            if (nowMs >= until) {
+              out.add(p);
+            }
+          });
+      return out;
+    }
+  }
 
   /**
    * One kiosk: its current session (null: none) and the withdrawals and ends {@link #stopNow}
    * announced, in order, each until its own {@link #apply}.
    */
-  private record Kiosk(Session session, List<KioskConsentMessage> stops) {
-    static final Kiosk EMPTY = new Kiosk(null, List.of());
+  private record Kiosk(
+      String site, String kioskId, Session session, List<KioskConsentMessage> stops) {
+    static Kiosk empty(String site, String kioskId) {
+      return new Kiosk(site, kioskId, null, List.of());
+    }
 
     /** The session's purposes that no stop of that session covers (expiry aside). */
     Set<String> admitted() {
       if (session == null) {
         return Set.of();
       }
-      Set<String> out = new HashSet<>(session.purposes);
+      Set<String> out = new HashSet<>(session.purposes());
       for (KioskConsentMessage m : stops) {
         if (m.session().equals(session.id)) {
           if (m.action() == Action.END) {
@@ -99,7 +134,8 @@ public final class KioskConsent {
     }
 
     boolean admits(String purpose, long nowMs) {
-      if (session == null || nowMs >= session.expiresMs || !session.purposes.contains(purpose)) {
+      Long until = session == null ? null : session.expiresMs.get(purpose);
+      if (until == null || nowMs >= until) {
         return false;
       }
       for (KioskConsentMessage m : stops) {
@@ -116,20 +152,20 @@ public final class KioskConsent {
     }
 
     Kiosk with(Session s) {
-      return new Kiosk(s, stops);
+      return new Kiosk(site, kioskId, s, stops);
     }
 
     Kiosk withStop(KioskConsentMessage m) {
       List<KioskConsentMessage> more = new ArrayList<>(stops);
       more.add(m);
-      return new Kiosk(session, List.copyOf(more));
+      return new Kiosk(site, kioskId, session, List.copyOf(more));
     }
 
     /** Without the stop {@code m} announced (the same instance); unchanged if it announced none. */
     Kiosk without(KioskConsentMessage m) {
       List<KioskConsentMessage> fewer = new ArrayList<>(stops);
       fewer.removeIf(x -> x == m);
-      return new Kiosk(session, List.copyOf(fewer));
+      return new Kiosk(site, kioskId, session, List.copyOf(fewer));
     }
 
     /** Null (no entry) once there is neither a session nor a stop. */
@@ -183,18 +219,46 @@ public final class KioskConsent {
     kiosks.forEach(
         (kiosk, k) -> {
           if (k.session != null) {
-            out.put(
-                kiosk,
-                now < k.session.expiresMs ? k.admitted().stream().sorted().toList() : List.of());
+            Set<String> active = new HashSet<>(k.admitted());
+            active.removeAll(k.session.lapsed(now));
+            out.put(kiosk, active.stream().sorted().toList());
           }
         });
     return out;
+  }
+
+  /** Kiosks with a value (a session or a pending stop); for tests. */
+  int entries() {
+    return kiosks.size();
   }
 
   /** For {@code /status}: {@code count} of kiosks with a session and {@code purposes} per kiosk. */
   public Map<String, Object> status() {
     Map<String, List<String>> byKiosk = purposesByKiosk();
     return Map.of("count", byKiosk.size(), "purposes", byKiosk);
+  }
+
+  /**
+   * Forgets every purpose whose grant has lapsed ({@link #MAX_SESSION} after it was given; {@link
+   * #allows} already refuses it) and tells the {@link EndListener}s, so a kiosk that never sent an
+   * end has its state purged; a session left with no purpose (lapsed or withdrawn) is dropped with
+   * it, and an end that comes later counts as stale. The agent calls it periodically. Lock-free, in
+   * memory only (the ledger's grants carry their own expiry); any thread; runs the listeners.
+   */
+  public void expireLapsed() {
+    long now = clock.millis();
+    for (Kiosk k : kiosks.values()) {
+      if (k.session != null
+          && (k.session.purposes().isEmpty() || !k.session.lapsed(now).isEmpty())) {
+        update(k.site, k.kioskId, x -> x.session == null ? x : x.with(unlapsed(x.session, now)));
+      }
+    }
+  }
+
+  /** {@code s} without its lapsed purposes, or null when none is left. */
+  private static Session unlapsed(Session s, long now) {
+    Session left = s.without(s.lapsed(now));
+    return left.purposes().isEmpty() ? null : left;
   }
 
   /**
@@ -227,7 +291,8 @@ public final class KioskConsent {
     Instant now = clock.instant();
     switch (m.action()) {
       case GRANT -> {
-        Session s = kiosks.getOrDefault(key, Kiosk.EMPTY).session;
+        Kiosk current = kiosks.get(key);
+        Session s = current == null ? null : current.session;
         if (s != null && !s.id.equals(m.session())) {
           update(m.site(), m.kioskId(), k -> k.with(null));
           withdrawAll(s, now);
@@ -240,27 +305,18 @@ public final class KioskConsent {
         for (String purpose : m.purposes()) {
           store.grantPurpose(m.session(), purpose, m.site(), now, expires);
         }
-        // Only apply() changes sessions, and it holds the monitor: k.session is s here.
-        Set<String> purposes = new HashSet<>(s == null ? Set.of() : s.purposes);
-        purposes.addAll(m.purposes());
-        Session granted = new Session(m.session(), Set.copyOf(purposes), expires.toEpochMilli());
-        update(m.site(), m.kioskId(), k -> k.with(granted));
+        // Only apply() and expireLapsed() change sessions; the latter only drops lapsed purposes.
+        update(
+            m.site(),
+            m.kioskId(),
+            k ->
+                k.with(
+                    (k.isCurrent(m.session()) ? k.session : new Session(m.session(), Map.of()))
+                        .grant(m.purposes(), expires.toEpochMilli())));
       }
       case WITHDRAW -> {
         Kiosk before =
-            update(
-                m.site(),
-                m.kioskId(),
-                k -> {
-                  Kiosk left = k.without(m);
-                  if (!left.isCurrent(m.session())) {
-                    return left;
-                  }
-                  Set<String> kept = new HashSet<>(left.session.purposes);
-                  kept.removeAll(m.purposes());
-                  return left.with(
-                      new Session(left.session.id, Set.copyOf(kept), left.session.expiresMs));
-                });
+            applied(m, k -> k.isCurrent(m.session()) ? k.with(k.session.without(m.purposes())) : k);
         if (!before.isCurrent(m.session())) {
           registry.counter("affectgate.kiosk.consent.stale").increment();
         }
@@ -269,14 +325,7 @@ public final class KioskConsent {
         }
       }
       case END -> {
-        Kiosk before =
-            update(
-                m.site(),
-                m.kioskId(),
-                k -> {
-                  Kiosk left = k.without(m);
-                  return left.isCurrent(m.session()) ? left.with(null) : left;
-                });
+        Kiosk before = applied(m, k -> k.isCurrent(m.session()) ? k.with(null) : k);
         if (before.isCurrent(m.session())) {
           withdrawAll(before.session, now);
         } else {
@@ -294,15 +343,20 @@ public final class KioskConsent {
   }
 
   private void withdrawAll(Session s, Instant now) {
-    for (String purpose : s.purposes) {
+    for (String purpose : s.purposes()) {
       store.withdraw(s.id, purpose, now);
     }
+  }
+
+  /** {@link #update} with {@code m}'s stop, if {@link #stopNow} announced one, ended first. */
+  private Kiosk applied(KioskConsentMessage m, UnaryOperator<Kiosk> change) {
+    return update(m.site(), m.kioskId(), k -> change.apply(k.without(m)));
   }
 
   /**
    * Replaces the kiosk's value by {@code change} atomically, then tells the listeners which
    * purposes it stopped admitting (all it admitted, if the session changed). Returns the value
-   * before ({@link Kiosk#EMPTY} for none).
+   * before (an empty one for none).
    */
   private Kiosk update(String site, String kioskId, UnaryOperator<Kiosk> change) {
     Kiosk[] before = new Kiosk[1];
@@ -310,7 +364,7 @@ public final class KioskConsent {
         kiosks.compute(
             key(site, kioskId),
             (k, old) -> {
-              before[0] = old == null ? Kiosk.EMPTY : old;
+              before[0] = old == null ? Kiosk.empty(site, kioskId) : old;
               return change.apply(before[0]).orNull();
             });
     Set<String> ended = new HashSet<>(before[0].admitted());

@@ -79,6 +79,12 @@ public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   static final long TICK_MS = 250;
   static final long CONSENT_REFRESH_MS = 500;
+
+  /**
+   * How often kiosk sessions whose grants lapsed are purged ({@link KioskConsent#expireLapsed}).
+   */
+  static final long KIOSK_LAPSE_CHECK_MS = 10_000;
+
   static final int MAX_IN_FLIGHT = 10_000;
 
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -382,6 +388,9 @@ public final class Agent implements AutoCloseable {
             config.retention().interval().toMillis(),
             id -> vertx.executeBlocking(reaper::runOnce, false));
     toClose.push(() -> vertx.cancelTimer(reaperTimer));
+    // In memory and non-blocking (the end listeners must not block), so on the event loop.
+    long lapseTimer = vertx.setPeriodic(KIOSK_LAPSE_CHECK_MS, id -> kioskConsent.expireLapsed());
+    toClose.push(() -> vertx.cancelTimer(lapseTimer));
 
     pipeline.start(TICK_MS, CONSENT_REFRESH_MS);
     syncLoop.start();

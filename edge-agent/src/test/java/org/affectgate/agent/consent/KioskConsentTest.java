@@ -276,6 +276,52 @@ class KioskConsentTest {
   }
 
   @Test
+  void regrantOfOnePurpose_othersKeepTheirOwnExpiry() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() - 10 * 60_000);
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    now.addAndGet(10 * 60_000);
+
+    assertThat(consent.allows("site-1", "k1", VOICE)).as("its grant lapsed").isFalse();
+    assertThat(consent.allows("site-1", "k1", FACE)).as("granted again 10 min ago").isTrue();
+    assertThat(consent.purposesByKiosk()).containsEntry("site-1/k1", List.of(FACE));
+  }
+
+  @Test
+  void expireLapsed_purgesAndForgetsSessionsThatNeverEnded() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE, FACE));
+    consent.apply(msg("k2", "sess-00000002", Action.GRANT, FACE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() / 2);
+    consent.apply(msg("k2", "sess-00000002", Action.GRANT, FACE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() / 2);
+    assertThat(consent.allows("site-1", "k1", FACE)).isFalse();
+    assertThat(ended).as("lapsing alone tells no one").isEmpty();
+
+    consent.expireLapsed();
+
+    assertThat(ended).containsExactly("site-1/k1 [kiosk-face, kiosk-voice]");
+    assertThat(consent.entries()).as("k2's renewed grant stays").isEqualTo(1);
+    assertThat(consent.allows("site-1", "k2", FACE)).isTrue();
+    assertThat(gauge("affectgate.kiosk.consent.sessions")).isEqualTo(1);
+    consent.expireLapsed();
+    assertThat(ended).hasSize(1);
+  }
+
+  @Test
+  void stopNow_isEndedOnlyByItsOwnMessage_notByAnEqualOneFromAnotherInput() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    KioskConsentMessage end = msg("k1", "sess-00000001", Action.END);
+    consent.stopNow(end);
+    consent.apply(msg("k1", "sess-00000001", Action.WITHDRAW, FACE)); // e.g. over MQTT
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+
+    assertThat(consent.allows("site-1", "k1", FACE)).as("the GPIO end is still pending").isFalse();
+    consent.apply(end);
+    assertThat(consent.entries()).as("nothing left behind").isZero();
+    assertThat(gauge("affectgate.kiosk.consent.stops.pending")).isZero();
+  }
+
+  @Test
   void stopNow_grant_isRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> consent.stopNow(msg("k1", "sess-00000001", Action.GRANT, FACE)))
