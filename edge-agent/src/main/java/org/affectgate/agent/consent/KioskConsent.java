@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * applied), replaced atomically; the {@link EndListener}s hear of every purpose that stops being
  * admitted exactly once, whichever call (and thread) made it stop.
  *
- * <p>Threads: {@link #allows} and {@link #stopNow} are lock-free (one {@link ConcurrentHashMap}
- * read, or one atomic update, of a kiosk's value), any thread. {@link #apply} serialises writers,
- * does blocking SQLite I/O and must not run on an event loop; it throws {@link
+ * <p>Threads: {@link #allows}, {@link #stopNow} and {@link #expireLapsed} are lock-free (a {@link
+ * ConcurrentHashMap} read, or an atomic update, of a kiosk's value), any thread. {@link #apply}
+ * serialises writers, does blocking SQLite I/O and must not run on an event loop; it throws {@link
  * ConsentStoreException} when the ledger fails (a failed grant changes nothing; a failed withdrawal
  * still stops processing).
  *
@@ -64,9 +64,10 @@ public final class KioskConsent {
   @FunctionalInterface
   public interface EndListener {
     /**
-     * Called on the {@link #apply} or {@link #stopNow} caller's thread (for the GPIO kiosk: its
-     * GPIO thread), once per purpose that stopped being admitted; must not block. An exception is
-     * logged and counted; the other listeners still run.
+     * Called on the thread of the {@link #apply}, {@link #stopNow} or {@link #expireLapsed} call
+     * that ended it (for the GPIO kiosk: its GPIO thread; for lapses: a worker), once per purpose
+     * that stopped being admitted; must not block. An exception is logged and counted; the other
+     * listeners still run.
      *
      * @param purposes the purposes whose consent just ended
      */
@@ -241,23 +242,31 @@ public final class KioskConsent {
   /**
    * Forgets every purpose whose grant has lapsed ({@link #MAX_SESSION} after it was given; {@link
    * #allows} already refuses it) and tells the {@link EndListener}s, so a kiosk that never sent an
-   * end has its state purged; a session left with no purpose (lapsed or withdrawn) is dropped with
-   * it, and an end that comes later counts as stale. The agent calls it periodically. Lock-free, in
-   * memory only (the ledger's grants carry their own expiry); any thread; runs the listeners.
+   * end has its state purged; a session that lapsing leaves with no purpose is dropped (an end that
+   * comes later counts as stale). The agent calls it periodically on a worker; a grant does the
+   * same for its kiosk first. Lock-free, in memory only (the ledger's grants carry their own
+   * expiry); any thread; runs the listeners.
    */
   public void expireLapsed() {
     long now = clock.millis();
     for (Kiosk k : kiosks.values()) {
-      if (k.session != null
-          && (k.session.purposes().isEmpty() || !k.session.lapsed(now).isEmpty())) {
-        update(k.site, k.kioskId, x -> x.session == null ? x : x.with(unlapsed(x.session, now)));
+      if (k.session != null && !k.session.lapsed(now).isEmpty()) {
+        forgetLapsed(k.site, k.kioskId, now);
       }
     }
   }
 
-  /** {@code s} without its lapsed purposes, or null when none is left. */
+  private void forgetLapsed(String site, String kioskId, long now) {
+    update(site, kioskId, x -> x.session == null ? x : x.with(unlapsed(x.session, now)));
+  }
+
+  /** {@code s} without its lapsed purposes; null when they were all it had left. */
   private static Session unlapsed(Session s, long now) {
-    Session left = s.without(s.lapsed(now));
+    Set<String> lapsed = s.lapsed(now);
+    if (lapsed.isEmpty()) {
+      return s;
+    }
+    Session left = s.without(lapsed);
     return left.purposes().isEmpty() ? null : left;
   }
 
@@ -291,6 +300,8 @@ public final class KioskConsent {
     Instant now = clock.instant();
     switch (m.action()) {
       case GRANT -> {
+        // Lapsed purposes are purged before a grant can bring them back.
+        forgetLapsed(m.site(), m.kioskId(), now.toEpochMilli());
         Kiosk current = kiosks.get(key);
         Session s = current == null ? null : current.session;
         if (s != null && !s.id.equals(m.session())) {

@@ -388,8 +388,17 @@ public final class Agent implements AutoCloseable {
             config.retention().interval().toMillis(),
             id -> vertx.executeBlocking(reaper::runOnce, false));
     toClose.push(() -> vertx.cancelTimer(reaperTimer));
-    // In memory and non-blocking (the end listeners must not block), so on the event loop.
-    long lapseTimer = vertx.setPeriodic(KIOSK_LAPSE_CHECK_MS, id -> kioskConsent.expireLapsed());
+    // On a worker: the end listeners may drive the notice LED (GPIO I/O).
+    long lapseTimer =
+        vertx.setPeriodic(
+            KIOSK_LAPSE_CHECK_MS,
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      kioskConsent.expireLapsed();
+                      return null;
+                    },
+                    false));
     toClose.push(() -> vertx.cancelTimer(lapseTimer));
 
     pipeline.start(TICK_MS, CONSENT_REFRESH_MS);

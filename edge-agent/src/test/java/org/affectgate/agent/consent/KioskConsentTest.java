@@ -308,6 +308,33 @@ class KioskConsentTest {
   }
 
   @Test
+  void lapsedPurposeGrantedAgainBeforeTheSweep_isPurgedFirst_otherPurposeKept() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() / 2);
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    now.addAndGet(KioskConsent.MAX_SESSION.toMillis() / 2);
+
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, VOICE));
+
+    assertThat(ended)
+        .as("voice lapsed: its old state must not carry over")
+        .containsExactly("site-1/k1 [kiosk-voice]");
+    assertThat(consent.allows("site-1", "k1", VOICE)).isTrue();
+    assertThat(consent.allows("site-1", "k1", FACE)).isTrue();
+  }
+
+  @Test
+  void expireLapsed_keepsASessionWhosePurposesWereWithdrawn_soItsEndIsNotStale() {
+    consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
+    consent.apply(msg("k1", "sess-00000001", Action.WITHDRAW, FACE));
+    consent.expireLapsed();
+    consent.apply(msg("k1", "sess-00000001", Action.END));
+
+    assertThat(registry.counter("affectgate.kiosk.consent.stale").count()).isZero();
+    assertThat(consent.entries()).isZero();
+  }
+
+  @Test
   void stopNow_isEndedOnlyByItsOwnMessage_notByAnEqualOneFromAnotherInput() {
     consent.apply(msg("k1", "sess-00000001", Action.GRANT, FACE));
     KioskConsentMessage end = msg("k1", "sess-00000001", Action.END);
