@@ -123,29 +123,26 @@ public final class KioskConsent {
         return Set.of();
       }
       Set<String> out = new HashSet<>(session.purposes());
-      for (KioskConsentMessage m : stops) {
-        if (m.session().equals(session.id)) {
-          if (m.action() == Action.END) {
-            return Set.of();
-          }
-          out.removeAll(m.purposes());
-        }
-      }
+      out.removeIf(this::stopped);
       return out;
     }
 
     boolean admits(String purpose, long nowMs) {
       Long until = session == null ? null : session.expiresMs.get(purpose);
-      if (until == null || nowMs >= until) {
-        return false;
-      }
+      return until != null && nowMs < until && !stopped(purpose);
+    }
+
+    /**
+     * Whether a stop of the current session (an end, or a withdrawal of it) covers {@code purpose}.
+     */
+    private boolean stopped(String purpose) {
       for (KioskConsentMessage m : stops) {
         if (m.session().equals(session.id)
             && (m.action() == Action.END || m.purposes().contains(purpose))) {
-          return false;
+          return true;
         }
       }
-      return true;
+      return false;
     }
 
     boolean isCurrent(String sessionId) {

@@ -10,8 +10,10 @@ import java.lang.ref.WeakReference;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -96,22 +98,16 @@ public final class FrameDecoder {
    * no-op without {@link #reusingPlanes()}. Any thread; never blocks.
    */
   public void releasePlanes() {
-    for (WeakReference<PlaneBuffers> r : allPlanes) {
-      PlaneBuffers b = r.get();
-      if (b != null) {
-        b.release();
-      }
-    }
+    livePlanes().forEach(PlaneBuffers::release);
   }
 
   /** Bytes of reused planes held across all threads (0 without {@link #reusingPlanes()}). */
   public long heldPlaneBytes() {
-    long sum = 0;
-    for (WeakReference<PlaneBuffers> r : allPlanes) {
-      PlaneBuffers b = r.get();
-      sum += b == null ? 0 : b.bytes();
-    }
-    return sum;
+    return livePlanes().mapToLong(PlaneBuffers::bytes).sum();
+  }
+
+  private Stream<PlaneBuffers> livePlanes() {
+    return allPlanes.stream().map(WeakReference::get).filter(Objects::nonNull);
   }
 
   /** Which decoder reads JPEG frames, for start-up logs, check-config and benchmarks. */
