@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 class WearableMqttSourceTest {
   private static final String PREFIX = "affectgate/v1";
   private static final int MAX_PAYLOAD = 256;
+  private static final long TEN_YEARS_MS = 3_652L * 86_400_000L;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicLong nowMs = new AtomicLong(1_000_000);
@@ -341,6 +342,46 @@ class WearableMqttSourceTest {
             .getBytes(StandardCharsets.UTF_8));
     assertThat(received).isEmpty();
     assertThat(rejected(RejectReason.FIELD_OUT_OF_RANGE, "json")).isEqualTo(1.0);
+  }
+
+  /** Issue 17 #5: one forged sample (max seq, ten years ahead) blocked every later real sample. */
+  @Test
+  void forgedSample_maxSeqTenYearsAhead_refusedAndLaterRealSamplesAccepted_json() {
+    long now = nowMs.get();
+    publishJson(sample(7, now));
+    publishJson(sample(Long.MAX_VALUE, now + TEN_YEARS_MS));
+    publishJson(sample(8, now + 1000));
+
+    assertThat(received).extracting(HrSample::seq).containsExactly(7L, 8L);
+    assertThat(rejected(RejectReason.FUTURE_TIMESTAMP, "json")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.SEQ_BACKWARDS, "json")).isZero();
+  }
+
+  /** Issue 17 #5, BLE: the uint32 maximum seq with a capture time ten years ahead. */
+  @Test
+  void forgedSample_maxSeqTenYearsAhead_refusedAndLaterRealSamplesAccepted_ble() {
+    long now = nowMs.get();
+    publishBle(sample(7, now));
+    publishBle(sample(BleHrFrame.MAX_SEQ, now + TEN_YEARS_MS));
+    publishBle(sample(8, now + 1000));
+
+    assertThat(received).extracting(HrSample::seq).containsExactly(7L, 8L);
+    assertThat(rejected(RejectReason.FUTURE_TIMESTAMP, "ble")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.SEQ_BACKWARDS, "ble")).isZero();
+  }
+
+  /** Issue 17 #7: a sample on another site's topic was accepted and reached the listener. */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    HrSample foreign =
+        new HrSample(
+            "othersite", "dev1", 1, nowMs.get(), 72, List.of(800.0), Contact.DETECTED, null);
+    publishJson(foreign);
+    publishBle(foreign);
+
+    assertThat(received).isEmpty();
+    assertThat(rejected(RejectReason.UNKNOWN_TOPIC, "json")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.UNKNOWN_TOPIC, "ble")).isEqualTo(1.0);
   }
 
   @Test

@@ -122,4 +122,22 @@ class KioskAudioMqttSourceTest {
     s.onMessage(TOPIC, AudioFrameHeader.encode(16_000, 1, 2, 2, new short[4]));
     assertThat(r.counter("affectgate.ingest.listener.errors").count()).isEqualTo(2);
   }
+
+  /** Issue 17 #7: another site's kiosk audio must be UNKNOWN_TOPIC and never reach the listener. */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    send("affectgate/v1/othersite/kiosk/k1/audio", 1, 1000);
+    assertThat(chunks).isEmpty();
+    assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
+  }
+
+  /** Issue 17 #5 (kiosk audio): a forged far-future chunk must not block the kiosk's real audio. */
+  @Test
+  void forgedChunk_maxSeqTenYearsAhead_refusedAndLaterChunksAccepted() {
+    send(TOPIC, 1, 1000);
+    send(TOPIC, 0xFFFF_FFFFL, 3_652L * 86_400_000L);
+    send(TOPIC, 2, 1010);
+    assertThat(chunks).extracting(AudioChunk::seq).containsExactly(1L, 2L);
+    assertThat(rejected("FUTURE_TIMESTAMP")).isEqualTo(1);
+  }
 }

@@ -123,4 +123,24 @@ class CameraMqttSourceTest {
     source.onMessage(TOPIC, CameraPayloadParser.encode(2, 2, jpeg));
     assertThat(registry.counter("affectgate.camera.listener.errors").count()).isEqualTo(2);
   }
+
+  /**
+   * Issue 17 #7: another site's camera frames must be UNKNOWN_TOPIC and never reach the listener.
+   */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    send("affectgate/v1/othersite/kiosk/k1/camera", 1, 1000, jpeg);
+    assertThat(frames).isEmpty();
+    assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
+  }
+
+  /** Issue 17 #5 (camera): a forged far-future frame must not block the kiosk's real frames. */
+  @Test
+  void forgedFrame_maxSeqTenYearsAhead_refusedAndLaterFramesAccepted() {
+    send(TOPIC, 1, 1000, jpeg);
+    send(TOPIC, 0xFFFF_FFFFL, 3_652L * 86_400_000L, jpeg);
+    send(TOPIC, 2, 1040, jpeg);
+    assertThat(frames).extracting(CameraFrame::seq).containsExactly(1L, 2L);
+    assertThat(rejected("FUTURE_TIMESTAMP")).isEqualTo(1);
+  }
 }
