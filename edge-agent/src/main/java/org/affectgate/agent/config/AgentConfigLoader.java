@@ -29,6 +29,8 @@ import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.device.gpio.ButtonConfig;
 import org.affectgate.device.gpio.PresenceConfig;
 import org.affectgate.device.gpio.PulseConfig;
+import org.affectgate.device.ingest.FutureTimestamps;
+import org.affectgate.device.ingest.IngestConfig;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.LocalCameraConfig;
@@ -208,6 +210,11 @@ public final class AgentConfigLoader {
 
     VoiceConfig voice = voice(r, site);
 
+    IngestConfig ingest =
+        new IngestConfig(
+            Duration.ofSeconds(
+                r.integer(FutureTimestamps.KEY, FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS)));
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -231,7 +238,8 @@ public final class AgentConfigLoader {
         gpio,
         voice,
         subjectSync,
-        stress);
+        stress,
+        ingest);
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

@@ -309,12 +309,21 @@ public final class Agent implements AutoCloseable {
 
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
-    new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
+    new WearableMqttSource(
+            transport,
+            config.mqtt(),
+            config.site(),
+            config.ingest().maxFutureSkew(),
+            pipeline::onSample,
+            registry,
+            clock)
+        .start();
     // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
     // loop), so a withdrawal stops processing before the next message is handled.
     new KioskConsentMqttSource(
             transport,
             config.mqtt().topicPrefix(),
+            config.site(),
             config.mqtt().maxPayloadBytes(),
             kioskConsent::apply,
             registry,
@@ -325,7 +334,9 @@ public final class Agent implements AutoCloseable {
       new CameraMqttSource(
               transport,
               config.mqtt().topicPrefix(),
+              config.site(),
               camera.maxPayloadBytes(),
+              config.ingest().maxFutureSkew(),
               camera.limits(),
               cameras::onFrame,
               registry,
@@ -515,7 +526,9 @@ public final class Agent implements AutoCloseable {
       new KioskAudioMqttSource(
               transport,
               config.mqtt().topicPrefix(),
+              config.site(),
               config.mqtt().maxPayloadBytes(),
+              config.ingest().maxFutureSkew(),
               stage,
               registry,
               clock)

@@ -16,13 +16,15 @@ class KioskAudioMqttSourceTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AudioChunk> chunks = new CopyOnWriteArrayList<>();
   private final FakeMqttTransport mqtt = new FakeMqttTransport();
+  private KioskAudioMqttSource source;
 
   @BeforeEach
   void setUp() {
-    KioskAudioMqttSource source =
+    source =
         new KioskAudioMqttSource(
             mqtt,
             "affectgate/v1",
+            "site-1",
             65_536,
             chunks::add,
             registry,
@@ -112,6 +114,7 @@ class KioskAudioMqttSourceTest {
         new KioskAudioMqttSource(
             mqtt,
             "affectgate/v1",
+            "site-1",
             65_536,
             c -> {
               throw new IllegalStateException("boom");
@@ -126,7 +129,11 @@ class KioskAudioMqttSourceTest {
   /** Issue 17 #7: another site's kiosk audio must be UNKNOWN_TOPIC and never reach the listener. */
   @Test
   void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
-    send("affectgate/v1/othersite/kiosk/k1/audio", 1, 1000);
+    String foreign = "affectgate/v1/othersite/kiosk/k1/audio";
+    assertThat(mqtt.subscribedFilters()).containsExactly("affectgate/v1/site-1/kiosk/+/audio");
+    send(foreign, 1, 1000);
+    assertThat(rejected("UNKNOWN_TOPIC")).as("not subscribed: never sent").isZero();
+    source.onMessage(foreign, AudioFrameHeader.encode(16_000, 1, 1, 1000, new short[160]));
     assertThat(chunks).isEmpty();
     assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
   }

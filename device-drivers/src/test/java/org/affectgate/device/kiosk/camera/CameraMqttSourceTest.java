@@ -18,18 +18,21 @@ class CameraMqttSourceTest {
   private final FakeMqttTransport broker = new FakeMqttTransport();
   private final List<CameraFrame> frames = new ArrayList<>();
   private final byte[] jpeg = TestImages.jpeg(32, 24);
+  private CameraMqttSource source;
 
   @BeforeEach
   void start() {
-    new CameraMqttSource(
+    source =
+        new CameraMqttSource(
             broker,
             "affectgate/v1",
+            "lab-1",
             200_000,
             CameraLimits.defaults(),
             frames::add,
             registry,
-            InstantSource.fixed(Instant.EPOCH))
-        .start();
+            InstantSource.fixed(Instant.EPOCH));
+    source.start();
     broker.start();
   }
 
@@ -48,7 +51,7 @@ class CameraMqttSourceTest {
 
   @Test
   void start_subscribesToTheCameraTree() {
-    assertThat(broker.subscribedFilters()).containsExactly("affectgate/v1/+/kiosk/+/camera");
+    assertThat(broker.subscribedFilters()).containsExactly("affectgate/v1/lab-1/kiosk/+/camera");
   }
 
   @Test
@@ -112,6 +115,7 @@ class CameraMqttSourceTest {
         new CameraMqttSource(
             broker,
             "affectgate/v1",
+            "lab-1",
             200_000,
             CameraLimits.defaults(),
             f -> {
@@ -129,7 +133,10 @@ class CameraMqttSourceTest {
    */
   @Test
   void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
-    send("affectgate/v1/othersite/kiosk/k1/camera", 1, 1000, jpeg);
+    String foreign = "affectgate/v1/othersite/kiosk/k1/camera";
+    send(foreign, 1, 1000, jpeg);
+    assertThat(rejected("UNKNOWN_TOPIC")).as("not subscribed: never sent").isZero();
+    source.onMessage(foreign, CameraPayloadParser.encode(1, 1000, jpeg));
     assertThat(frames).isEmpty();
     assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
   }

@@ -91,7 +91,13 @@ class KioskConsentParserTest {
     List<KioskConsentMessage> got = new ArrayList<>();
     KioskConsentMqttSource source =
         new KioskConsentMqttSource(
-            new FakeMqttTransport(), "affectgate/v1", 64, got::add, registry, () -> Instant.EPOCH);
+            new FakeMqttTransport(),
+            "affectgate/v1",
+            "s",
+            64,
+            got::add,
+            registry,
+            () -> Instant.EPOCH);
     byte[] end =
         "{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"end\",\"ts\":1}"
             .getBytes(StandardCharsets.UTF_8);
@@ -120,6 +126,7 @@ class KioskConsentParserTest {
         new KioskConsentMqttSource(
             new FakeMqttTransport(),
             "affectgate/v1",
+            "s",
             1024,
             got::add,
             registry,
