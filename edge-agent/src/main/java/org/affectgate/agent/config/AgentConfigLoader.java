@@ -115,7 +115,9 @@ public final class AgentConfigLoader {
             r.seconds("hrv.latenessSeconds", HrvConfig.DEFAULT_LATENESS));
 
     AggregationConfig aggregation =
-        new AggregationConfig(r.int32("aggregation.k", AggregationConfig.DEFAULT_K));
+        new AggregationConfig(
+            r.int32("aggregation.k", AggregationConfig.DEFAULT_K),
+            r.string("aggregation.kOverrideReason", null));
 
     ConsentConfig consent =
         new ConsentConfig(

@@ -34,6 +34,7 @@ import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
+import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.stress.StressAggregator;
@@ -58,8 +59,6 @@ import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
-import org.affectgate.models.ModelLoadException;
-import org.affectgate.models.ModelRegistry;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -430,17 +429,7 @@ public final class Agent implements AutoCloseable {
    */
   private StressStage openStress(InstantSource clock, MeterRegistry registry) {
     contextGuard.require(Inference.HRV_WELLNESS);
-    OnnxStressModel model;
-    try {
-      model = OnnxStressModel.load(ModelRegistry.open(config.models()));
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "hrv.stress.enabled is true but the hrv-stress model cannot be used (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    OnnxStressModel model = StartupChecks.loadStress(config);
     toClose.push(model);
     LOG.info(
         "hrv stress on: hrv-stress {} on 180 s windows, hrv_stress_window aggregates (>= k)",
@@ -480,17 +469,7 @@ public final class Agent implements AutoCloseable {
       SensingNotice notice) {
     contextGuard.require(Inference.VOICE_EMOTION);
     VoiceConfig vc = config.voice();
-    OnnxVoiceEmotionModel model;
-    try {
-      model = OnnxVoiceEmotionModel.load(ModelRegistry.open(config.models()));
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "voice.enabled is true but the voice-emotion model cannot be used (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    OnnxVoiceEmotionModel model = StartupChecks.loadVoice(config);
     VoiceConsent consent =
         vc.requireConsent()
             ? (site, kioskId) -> kioskConsent.allows(site, kioskId, Purposes.KIOSK_VOICE)
@@ -558,17 +537,7 @@ public final class Agent implements AutoCloseable {
       KioskConsent kioskConsent,
       SensingNotice notice) {
     contextGuard.require(Inference.FACE_EMOTION);
-    VisionModels models;
-    try {
-      models = VisionModels.load(config.models(), camera.vision());
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "camera.enabled but the vision models cannot be loaded (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    VisionModels models = StartupChecks.loadVision(config, camera);
     VisionModels loaded = models;
     CameraPipeline[] owner = new CameraPipeline[1];
     toClose.push(
