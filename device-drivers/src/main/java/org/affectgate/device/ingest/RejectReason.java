@@ -23,6 +23,17 @@ public enum RejectReason {
   TRAILING_ODD_BYTE,
   /** Bytes follow the last field announced by the 0x2A37 flags (no RR flag set). */
   UNEXPECTED_TRAILING_BYTES,
+  /**
+   * More RR intervals than one Heart Rate Measurement (0x2A37) value can carry: more than {@code
+   * HrLimits.MAX_RR_PER_FRAME} (255) in a JSON {@code rr_ms} array or a BLE frame, or a BLE
+   * characteristic value longer than the 512 bytes an attribute value may have.
+   */
+  TOO_MANY_RR_INTERVALS,
+  /**
+   * The payload's capture time is further ahead of the gateway's clock than {@code
+   * ingest.maxFutureSkewSeconds} allows; refused before it can move the device's sequence state.
+   */
+  FUTURE_TIMESTAMP,
   DUPLICATE,
   SEQ_BACKWARDS,
   NO_CONSENT,

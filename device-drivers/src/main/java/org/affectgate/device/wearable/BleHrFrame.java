@@ -16,6 +16,9 @@ package org.affectgate.device.wearable;
  *   ..   2     energy expended, uint16 kJ (only if bit 3)
  *   ..   2*k   k &ge; 1 RR intervals, uint16 in 1/1024 s (only if bit 4)
  * </pre>
+ *
+ * The characteristic value is at most {@value #MAX_CHARACTERISTIC_BYTES} bytes (the attribute value
+ * limit), so a frame carries at most 255 RR intervals.
  */
 public final class BleHrFrame {
   public static final int VERSION = 1;
@@ -26,6 +29,12 @@ public final class BleHrFrame {
   public static final int FLAG_ENERGY_PRESENT = 0x08;
   public static final int FLAG_RR_PRESENT = 0x10;
   public static final long MAX_SEQ = 0xFFFF_FFFFL;
+
+  /**
+   * Longest 0x2A37 value: an attribute value is at most 512 octets (Bluetooth Core 5.3, Vol 3, Part
+   * F, section 3.2.9), whatever the ATT_MTU.
+   */
+  public static final int MAX_CHARACTERISTIC_BYTES = 512;
 
   /** RR unit of the characteristic: 1/1024 s. */
   public static final double RR_UNITS_PER_SECOND = 1024.0;

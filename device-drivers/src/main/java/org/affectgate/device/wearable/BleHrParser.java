@@ -14,9 +14,13 @@ import org.affectgate.device.ingest.RejectReason;
  * version's layout is unknown); {@link RejectReason#BAD_HEADER} (fewer than 13 header bytes, or a
  * negative capture time); {@link RejectReason#TRUNCATED_FRAME} (flags, heart rate or energy cut
  * off); {@link RejectReason#RR_FLAG_WITHOUT_RR}; {@link RejectReason#TRAILING_ODD_BYTE} (odd length
- * of the RR area); {@link RejectReason#UNEXPECTED_TRAILING_BYTES} (bytes after the last announced
- * field when the RR flag is clear); then values: {@link RejectReason#BPM_OUT_OF_RANGE} (0 or &ge;
- * 300) and {@link RejectReason#RR_NOT_POSITIVE} (an RR of 0).
+ * of the RR area); {@link RejectReason#TOO_MANY_RR_INTERVALS} (more than {@value
+ * HrLimits#MAX_RR_PER_FRAME} RR intervals, or a characteristic value longer than {@value
+ * BleHrFrame#MAX_CHARACTERISTIC_BYTES} bytes: more than one 0x2A37 notification can carry, checked
+ * before any interval is decoded); {@link RejectReason#UNEXPECTED_TRAILING_BYTES} (bytes after the
+ * last announced field when the RR flag is clear); then values: {@link
+ * RejectReason#BPM_OUT_OF_RANGE} (0 or &ge; 300) and {@link RejectReason#RR_NOT_POSITIVE} (an RR of
+ * 0).
  */
 public final class BleHrParser implements HrPayloadParser {
 
@@ -66,7 +70,7 @@ public final class BleHrParser implements HrPayloadParser {
       off += 2;
     }
     int rest = b.length - off;
-    List<Double> rr = new ArrayList<>(rest / 2);
+    List<Double> rr = new ArrayList<>();
     if ((flags & BleHrFrame.FLAG_RR_PRESENT) != 0) {
       if (rest == 0) {
         return ParseResult.rejected(
@@ -75,6 +79,20 @@ public final class BleHrParser implements HrPayloadParser {
       if (rest % 2 != 0) {
         return ParseResult.rejected(
             RejectReason.TRAILING_ODD_BYTE, "RR area of " + rest + " bytes at byte " + off);
+      }
+      int characteristic = b.length - BleHrFrame.HEADER_BYTES;
+      if (rest / 2 > HrLimits.MAX_RR_PER_FRAME
+          || characteristic > BleHrFrame.MAX_CHARACTERISTIC_BYTES) {
+        return ParseResult.rejected(
+            RejectReason.TOO_MANY_RR_INTERVALS,
+            rest / 2
+                + " RR intervals in a "
+                + characteristic
+                + "-byte 0x2A37 value (at most "
+                + HrLimits.MAX_RR_PER_FRAME
+                + " in "
+                + BleHrFrame.MAX_CHARACTERISTIC_BYTES
+                + " bytes)");
       }
       for (int i = off; i < b.length; i += 2) {
         int units = uint16(b, i);

@@ -22,6 +22,13 @@ import java.util.Map;
  * Only NEW and RESET change the state. At most {@code maxDevices} devices are tracked; the least
  * recently seen is evicted (and the eviction callback run), so an evicted device's next sample is
  * NEW whatever its seq. Thread-safe (synchronised; O(1) per call).
+ *
+ * <p>A forged sample with the highest seq would make every later real sample BACKWARDS until real
+ * timestamps pass its own. The source therefore refuses capture times beyond {@code
+ * ingest.maxFutureSkewSeconds} before calling {@link #check}, which bounds that block to the skew
+ * (30 s by default). No separate seq-jump bound is applied: a forward jump is indistinguishable
+ * from lost messages or a bridge that reseeds its counter, and with timestamps bounded it can hold
+ * a device back no longer than the skew anyway.
  */
 final class DeviceSequences {
   static final int WINDOW = 64;

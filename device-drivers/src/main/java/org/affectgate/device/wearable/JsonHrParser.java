@@ -9,10 +9,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
+import org.affectgate.device.ingest.StrictUtf8;
 
 /**
  * Parses the JSON heart-rate payload (topic {@code .../wearable/{deviceId}/hr}):
@@ -27,7 +29,9 @@ import org.affectgate.device.ingest.RejectReason;
  *   <li>{@code bpm} (required): integer 1..299, else {@link RejectReason#BPM_OUT_OF_RANGE};
  *   <li>{@code rr_ms} (required, may be empty): array of numbers, each finite and &gt; 0 ms, else
  *       {@link RejectReason#RR_NOT_POSITIVE}; above 65535/1024 s (the BLE maximum), {@link
- *       RejectReason#FIELD_OUT_OF_RANGE};
+ *       RejectReason#FIELD_OUT_OF_RANGE}; more than {@value HrLimits#MAX_RR_PER_FRAME} elements
+ *       (what one BLE 0x2A37 value can carry), {@link RejectReason#TOO_MANY_RR_INTERVALS} (elements
+ *       beyond the bound are syntax-checked but not kept);
  *   <li>{@code contact} (required, may be {@code null}): {@code true} = detected, {@code false} =
  *       not detected, {@code null} = sensor does not report contact;
  *   <li>{@code energy_kj} (optional, may be {@code null}): integer 0..65535 kJ.
@@ -37,9 +41,13 @@ import org.affectgate.device.ingest.RejectReason;
  * RejectReason#WRONG_FIELD_TYPE}. {@code NaN}, {@code Infinity} and numbers that overflow a double
  * (e.g. {@code 1e999}) are tokenised on purpose and rejected as {@link
  * RejectReason#NON_FINITE_NUMBER}, so producers get the precise reason; any other syntax error,
- * invalid UTF-8, duplicate keys, trailing content or nesting deeper than {@value #MAX_DEPTH} is
- * {@link RejectReason#MALFORMED_JSON}. A syntax error anywhere wins over a semantic problem found
- * earlier in the document.
+ * duplicate keys, trailing content or nesting deeper than {@value #MAX_DEPTH} is {@link
+ * RejectReason#MALFORMED_JSON}. A syntax error anywhere wins over a semantic problem found earlier
+ * in the document.
+ *
+ * <p>The payload must be well-formed UTF-8 without a byte order mark, checked by {@link StrictUtf8}
+ * before Jackson reads it (Jackson's own byte decoder accepts overlong forms and encoded
+ * surrogates): anything else is {@link RejectReason#MALFORMED_JSON} naming the byte offset.
  */
 public final class JsonHrParser implements HrPayloadParser {
   static final int MAX_DEPTH = 16;
@@ -80,8 +88,14 @@ public final class JsonHrParser implements HrPayloadParser {
     if (payload.length == 0) {
       return ParseResult.rejected(RejectReason.EMPTY_PAYLOAD, "0 bytes");
     }
+    ParseResult<CharBuffer> text = StrictUtf8.decodeJson(payload);
+    if (text instanceof ParseResult.Rejected<CharBuffer> r) {
+      return ParseResult.rejected(r.reason(), r.detail());
+    }
+    CharBuffer chars = ((ParseResult.Ok<CharBuffer>) text).value();
     Fields f = new Fields();
-    try (JsonParser p = FACTORY.createParser(payload)) {
+    try (JsonParser p =
+        FACTORY.createParser(chars.array(), chars.arrayOffset(), chars.remaining())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         p.skipChildren();
         f.reject(RejectReason.WRONG_FIELD_TYPE, "payload must be a JSON object");
@@ -171,8 +185,20 @@ public final class JsonHrParser implements HrPayloadParser {
       return null;
     }
     List<Double> rr = new ArrayList<>();
+    int count = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (++count > HrLimits.MAX_RR_PER_FRAME) {
+        if (count == HrLimits.MAX_RR_PER_FRAME + 1) {
+          f.reject(
+              RejectReason.TOO_MANY_RR_INTERVALS,
+              "rr_ms has more than "
+                  + HrLimits.MAX_RR_PER_FRAME
+                  + " intervals (what one BLE 0x2A37 value can carry)");
+        }
+        p.skipChildren();
+        continue;
+      }
       if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
         double v = p.getDoubleValue();
         if (!Double.isFinite(v)) {

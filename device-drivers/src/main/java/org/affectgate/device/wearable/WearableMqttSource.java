@@ -2,7 +2,9 @@ package org.affectgate.device.wearable;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.device.ingest.FutureTimestamps;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
@@ -13,15 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wearable ingestion source: subscribes (QoS 1) to {@code {prefix}/+/wearable/+/hr} (JSON) and
- * {@code {prefix}/+/wearable/+/hr/ble} (BLE) and turns each message into an {@link HrSample} for
- * the {@link WearableListener}, or a counted rejection.
+ * The wearable ingestion source: subscribes (QoS 1) to {@code {prefix}/{site}/wearable/+/hr} (JSON)
+ * and {@code {prefix}/{site}/wearable/+/hr/ble} (BLE) of this gateway's site and turns each message
+ * into an {@link HrSample} for the {@link WearableListener}, or a counted rejection.
  *
  * <p>Per message, in order: payload cap ({@link RejectReason#PAYLOAD_TOO_LARGE}, before any
- * parsing), {@link RejectReason#EMPTY_PAYLOAD}, topic ({@link RejectReason#UNKNOWN_TOPIC}), the
- * format's parser ({@link JsonHrParser} or {@link BleHrParser}), then the duplicate/order check of
- * {@link DeviceSequences} per (site, deviceId) ({@link RejectReason#DUPLICATE}, {@link
- * RejectReason#SEQ_BACKWARDS}); survivors go to the listener.
+ * parsing), {@link RejectReason#EMPTY_PAYLOAD}, topic ({@link RejectReason#UNKNOWN_TOPIC}, another
+ * site's topic included), the format's parser ({@link JsonHrParser} or {@link BleHrParser}), the
+ * capture-time bound ({@link RejectReason#FUTURE_TIMESTAMP}: more than {@code
+ * ingest.maxFutureSkewSeconds} ahead of the clock, see {@link FutureTimestamps}; checked before the
+ * ordering state so that a forged far-future sample cannot block the device), then the
+ * duplicate/order check of {@link DeviceSequences} per (site, deviceId) ({@link
+ * RejectReason#DUPLICATE}, {@link RejectReason#SEQ_BACKWARDS}); survivors go to the listener.
  *
  * <p>Statistics live in the injected registry only (no separate snapshot object):
  *
@@ -50,6 +55,7 @@ public final class WearableMqttSource {
   private final MeterRegistry registry;
   private final RejectionRecorder rejections;
   private final LogRateLimiter listenerErrorLog;
+  private final FutureTimestamps future;
   private final DeviceSequences sequences;
   private final Counter seqResets;
   private final Counter listenerErrors;
@@ -57,35 +63,72 @@ public final class WearableMqttSource {
   private final HrPayloadParser bleParser = new BleHrParser();
 
   /**
-   * Uses {@link MqttConfig#topicPrefix()}, {@link MqttConfig#maxPayloadBytes()} and {@value
-   * #DEFAULT_MAX_DEVICES} devices.
+   * Uses {@link MqttConfig#topicPrefix()}, {@link MqttConfig#maxPayloadBytes()}, {@value
+   * #DEFAULT_MAX_DEVICES} devices and the default capture-time bound ({@value
+   * FutureTimestamps#DEFAULT_MAX_FUTURE_SKEW_SECONDS} s).
+   *
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
    */
   public WearableMqttSource(
       MqttTransport transport,
       MqttConfig config,
+      String site,
       WearableListener listener,
       MeterRegistry registry,
       InstantSource clock) {
     this(
         transport,
-        config.topicPrefix(),
-        config.maxPayloadBytes(),
-        DEFAULT_MAX_DEVICES,
+        config,
+        site,
+        Duration.ofSeconds(FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS),
         listener,
         registry,
         clock);
   }
 
   /**
+   * Uses {@link MqttConfig#topicPrefix()}, {@link MqttConfig#maxPayloadBytes()} and {@value
+   * #DEFAULT_MAX_DEVICES} devices.
+   *
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
+   * @param maxFutureSkew {@code ingest.maxFutureSkewSeconds}
+   */
+  public WearableMqttSource(
+      MqttTransport transport,
+      MqttConfig config,
+      String site,
+      Duration maxFutureSkew,
+      WearableListener listener,
+      MeterRegistry registry,
+      InstantSource clock) {
+    this(
+        transport,
+        config.topicPrefix(),
+        site,
+        config.maxPayloadBytes(),
+        DEFAULT_MAX_DEVICES,
+        maxFutureSkew,
+        listener,
+        registry,
+        clock);
+  }
+
+  /**
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
    * @param maxPayloadBytes larger payloads are rejected unread
    * @param maxDevices bound on devices with duplicate/order state (LRU eviction beyond it)
-   * @param clock drives log rate limiting only (sample timestamps come from the payload)
+   * @param maxFutureSkew how far ahead of {@code clock} a capture time may be ({@code
+   *     ingest.maxFutureSkewSeconds}, 1 s to 1 h)
+   * @param clock the gateway clock: the capture-time bound and log rate limiting
+   * @throws IllegalArgumentException naming the key when a bound or the site is invalid
    */
   public WearableMqttSource(
       MqttTransport transport,
       String topicPrefix,
+      String site,
       int maxPayloadBytes,
       int maxDevices,
+      Duration maxFutureSkew,
       WearableListener listener,
       MeterRegistry registry,
       InstantSource clock) {
@@ -94,12 +137,13 @@ public final class WearableMqttSource {
           "mqtt.maxPayloadBytes must be > 0 (got " + maxPayloadBytes + ")");
     }
     this.transport = transport;
-    this.topics = new WearableTopics(topicPrefix);
+    this.topics = new WearableTopics(topicPrefix, site);
     this.maxPayloadBytes = maxPayloadBytes;
     this.listener = listener;
     this.registry = registry;
     this.rejections = new RejectionRecorder(registry, clock, log);
     this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.future = new FutureTimestamps(clock, maxFutureSkew);
     Counter evicted = registry.counter("affectgate.ingest.devices.evicted");
     this.sequences = new DeviceSequences(maxDevices, evicted::increment);
     registry.gauge("affectgate.ingest.devices.tracked", sequences, DeviceSequences::size);
@@ -107,7 +151,10 @@ public final class WearableMqttSource {
     this.listenerErrors = registry.counter("affectgate.ingest.listener.errors");
   }
 
-  /** Subscribes to both wearable filters; the transport re-subscribes them on every reconnect. */
+  /**
+   * Subscribes to both wearable filters of the site; the transport re-subscribes them on every
+   * reconnect.
+   */
   public void start() {
     for (String filter : topics.subscriptionFilters()) {
       transport.subscribe(filter, this::onMessage);
@@ -139,6 +186,11 @@ public final class WearableMqttSource {
       return;
     }
     HrSample sample = ((ParseResult.Ok<HrSample>) parsed).value();
+    String tooFar = future.refusal(sample.timestampMs());
+    if (tooFar != null) {
+      rejections.reject(RejectReason.FUTURE_TIMESTAMP, format, topic, tooFar);
+      return;
+    }
     switch (sequences.check(t.site() + "/" + t.deviceId(), sample.seq(), sample.timestampMs())) {
       case DUPLICATE ->
           rejections.reject(

@@ -79,7 +79,8 @@ class PahoMqttTransportTest {
     PahoMqttTransport transport =
         new PahoMqttTransport(config, meters, Duration.ofMillis(100), Duration.ofMillis(500));
     toClose.add(transport);
-    new WearableMqttSource(transport, config, received::add, meters, InstantSource.system())
+    new WearableMqttSource(
+            transport, config, "site1", received::add, meters, InstantSource.system())
         .start();
     transport.start();
     return transport;
@@ -212,7 +213,7 @@ class PahoMqttTransportTest {
         .atMost(WAIT)
         .until(
             () -> {
-              publish(topics.topic("probe", "probe", PayloadFormat.JSON), new byte[0]);
+              publish(topics.topic("site1", "probe", PayloadFormat.JSON), new byte[0]);
               return registry
                       .find("affectgate.ingest.rejected")
                       .tag("reason", "EMPTY_PAYLOAD")

@@ -234,4 +234,20 @@ class BleHrParserTest {
     assertThatThrownBy(() -> new BleHrEncoder().encode(s))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /**
+   * Issue 17 #10: a 60 KB frame carrying 30 000 RR intervals (6.7 hours of beats) passed the
+   * parser; one 0x2A37 value carries at most 255.
+   */
+  @Test
+  void parse_60kbFrameWith30000Rr_refusedAsTooMany() {
+    int[] c = new int[2 + 2 * 30_000];
+    c[0] = BleHrFrame.FLAG_RR_PRESENT;
+    c[1] = 72;
+    for (int i = 2; i < c.length; i += 2) {
+      c[i] = 0x40; // 0x0340 = 832/1024 s
+      c[i + 1] = 0x03;
+    }
+    assertRejected(parse(frame(c)), RejectReason.TOO_MANY_RR_INTERVALS);
+  }
 }

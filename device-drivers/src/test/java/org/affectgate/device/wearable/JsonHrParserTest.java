@@ -209,4 +209,54 @@ class JsonHrParserTest {
       assertThat(assertOk(parser.parse("s", "d", encoder.encode(s)))).isEqualTo(s);
     }
   }
+
+  /** Issue 17 #10: a UTF-8 byte order mark before the object was accepted. */
+  @Test
+  void parse_utf8ByteOrderMark_malformedJson() {
+    byte[] doc = doc("72", "[800]", "true").getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[doc.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(doc, 0, withBom, 3, doc.length);
+    assertRejected(parser.parse("site1", "dev1", withBom), RejectReason.MALFORMED_JSON);
+  }
+
+  /**
+   * Issue 17 #10: overlong and other ill-formed UTF-8 (Jackson 2.20 decodes {@code C0 AF} to '/',
+   * accepts encoded surrogates and code points above U+10FFFF) must be MALFORMED_JSON, in a string
+   * value and in a field name alike.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "C0AF", // overlong '/', 2 bytes
+        "E080AF", // overlong '/', 3 bytes
+        "F08080AF", // overlong '/', 4 bytes
+        "EDA080", // UTF-16 high surrogate encoded
+        "F4908080", // above U+10FFFF
+        "80", // stray continuation byte
+        "C3" // truncated sequence
+      })
+  void parse_illFormedUtf8_malformedJson(String hex) {
+    byte[] bad = java.util.HexFormat.of().parseHex(hex);
+    String valueDoc = "{\"seq\":1,\"ts\":5,\"bpm\":61,\"rr_ms\":[],\"contact\":null,\"fw\":\"@\"}";
+    String nameDoc = "{\"seq\":1,\"ts\":5,\"bpm\":61,\"rr_ms\":[],\"contact\":null,\"@\":1}";
+    for (String d : List.of(valueDoc, nameDoc)) {
+      byte[] ascii = d.getBytes(StandardCharsets.US_ASCII);
+      int at = d.indexOf('@');
+      byte[] payload = new byte[ascii.length - 1 + bad.length];
+      System.arraycopy(ascii, 0, payload, 0, at);
+      System.arraycopy(bad, 0, payload, at, bad.length);
+      System.arraycopy(ascii, at + 1, payload, at + bad.length, ascii.length - at - 1);
+      assertRejected(parser.parse("site1", "dev1", payload), RejectReason.MALFORMED_JSON);
+    }
+  }
+
+  /** Issue 17 #10, JSON side: 30 000 RR intervals in one sample (hours of beats) were accepted. */
+  @Test
+  void parse_30000RrIntervals_refusedAsTooMany() {
+    String rr = String.join(",", java.util.Collections.nCopies(30_000, "800"));
+    assertRejected(parse(doc("72", "[" + rr + "]", "true")), RejectReason.TOO_MANY_RR_INTERVALS);
+  }
 }

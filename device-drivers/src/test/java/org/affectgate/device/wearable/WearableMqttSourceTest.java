@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 class WearableMqttSourceTest {
   private static final String PREFIX = "affectgate/v1";
   private static final int MAX_PAYLOAD = 256;
+  private static final long TEN_YEARS_MS = 3_652L * 86_400_000L;
+  private static final Duration SKEW = Duration.ofSeconds(30);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicLong nowMs = new AtomicLong(1_000_000);
@@ -43,7 +46,8 @@ class WearableMqttSourceTest {
     logs.start();
     sourceLogger.addAppender(logs);
     source =
-        new WearableMqttSource(transport, PREFIX, MAX_PAYLOAD, 100, received::add, registry, clock);
+        new WearableMqttSource(
+            transport, PREFIX, "site1", MAX_PAYLOAD, 100, SKEW, received::add, registry, clock);
     transport.start();
     source.start();
   }
@@ -101,7 +105,7 @@ class WearableMqttSourceTest {
   @Test
   void start_subscribesJsonAndBleFilters() {
     assertThat(transport.subscribedFilters())
-        .containsExactly(PREFIX + "/+/wearable/+/hr", PREFIX + "/+/wearable/+/hr/ble");
+        .containsExactly(PREFIX + "/site1/wearable/+/hr", PREFIX + "/site1/wearable/+/hr/ble");
   }
 
   @Test
@@ -125,7 +129,8 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_malformedJson_rejectedAndCounted() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON), "{\"seq\":".getBytes(StandardCharsets.UTF_8));
+        topics.topic("site1", "d", PayloadFormat.JSON),
+        "{\"seq\":".getBytes(StandardCharsets.UTF_8));
     assertOnlyRejection(RejectReason.MALFORMED_JSON, "json");
   }
 
@@ -133,27 +138,27 @@ class WearableMqttSourceTest {
   void onMessage_truncatedBleFrame_rejectedAndCounted() {
     byte[] full = ble.encode(sample(1, 1000));
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.BLE),
+        topics.topic("site1", "d", PayloadFormat.BLE),
         Arrays.copyOf(full, BleHrFrame.HEADER_BYTES + 1));
     assertOnlyRejection(RejectReason.TRUNCATED_FRAME, "ble");
   }
 
   @Test
   void onMessage_bleRrFlagWithoutRr_rejectedAndCounted() {
-    publishRaw(topics.topic("s", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x10, 72));
+    publishRaw(topics.topic("site1", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x10, 72));
     assertOnlyRejection(RejectReason.RR_FLAG_WITHOUT_RR, "ble");
   }
 
   @Test
   void onMessage_bpmZero_rejectedAndCounted() {
-    publishRaw(topics.topic("s", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x00, 0));
+    publishRaw(topics.topic("site1", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x00, 0));
     assertOnlyRejection(RejectReason.BPM_OUT_OF_RANGE, "ble");
   }
 
   @Test
   void onMessage_bpm300_rejectedAndCounted() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\":1,\"ts\":1,\"bpm\":300,\"rr_ms\":[],\"contact\":true}"
             .getBytes(StandardCharsets.UTF_8));
     assertOnlyRejection(RejectReason.BPM_OUT_OF_RANGE, "json");
@@ -162,7 +167,7 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_nanRr_rejectedAndCounted() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\":1,\"ts\":1,\"bpm\":60,\"rr_ms\":[NaN],\"contact\":true}"
             .getBytes(StandardCharsets.UTF_8));
     assertOnlyRejection(RejectReason.NON_FINITE_NUMBER, "json");
@@ -171,7 +176,7 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_infinityBpm_rejectedAndCounted() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\":1,\"ts\":1,\"bpm\":Infinity,\"rr_ms\":[],\"contact\":true}"
             .getBytes(StandardCharsets.UTF_8));
     assertOnlyRejection(RejectReason.NON_FINITE_NUMBER, "json");
@@ -180,7 +185,7 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_negativeRr_rejectedAndCounted() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\":1,\"ts\":1,\"bpm\":60,\"rr_ms\":[-800],\"contact\":true}"
             .getBytes(StandardCharsets.UTF_8));
     assertOnlyRejection(RejectReason.RR_NOT_POSITIVE, "json");
@@ -188,7 +193,8 @@ class WearableMqttSourceTest {
 
   @Test
   void onMessage_zeroRrInBle_rejectedAndCounted() {
-    publishRaw(topics.topic("s", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x10, 72, 0, 0));
+    publishRaw(
+        topics.topic("site1", "d", PayloadFormat.BLE), BleHrParserTest.frame(0x10, 72, 0, 0));
     assertOnlyRejection(RejectReason.RR_NOT_POSITIVE, "ble");
   }
 
@@ -229,7 +235,7 @@ class WearableMqttSourceTest {
   @Test
   void onMessage_oversizedPayload_rejectedBeforeParsing() {
     byte[] big = new byte[MAX_PAYLOAD + 1];
-    publishRaw(topics.topic("s", "d", PayloadFormat.JSON), big);
+    publishRaw(topics.topic("site1", "d", PayloadFormat.JSON), big);
     assertOnlyRejection(RejectReason.PAYLOAD_TOO_LARGE, "json");
   }
 
@@ -257,7 +263,7 @@ class WearableMqttSourceTest {
 
   @Test
   void onMessage_emptyPayload_rejectedAndCounted() {
-    publishRaw(topics.topic("s", "d", PayloadFormat.BLE), new byte[0]);
+    publishRaw(topics.topic("site1", "d", PayloadFormat.BLE), new byte[0]);
     assertOnlyRejection(RejectReason.EMPTY_PAYLOAD, "ble");
   }
 
@@ -268,8 +274,10 @@ class WearableMqttSourceTest {
         new WearableMqttSource(
             transport,
             "other/prefix",
+            "s",
             MAX_PAYLOAD,
             100,
+            SKEW,
             s -> {
               if (s.seq() == 1) {
                 throw new IllegalStateException("boom");
@@ -288,7 +296,7 @@ class WearableMqttSourceTest {
   @Test
   void rejections_loggedAtMostOncePerReasonPer10s_withSuppressedCount() {
     byte[] bad = "{".getBytes(StandardCharsets.UTF_8);
-    String topic = topics.topic("s", "d", PayloadFormat.JSON);
+    String topic = topics.topic("site1", "d", PayloadFormat.JSON);
     for (int i = 0; i < 5; i++) {
       publishRaw(topic, bad);
     }
@@ -313,7 +321,7 @@ class WearableMqttSourceTest {
   @Test
   void rejections_logLines_neverContainPayloadBytes() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\": SECRET_HEART_DATA".getBytes(StandardCharsets.UTF_8));
     assertThat(logs.list).isNotEmpty();
     assertThat(logs.list)
@@ -322,8 +330,8 @@ class WearableMqttSourceTest {
 
   @Test
   void rejections_logLines_neverContainTheWearablesDeviceId() {
-    publishRaw(topics.topic("s", "strap-of-jane", PayloadFormat.JSON), new byte[] {'{'});
-    publishRaw(topics.topic("s", "strap-of-jane", PayloadFormat.BLE), new byte[] {1, 2});
+    publishRaw(topics.topic("site1", "strap-of-jane", PayloadFormat.JSON), new byte[] {'{'});
+    publishRaw(topics.topic("site1", "strap-of-jane", PayloadFormat.BLE), new byte[] {1, 2});
     assertThat(logs.list).hasSize(2);
     assertThat(logs.list)
         .allSatisfy(
@@ -336,17 +344,62 @@ class WearableMqttSourceTest {
   @Test
   void json_rrAboveBleMaximum_rejectedAsOutOfRange() {
     publishRaw(
-        topics.topic("s", "d", PayloadFormat.JSON),
+        topics.topic("site1", "d", PayloadFormat.JSON),
         "{\"seq\":1,\"ts\":5,\"bpm\":60,\"rr_ms\":[800,1e15,800],\"contact\":true}"
             .getBytes(StandardCharsets.UTF_8));
     assertThat(received).isEmpty();
     assertThat(rejected(RejectReason.FIELD_OUT_OF_RANGE, "json")).isEqualTo(1.0);
   }
 
+  /** Issue 17 #5: one forged sample (max seq, ten years ahead) blocked every later real sample. */
+  @Test
+  void forgedSample_maxSeqTenYearsAhead_refusedAndLaterRealSamplesAccepted_json() {
+    long now = nowMs.get();
+    publishJson(sample(7, now));
+    publishJson(sample(Long.MAX_VALUE, now + TEN_YEARS_MS));
+    publishJson(sample(8, now + 1000));
+
+    assertThat(received).extracting(HrSample::seq).containsExactly(7L, 8L);
+    assertThat(rejected(RejectReason.FUTURE_TIMESTAMP, "json")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.SEQ_BACKWARDS, "json")).isZero();
+  }
+
+  /** Issue 17 #5, BLE: the uint32 maximum seq with a capture time ten years ahead. */
+  @Test
+  void forgedSample_maxSeqTenYearsAhead_refusedAndLaterRealSamplesAccepted_ble() {
+    long now = nowMs.get();
+    publishBle(sample(7, now));
+    publishBle(sample(BleHrFrame.MAX_SEQ, now + TEN_YEARS_MS));
+    publishBle(sample(8, now + 1000));
+
+    assertThat(received).extracting(HrSample::seq).containsExactly(7L, 8L);
+    assertThat(rejected(RejectReason.FUTURE_TIMESTAMP, "ble")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.SEQ_BACKWARDS, "ble")).isZero();
+  }
+
+  /** Issue 17 #7: a sample on another site's topic was accepted and reached the listener. */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    HrSample foreign =
+        new HrSample(
+            "othersite", "dev1", 1, nowMs.get(), 72, List.of(800.0), Contact.DETECTED, null);
+    publishJson(foreign);
+    publishBle(foreign);
+    assertThat(totalRejected()).as("not subscribed: the broker never sends them").isZero();
+
+    // delivered anyway (a bridge, a wildcard subscription): the parser refuses them
+    source.onMessage(topics.topic("othersite", "dev1", PayloadFormat.JSON), json.encode(foreign));
+    source.onMessage(topics.topic("othersite", "dev1", PayloadFormat.BLE), ble.encode(foreign));
+
+    assertThat(received).isEmpty();
+    assertThat(rejected(RejectReason.UNKNOWN_TOPIC, "json")).isEqualTo(1.0);
+    assertThat(rejected(RejectReason.UNKNOWN_TOPIC, "ble")).isEqualTo(1.0);
+  }
+
   @Test
   void devicesBeyondBound_evictedAndCounted() {
     WearableMqttSource small =
-        new WearableMqttSource(transport, "p", MAX_PAYLOAD, 2, s -> {}, registry, clock);
+        new WearableMqttSource(transport, "p", "s", MAX_PAYLOAD, 2, SKEW, s -> {}, registry, clock);
     for (String d : List.of("a", "b", "c")) {
       small.onMessage("p/s/wearable/" + d + "/hr", json.encode(sample(1, 1)));
     }

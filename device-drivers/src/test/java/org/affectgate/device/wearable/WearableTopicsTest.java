@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WearableTopicsTest {
-  private final WearableTopics topics = new WearableTopics("affectgate/v1");
+  private final WearableTopics topics = new WearableTopics("affectgate/v1", "s_1");
 
   @Test
   void topic_jsonAndBle_followTheTree() {
@@ -26,6 +26,8 @@ class WearableTopicsTest {
   void parse_builtTopics_roundTrip() {
     for (PayloadFormat f : PayloadFormat.values()) {
       WearableTopic t = assertOk(topics.parse(topics.topic("s_1", "d.2", f)));
+      assertThat(new WearableTopics("affectgate/v1").topic("s_1", "d.2", f))
+          .isEqualTo(topics.topic("s_1", "d.2", f));
       assertThat(t).isEqualTo(new WearableTopic("s_1", "d.2", f));
     }
   }
@@ -33,9 +35,11 @@ class WearableTopicsTest {
   @Test
   void subscriptionFilters_matchBothFormatsOnly() {
     assertThat(topics.subscriptionFilters())
-        .containsExactly("affectgate/v1/+/wearable/+/hr", "affectgate/v1/+/wearable/+/hr/ble");
-    String json = topics.topic("a", "b", PayloadFormat.JSON);
-    String ble = topics.topic("a", "b", PayloadFormat.BLE);
+        .containsExactly("affectgate/v1/s_1/wearable/+/hr", "affectgate/v1/s_1/wearable/+/hr/ble");
+    String json = topics.topic("s_1", "b", PayloadFormat.JSON);
+    String ble = topics.topic("s_1", "b", PayloadFormat.BLE);
+    assertThat(TopicFilter.matches(topics.subscriptionFilters().get(0), json.replace("s_1", "x")))
+        .isFalse();
     assertThat(TopicFilter.matches(topics.subscriptionFilters().get(0), json)).isTrue();
     assertThat(TopicFilter.matches(topics.subscriptionFilters().get(0), ble)).isFalse();
     assertThat(TopicFilter.matches(topics.subscriptionFilters().get(1), ble)).isTrue();
@@ -57,7 +61,10 @@ class WearableTopicsTest {
         "affectgate/v1/s p/wearable/d/hr",
         "affectgate/v1/s/wearable/d\u00e9/hr",
         "affectgate/v1/s/x/wearable/d/hr",
-        "affectgate/v2/s/wearable/d/hr"
+        "affectgate/v2/s/wearable/d/hr",
+        "affectgate/v1/othersite/wearable/d/hr",
+        "affectgate/v1/othersite/wearable/d/hr/ble",
+        "affectgate/v1/S_1/wearable/d/hr"
       })
   void parse_topicOutsideTree_rejectsUnknownTopic(String topic) {
     assertRejected(topics.parse(topic), RejectReason.UNKNOWN_TOPIC);
@@ -67,8 +74,11 @@ class WearableTopicsTest {
   void parse_idOf65Chars_rejectsUnknownTopic() {
     String id = "a".repeat(65);
     assertRejected(
-        topics.parse("affectgate/v1/" + id + "/wearable/d/hr"), RejectReason.UNKNOWN_TOPIC);
-    assertOk(topics.parse("affectgate/v1/" + id.substring(1) + "/wearable/d/hr"));
+        topics.parse("affectgate/v1/s_1/wearable/" + id + "/hr"), RejectReason.UNKNOWN_TOPIC);
+    assertOk(topics.parse("affectgate/v1/s_1/wearable/" + id.substring(1) + "/hr"));
+    assertThatThrownBy(() -> new WearableTopics("affectgate/v1", id))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("site");
   }
 
   @Test
@@ -83,5 +93,13 @@ class WearableTopicsTest {
     assertThat(WearableTopics.formatOfSuffix("x/hr")).isEqualTo(PayloadFormat.JSON);
     assertThat(WearableTopics.formatOfSuffix("x/hr/ble")).isEqualTo(PayloadFormat.BLE);
     assertThat(WearableTopics.formatOfSuffix("x/hrv")).isNull();
+  }
+
+  @Test
+  void unboundTopics_buildOnly_parseIsAProgrammingError() {
+    WearableTopics builder = new WearableTopics("affectgate/v1");
+    assertThatThrownBy(() -> builder.parse("affectgate/v1/s/wearable/d/hr"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(builder::subscriptionFilters).isInstanceOf(IllegalStateException.class);
   }
 }

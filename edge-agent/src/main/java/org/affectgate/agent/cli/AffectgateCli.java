@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code affectgate}: the edge agent's command line. Exit codes: 0 ok, 1 failure, 2 usage/config.
+ * {@code affectgate}: the edge agent's command line. Exit codes: 0 ok, 1 failure, 2 usage, config
+ * or a failed start-up check. Failures are one line on stderr; {@code --verbose} (any subcommand)
+ * adds the stack trace.
  */
 @Command(
     name = "affectgate",
@@ -19,6 +21,12 @@ import picocli.CommandLine.Command;
     })
 public final class AffectgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "On failure, print the stack trace after the one-line message.")
+  boolean verbose;
 
   @Override
   public void run() {

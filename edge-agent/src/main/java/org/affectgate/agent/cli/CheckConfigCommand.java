@@ -3,20 +3,29 @@ package org.affectgate.agent.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Validates a configuration file and prints what the agent would do with it. */
+/**
+ * Validates a configuration file, makes every start-up check {@code run} makes that needs no
+ * network ({@link StartupChecks#verifyAll}: data directory and files, token files, HTTP port,
+ * models through the manifest), and prints what the agent would do with it. A failure is the same
+ * one line {@code run} would print, exit 2.
+ */
 @Command(
     name = "check-config",
-    description = "Validate a configuration file; exit 2 naming the bad key.")
+    description =
+        "Validate a configuration file and make run's start-up checks (files, tokens, port,"
+            + " models); exit 2 with one line naming the bad key or file.")
 final class CheckConfigCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE")
   Path file;
@@ -26,9 +35,17 @@ final class CheckConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AgentConfig c = AgentConfigLoader.load(file);
+    StartupChecks.verifyAll(c);
     var out = spec.commandLine().getOut();
     out.println("configuration OK: " + file);
-    out.println("  site:        " + c.site());
+    for (String warning : StartupChecks.warnings(c)) {
+      out.println("  WARNING:     " + warning);
+    }
+    out.println("  site:        " + c.site() + " (other sites' topics are UNKNOWN_TOPIC)");
+    out.println(
+        "  ingest:      capture times up to "
+            + c.ingest().maxFutureSkew().toSeconds()
+            + " s ahead of this clock (ingest.maxFutureSkewSeconds), later: FUTURE_TIMESTAMP");
     out.println("  data dir:    " + c.dataDir().toAbsolutePath());
     out.println(
         "  mqtt:        "
@@ -53,7 +70,14 @@ final class CheckConfigCommand implements Callable<Integer> {
     out.println(
         "  k-anonymity: aggregates of fewer than "
             + c.aggregation().k()
-            + " subjects are suppressed");
+            + " subjects are suppressed"
+            + (c.aggregation().overridden()
+                ? " (BELOW "
+                    + AggregationConfig.MIN_K
+                    + " by aggregation.kOverrideReason: "
+                    + c.aggregation().kOverrideReason()
+                    + ")"
+                : ""));
     out.println(
         "  sync:        "
             + c.influx()

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code affectgate consent grant|revoke|erase|list|verify|rotate-salt}: manages the consent ledger
  * named by the configuration. Safe while the agent runs: the agent picks changes up within a
  * second. Participant ids are accepted on the command line and only their pseudonyms are stored and
- * printed.
+ * printed: every output line names the subject pseudonym, never the id typed (CONSENT.md).
  */
 @Command(
     name = "consent",
@@ -92,7 +92,9 @@ final class ConsentCommand {
     @Override
     public Integer call() {
       String s = site != null ? site : parent.site();
+      String subject;
       try (ConsentStore store = parent.open()) {
+        subject = store.subjectOf(participant);
         Instant now = Instant.now();
         GrantOutcome outcome = store.grant(participant, device, s, programme, now, expires);
         if (outcome == GrantOutcome.GRANTED && sync) {
@@ -111,8 +113,8 @@ final class ConsentCommand {
       spec.commandLine()
           .getOut()
           .println(
-              "granted: participant "
-                  + participant
+              "granted: subject "
+                  + subject
                   + " device "
                   + device
                   + " site "
@@ -146,7 +148,9 @@ final class ConsentCommand {
     @Override
     public Integer call() {
       boolean changed;
+      String subject;
       try (ConsentStore store = parent.open()) {
+        subject = store.subjectOf(participant);
         changed =
             purpose == null
                 ? store.revoke(participant, Instant.now())
@@ -157,8 +161,8 @@ final class ConsentCommand {
           .getOut()
           .println(
               changed
-                  ? "revoked: participant " + participant + what
-                  : "no active consent" + what + " for participant " + participant);
+                  ? "revoked: subject " + subject + what
+                  : "no active consent" + what + " for subject " + subject);
       return 0;
     }
   }
@@ -178,15 +182,15 @@ final class ConsentCommand {
     @Override
     public Integer call() {
       boolean changed;
+      String subject;
       try (ConsentStore store = parent.open()) {
+        subject = store.subjectOf(participant);
         changed = store.erase(participant, Instant.now());
       }
       spec.commandLine()
           .getOut()
           .println(
-              changed
-                  ? "erased: participant " + participant
-                  : "nothing recorded for participant " + participant);
+              changed ? "erased: subject " + subject : "nothing recorded for subject " + subject);
       return 0;
     }
   }

@@ -8,14 +8,23 @@ import java.util.concurrent.CountDownLatch;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.pipeline.Agent;
+import org.affectgate.agent.startup.StartupChecks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Runs the agent until SIGINT/SIGTERM. */
+/**
+ * Runs the agent until SIGINT/SIGTERM. Before anything is built it makes the same start-up checks
+ * as {@code check-config} ({@link StartupChecks}; the models are verified as {@code Agent.start}
+ * loads them), so a configuration refused here is refused there with the same line.
+ */
 @Command(name = "run", description = "Run the agent with a configuration file.")
 final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @Option(
       names = "--config",
       required = true,
@@ -28,6 +37,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AgentConfig c = AgentConfigLoader.load(config);
+    StartupChecks.verifyBeforeWiring(c);
+    StartupChecks.warnings(c).forEach(w -> LOG.warn("{}", w));
     var out = spec.commandLine().getOut();
     Agent agent =
         Agent.start(

@@ -15,6 +15,7 @@ import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
+import org.affectgate.device.ingest.IngestConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.export.ExportConfig;
@@ -45,6 +46,7 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     {@code wellness-programme} and {@code healthcare} contexts
  * @param stress the HRV stress stage ({@code hrv.stress.*}), off by default; only in the {@code
  *     wellness-programme} and {@code healthcare} contexts
+ * @param ingest settings every device source shares ({@code ingest.*}): the capture-time bound
  */
 public record AgentConfig(
     String site,
@@ -65,7 +67,8 @@ public record AgentConfig(
     GpioConfig gpio,
     VoiceConfig voice,
     SubjectSyncConfig subjectSync,
-    StressConfig stress) {
+    StressConfig stress,
+    IngestConfig ingest) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -90,6 +93,7 @@ public record AgentConfig(
     Objects.requireNonNull(voice, "voice");
     Objects.requireNonNull(subjectSync, "sync.perSubject");
     Objects.requireNonNull(stress, "hrv.stress");
+    Objects.requireNonNull(ingest, "ingest");
     if (stress.enabled()
         && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
         && deployment.context() != DeploymentContext.HEALTHCARE) {

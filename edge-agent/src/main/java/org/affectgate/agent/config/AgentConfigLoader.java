@@ -29,6 +29,8 @@ import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.device.gpio.ButtonConfig;
 import org.affectgate.device.gpio.PresenceConfig;
 import org.affectgate.device.gpio.PulseConfig;
+import org.affectgate.device.ingest.FutureTimestamps;
+import org.affectgate.device.ingest.IngestConfig;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.LocalCameraConfig;
@@ -113,7 +115,9 @@ public final class AgentConfigLoader {
             r.seconds("hrv.latenessSeconds", HrvConfig.DEFAULT_LATENESS));
 
     AggregationConfig aggregation =
-        new AggregationConfig(r.int32("aggregation.k", AggregationConfig.DEFAULT_K));
+        new AggregationConfig(
+            r.int32("aggregation.k", AggregationConfig.DEFAULT_K),
+            r.string("aggregation.kOverrideReason", null));
 
     ConsentConfig consent =
         new ConsentConfig(
@@ -208,6 +212,11 @@ public final class AgentConfigLoader {
 
     VoiceConfig voice = voice(r, site);
 
+    IngestConfig ingest =
+        new IngestConfig(
+            Duration.ofSeconds(
+                r.integer(FutureTimestamps.KEY, FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS)));
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -231,7 +240,8 @@ public final class AgentConfigLoader {
         gpio,
         voice,
         subjectSync,
-        stress);
+        stress,
+        ingest);
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

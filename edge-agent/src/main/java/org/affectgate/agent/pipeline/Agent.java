@@ -34,6 +34,7 @@ import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
+import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.stress.StressAggregator;
@@ -58,8 +59,6 @@ import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
-import org.affectgate.models.ModelLoadException;
-import org.affectgate.models.ModelRegistry;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -309,12 +308,21 @@ public final class Agent implements AutoCloseable {
 
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
-    new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
+    new WearableMqttSource(
+            transport,
+            config.mqtt(),
+            config.site(),
+            config.ingest().maxFutureSkew(),
+            pipeline::onSample,
+            registry,
+            clock)
+        .start();
     // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
     // loop), so a withdrawal stops processing before the next message is handled.
     new KioskConsentMqttSource(
             transport,
             config.mqtt().topicPrefix(),
+            config.site(),
             config.mqtt().maxPayloadBytes(),
             kioskConsent::apply,
             registry,
@@ -325,7 +333,9 @@ public final class Agent implements AutoCloseable {
       new CameraMqttSource(
               transport,
               config.mqtt().topicPrefix(),
+              config.site(),
               camera.maxPayloadBytes(),
+              config.ingest().maxFutureSkew(),
               camera.limits(),
               cameras::onFrame,
               registry,
@@ -419,17 +429,7 @@ public final class Agent implements AutoCloseable {
    */
   private StressStage openStress(InstantSource clock, MeterRegistry registry) {
     contextGuard.require(Inference.HRV_WELLNESS);
-    OnnxStressModel model;
-    try {
-      model = OnnxStressModel.load(ModelRegistry.open(config.models()));
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "hrv.stress.enabled is true but the hrv-stress model cannot be used (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    OnnxStressModel model = StartupChecks.loadStress(config);
     toClose.push(model);
     LOG.info(
         "hrv stress on: hrv-stress {} on 180 s windows, hrv_stress_window aggregates (>= k)",
@@ -469,17 +469,7 @@ public final class Agent implements AutoCloseable {
       SensingNotice notice) {
     contextGuard.require(Inference.VOICE_EMOTION);
     VoiceConfig vc = config.voice();
-    OnnxVoiceEmotionModel model;
-    try {
-      model = OnnxVoiceEmotionModel.load(ModelRegistry.open(config.models()));
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "voice.enabled is true but the voice-emotion model cannot be used (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    OnnxVoiceEmotionModel model = StartupChecks.loadVoice(config);
     VoiceConsent consent =
         vc.requireConsent()
             ? (site, kioskId) -> kioskConsent.allows(site, kioskId, Purposes.KIOSK_VOICE)
@@ -515,7 +505,9 @@ public final class Agent implements AutoCloseable {
       new KioskAudioMqttSource(
               transport,
               config.mqtt().topicPrefix(),
+              config.site(),
               config.mqtt().maxPayloadBytes(),
+              config.ingest().maxFutureSkew(),
               stage,
               registry,
               clock)
@@ -545,17 +537,7 @@ public final class Agent implements AutoCloseable {
       KioskConsent kioskConsent,
       SensingNotice notice) {
     contextGuard.require(Inference.FACE_EMOTION);
-    VisionModels models;
-    try {
-      models = VisionModels.load(config.models(), camera.vision());
-    } catch (ModelLoadException e) {
-      throw new IllegalStateException(
-          "camera.enabled but the vision models cannot be loaded (models.manifest "
-              + config.models().manifest()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
+    VisionModels models = StartupChecks.loadVision(config, camera);
     VisionModels loaded = models;
     CameraPipeline[] owner = new CameraPipeline[1];
     toClose.push(

@@ -120,7 +120,9 @@ class WindowAggregatorTest {
 
   @Test
   void customK_respected() {
-    WindowAggregator k3 = new WindowAggregator(new AggregationConfig(3), new SimpleMeterRegistry());
+    WindowAggregator k3 =
+        new WindowAggregator(
+            new AggregationConfig(3, "test: a group of three"), new SimpleMeterRegistry());
     assertThat(k3.aggregate(END, fiveInS1().subList(0, 3)).emitted()).hasSize(1);
     assertThat(k3.aggregate(END, fiveInS1().subList(0, 2)).suppressed()).hasSize(1);
   }
@@ -145,7 +147,10 @@ class WindowAggregatorTest {
 
   @Test
   void configKBelowTwo_rejectedNamingKey() {
-    assertThatThrownBy(() -> new AggregationConfig(1))
+    assertThatThrownBy(() -> new AggregationConfig(1, "any reason"))
         .hasMessage("aggregation.k must be >= 2 (got 1)");
+    assertThatThrownBy(() -> new AggregationConfig(4))
+        .hasMessageStartingWith("aggregation.k must be >= 5 (got 4)")
+        .hasMessageContaining("aggregation.kOverrideReason");
   }
 }

@@ -58,6 +58,9 @@ class AffectgateCliTest {
     Path f =
         config(
             "camera:\n  enabled: true\n  local:\n    command: [rpicam-vid, -o, '-']\n"
+                + "models:\n  manifest: "
+                + Path.of(System.getProperty("affectgate.repoRoot", ".."), "models/manifest.json")
+                + "\n"
                 + "gpio:\n  kiosk:\n    kioskId: entrance\n    buttonPin: 17\n"
                 + "    presencePin: 27\n    noticeLedPin: 23\n");
     assertThat(run("check-config", f.toString())).isZero();
@@ -111,7 +114,7 @@ class AffectgateCliTest {
     assertThat(out.toString()).contains("\tstrap-1\tstore-9\twellness\twellness-hr\t");
     assertThat(out.toString()).containsPattern("(?m)^[0-9a-f]{32}\tstrap-1\t");
     assertThat(run("consent", "revoke", "--config", f.toString(), "--participant", "p-1")).isZero();
-    assertThat(out.toString()).contains("revoked: participant p-1");
+    assertThat(out.toString()).containsPattern("revoked: subject [0-9a-f]{32}\n");
     out.getBuffer().setLength(0);
     assertThat(run("consent", "list", "--config", f.toString())).isZero();
     assertThat(out.toString()).doesNotContain("\t-\n");
@@ -164,6 +167,55 @@ class AffectgateCliTest {
             "w");
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString()).contains("participant");
+  }
+
+  /** Issue 17 #10: the consent CLI printed participant ids; CONSENT.md says only pseudonyms. */
+  @Test
+  void consent_grantRevokeEraseList_printPseudonymsNeverTheParticipantId() throws Exception {
+    Path f = config("");
+    String id = "alice-0777";
+    assertThat(
+            run(
+                "consent",
+                "grant",
+                "--config",
+                f.toString(),
+                "--participant",
+                id,
+                "--device",
+                "strap-1",
+                "--programme",
+                "wellness"))
+        .isZero();
+    assertThat(run("consent", "list", "--config", f.toString())).isZero();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^([0-9a-f]{32})\tstrap-1\t").matcher(out.toString());
+    assertThat(m.find()).isTrue();
+    String pseudonym = m.group(1);
+    assertThat(run("consent", "revoke", "--config", f.toString(), "--participant", id)).isZero();
+    assertThat(run("consent", "revoke", "--config", f.toString(), "--participant", id)).isZero();
+    assertThat(run("consent", "erase", "--config", f.toString(), "--participant", id)).isZero();
+    assertThat(run("consent", "erase", "--config", f.toString(), "--participant", id)).isZero();
+    assertThat(out.toString()).doesNotContain(id).contains("subject " + pseudonym);
+    assertThat(err.toString()).doesNotContain(id);
+  }
+
+  /** Issue 17 #10: check-config said OK for aggregation.k: 2. */
+  @Test
+  void checkConfig_kBelowFive_exits2NamingTheKey() throws Exception {
+    Path f = config("aggregation:\n  k: 2\n");
+    assertThat(run("check-config", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("aggregation.k").contains("kOverrideReason");
+  }
+
+  @Test
+  void checkConfig_kBelowFiveWithOverride_saysSoPlainly() throws Exception {
+    Path f = config("aggregation:\n  k: 3\n  kOverrideReason: \"pilot with 3 volunteers\"\n");
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(out.toString())
+        .contains("fewer than 3 subjects are suppressed")
+        .contains("BELOW 5")
+        .contains("pilot with 3 volunteers");
   }
 
   @Test

@@ -159,6 +159,52 @@ class AgentConfigLoaderTest {
     assertThatThrownBy(() -> AgentConfigLoader.load(f)).hasMessageContaining("aggregation.k");
   }
 
+  /** Issue 17 #10: aggregation.k: 2 was accepted although k below 5 defeats the design. */
+  @Test
+  void kBelowFive_refusedNamingTheKeyAndTheOverride() throws Exception {
+    for (int k = 2; k < 5; k++) {
+      Path f = write("site: s1\naggregation:\n  k: " + k + "\n");
+      assertThatThrownBy(() -> AgentConfigLoader.load(f))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("aggregation.k")
+          .hasMessageContaining("aggregation.kOverrideReason")
+          .hasMessageContaining(f.toString());
+    }
+  }
+
+  @Test
+  void kBelowFive_acceptedWithAnOverrideReason() throws Exception {
+    Path f =
+        write(
+            "site: s1\naggregation:\n  k: 3\n  kOverrideReason: \"lab pilot, 3 volunteers,"
+                + " ethics approval E-17\"\n");
+    AgentConfig c = AgentConfigLoader.load(f);
+    assertThat(c.aggregation().k()).isEqualTo(3);
+    assertThat(c.aggregation().kOverrideReason()).contains("ethics approval E-17");
+  }
+
+  @Test
+  void kOverrideReason_blankOrWithoutNeed_refused() throws Exception {
+    Path blank = write("site: s1\naggregation:\n  k: 3\n  kOverrideReason: \" \"\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(blank))
+        .hasMessageContaining("aggregation.kOverrideReason");
+    Path needless = write("site: s1\naggregation:\n  k: 5\n  kOverrideReason: \"why not\"\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(needless))
+        .hasMessageContaining("aggregation.kOverrideReason");
+  }
+
+  @Test
+  void ingestMaxFutureSkew_defaultAndBounds() throws Exception {
+    assertThat(AgentConfigLoader.load(write("site: s1\n")).ingest().maxFutureSkew())
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    for (String bad : new String[] {"0", "3601", "-5"}) {
+      Path f = write("site: s1\ningest:\n  maxFutureSkewSeconds: " + bad + "\n");
+      assertThatThrownBy(() -> AgentConfigLoader.load(f))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ingest.maxFutureSkewSeconds");
+    }
+  }
+
   @Test
   void missingSite_isAnError() throws Exception {
     Path f = write("dataDir: /tmp\n");

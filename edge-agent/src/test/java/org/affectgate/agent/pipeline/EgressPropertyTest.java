@@ -104,7 +104,10 @@ class EgressPropertyTest {
               clock,
               gate,
               new HrvWindowEngine(HrvConfig.defaults(), registry, clock),
-              new WindowAggregator(new AggregationConfig(k), registry),
+              new WindowAggregator(
+                  new AggregationConfig(
+                      k, k < AggregationConfig.MIN_K ? "property test: small groups" : null),
+                  registry),
               new EgressGate(outbox, List.of(EgressSchema.HRV_WINDOW), k, registry),
               new OutboxErasure(outbox, k, registry),
               report -> {},

@@ -66,7 +66,8 @@ class StressRealServersTest extends RealServersTest {
         c.gpio(),
         c.voice(),
         c.subjectSync(),
-        new StressConfig(true));
+        new StressConfig(true),
+        c.ingest());
   }
 
   @Test

@@ -83,7 +83,7 @@ class VoicePrivacyRealServersTest {
     root.put("site", SITE);
     root.put("dataDir", dir.resolve("data").toString());
     root.put("mqtt", Map.of("uri", mosquitto.uri(), "clientId", "agent-under-test"));
-    root.put("aggregation", Map.of("k", 2));
+    root.put("aggregation", Map.of("k", 2, "kOverrideReason", "test: two kiosk sessions suffice"));
     root.put("sync", Map.of("intervalMs", 200));
     root.put("http", Map.of("port", 0));
     root.put("models", Map.of("manifest", manifest.toString()));

@@ -57,7 +57,7 @@ class VoiceStageConsentTest {
     stage =
         new VoiceStage(
             c,
-            new AggregationConfig(2),
+            new AggregationConfig(2, "test: two kiosk sessions"),
             model,
             outbox,
             clock,

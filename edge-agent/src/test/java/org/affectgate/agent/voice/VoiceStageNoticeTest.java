@@ -73,7 +73,7 @@ class VoiceStageNoticeTest {
     stage =
         new VoiceStage(
             c,
-            new AggregationConfig(2),
+            new AggregationConfig(2, "test: two kiosk sessions"),
             model,
             outbox,
             clock,

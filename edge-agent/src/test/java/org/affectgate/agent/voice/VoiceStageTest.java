@@ -56,7 +56,14 @@ class VoiceStageTest {
             windowSeconds,
             Optional.empty());
     return new VoiceStage(
-        c, new AggregationConfig(k), model, outbox, clock, registry, segments::add);
+        c,
+        new AggregationConfig(
+            k, k < AggregationConfig.MIN_K ? "test: small kiosk session groups" : null),
+        model,
+        outbox,
+        clock,
+        registry,
+        segments::add);
   }
 
   private static float[] concat(float[]... parts) {

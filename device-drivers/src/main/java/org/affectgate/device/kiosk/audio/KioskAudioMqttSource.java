@@ -2,7 +2,9 @@ package org.affectgate.device.kiosk.audio;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.device.ingest.FutureTimestamps;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
@@ -13,17 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kiosk microphone source over MQTT: subscribes (QoS 1) to {@code {prefix}/+/kiosk/+/audio} and
- * turns each payload into a mono {@link AudioChunk} for the {@link AudioListener}, or a counted
- * rejection.
+ * The kiosk microphone source over MQTT: subscribes (QoS 1) to {@code
+ * {prefix}/{site}/kiosk/+/audio} of this gateway's site and turns each payload into a mono {@link
+ * AudioChunk} for the {@link AudioListener}, or a counted rejection.
  *
  * <p>Per message, in order: payload cap ({@link RejectReason#PAYLOAD_TOO_LARGE}), {@link
- * RejectReason#EMPTY_PAYLOAD}, topic, {@link AudioChunkParser}, then per-kiosk sequence tracking:
- * {@link RejectReason#DUPLICATE} and {@link RejectReason#SEQ_BACKWARDS} are dropped; a gap is
- * counted ({@code affectgate.kiosk.audio.seq.gaps}, skipped chunks in {@code
- * affectgate.kiosk.audio.seq.missing}) and the chunk is delivered with {@link
- * AudioChunk#continuous()} false, so audio is never joined across it; a counter restart is counted
- * in {@code affectgate.kiosk.audio.seq.restarts}.
+ * RejectReason#EMPTY_PAYLOAD}, topic ({@link RejectReason#UNKNOWN_TOPIC}, another site's included),
+ * {@link AudioChunkParser}, the capture-time bound ({@link RejectReason#FUTURE_TIMESTAMP}, see
+ * {@link FutureTimestamps}: before the sequence state, so a forged far-future chunk cannot block
+ * the kiosk), then per-kiosk sequence tracking: {@link RejectReason#DUPLICATE} and {@link
+ * RejectReason#SEQ_BACKWARDS} are dropped; a gap is counted ({@code
+ * affectgate.kiosk.audio.seq.gaps}, skipped chunks in {@code affectgate.kiosk.audio.seq.missing})
+ * and the chunk is delivered with {@link AudioChunk#continuous()} false, so audio is never joined
+ * across it; a counter restart is counted in {@code affectgate.kiosk.audio.seq.restarts}.
  *
  * <p>Counters: {@code affectgate.ingest.rejected{reason,format=pcm}} (via {@link
  * RejectionRecorder}), {@code affectgate.ingest.accepted{format=pcm}}, the seq counters above and
@@ -43,6 +47,7 @@ public final class KioskAudioMqttSource {
   private final RejectionRecorder rejections;
   private final LogRateLimiter listenerErrorLog;
   private final AudioChunkParser parser = new AudioChunkParser();
+  private final FutureTimestamps future;
   private final KioskSequences sequences;
   private final Counter accepted;
   private final Counter gaps;
@@ -50,15 +55,39 @@ public final class KioskAudioMqttSource {
   private final Counter restarts;
   private final Counter listenerErrors;
 
+  /** With the default capture-time bound. */
+  public KioskAudioMqttSource(
+      MqttTransport transport,
+      String topicPrefix,
+      String site,
+      int maxPayloadBytes,
+      AudioListener listener,
+      MeterRegistry registry,
+      InstantSource clock) {
+    this(
+        transport,
+        topicPrefix,
+        site,
+        maxPayloadBytes,
+        Duration.ofSeconds(FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS),
+        listener,
+        registry,
+        clock);
+  }
+
   /**
    * @param topicPrefix e.g. {@code affectgate/v1}
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
    * @param maxPayloadBytes larger payloads are rejected unread ({@code mqtt.maxPayloadBytes})
-   * @param clock drives log rate limiting only
+   * @param maxFutureSkew {@code ingest.maxFutureSkewSeconds}
+   * @param clock the gateway clock: the capture-time bound and log rate limiting
    */
   public KioskAudioMqttSource(
       MqttTransport transport,
       String topicPrefix,
+      String site,
       int maxPayloadBytes,
+      Duration maxFutureSkew,
       AudioListener listener,
       MeterRegistry registry,
       InstantSource clock) {
@@ -67,11 +96,12 @@ public final class KioskAudioMqttSource {
           "mqtt.maxPayloadBytes must be > 0 (got " + maxPayloadBytes + ")");
     }
     this.transport = transport;
-    this.topics = new KioskAudioTopics(topicPrefix);
+    this.topics = new KioskAudioTopics(topicPrefix, site);
     this.maxPayloadBytes = maxPayloadBytes;
     this.listener = listener;
     this.rejections = new RejectionRecorder(registry, clock, log);
     this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.future = new FutureTimestamps(clock, maxFutureSkew);
     this.sequences = new KioskSequences(DEFAULT_MAX_KIOSKS);
     this.accepted = registry.counter("affectgate.ingest.accepted", "format", FORMAT);
     this.gaps = registry.counter("affectgate.kiosk.audio.seq.gaps");
@@ -106,6 +136,11 @@ public final class KioskAudioMqttSource {
       return;
     }
     AudioChunk chunk = ((ParseResult.Ok<AudioChunk>) parsed).value();
+    String tooFar = future.refusal(chunk.captureTimeMs());
+    if (tooFar != null) {
+      rejections.reject(RejectReason.FUTURE_TIMESTAMP, FORMAT, topic, tooFar);
+      return;
+    }
     KioskSequences.Outcome o =
         sequences.check(t.site() + "/" + t.kioskId(), chunk.seq(), chunk.captureTimeMs());
     switch (o.verdict()) {

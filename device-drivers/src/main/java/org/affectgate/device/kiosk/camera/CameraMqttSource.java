@@ -2,7 +2,9 @@ package org.affectgate.device.kiosk.camera;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.device.ingest.FutureTimestamps;
 import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
@@ -12,12 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kiosk camera ingestion source: subscribes to {@code {prefix}/+/kiosk/+/camera} and turns each
- * message into a {@link CameraFrame} for the {@link CameraListener}, or a counted rejection.
+ * The kiosk camera ingestion source: subscribes to {@code {prefix}/{site}/kiosk/+/camera} of this
+ * gateway's site and turns each message into a {@link CameraFrame} for the {@link CameraListener},
+ * or a counted rejection.
  *
  * <p>Per message, in order: payload cap ({@link RejectReason#PAYLOAD_TOO_LARGE}, unread), {@link
- * RejectReason#EMPTY_PAYLOAD}, topic ({@link RejectReason#UNKNOWN_TOPIC}), header, magic bytes and
- * declared size ({@link CameraPayloadParser}), then frame order per (site, kiosk) ({@link
+ * RejectReason#EMPTY_PAYLOAD}, topic ({@link RejectReason#UNKNOWN_TOPIC}, another site's included),
+ * header, magic bytes and declared size ({@link CameraPayloadParser}), the capture-time bound
+ * ({@link RejectReason#FUTURE_TIMESTAMP}, see {@link FutureTimestamps}: before the frame order, so
+ * a forged far-future frame cannot block the kiosk), then frame order per (site, kiosk) ({@link
  * RejectReason#DUPLICATE}; an older frame than one already accepted is {@link
  * RejectReason#SEQ_BACKWARDS}). No pixel is decoded here: that happens on a worker ({@link
  * FrameDecoder}).
@@ -43,18 +48,45 @@ public final class CameraMqttSource {
   private final MeterRegistry registry;
   private final RejectionRecorder rejections;
   private final LogRateLimiter listenerErrorLog;
+  private final FutureTimestamps future;
   private final FrameOrder order = new FrameOrder(DEFAULT_MAX_KIOSKS);
   private final Counter seqResets;
   private final Counter listenerErrors;
 
+  /** With the default capture-time bound. */
+  public CameraMqttSource(
+      MqttTransport transport,
+      String topicPrefix,
+      String site,
+      int maxPayloadBytes,
+      CameraLimits limits,
+      CameraListener listener,
+      MeterRegistry registry,
+      InstantSource clock) {
+    this(
+        transport,
+        topicPrefix,
+        site,
+        maxPayloadBytes,
+        Duration.ofSeconds(FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS),
+        limits,
+        listener,
+        registry,
+        clock);
+  }
+
   /**
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
    * @param maxPayloadBytes {@code camera.maxPayloadBytes}: larger payloads are rejected unread
-   * @param clock drives log rate limiting only
+   * @param maxFutureSkew {@code ingest.maxFutureSkewSeconds}
+   * @param clock the gateway clock: the capture-time bound and log rate limiting
    */
   public CameraMqttSource(
       MqttTransport transport,
       String topicPrefix,
+      String site,
       int maxPayloadBytes,
+      Duration maxFutureSkew,
       CameraLimits limits,
       CameraListener listener,
       MeterRegistry registry,
@@ -68,7 +100,8 @@ public final class CameraMqttSource {
               + ")");
     }
     this.transport = transport;
-    this.topics = new CameraTopics(topicPrefix);
+    this.topics = new CameraTopics(topicPrefix, site);
+    this.future = new FutureTimestamps(clock, maxFutureSkew);
     this.maxPayloadBytes = maxPayloadBytes;
     this.parser = new CameraPayloadParser(limits);
     this.listener = listener;
@@ -110,6 +143,11 @@ public final class CameraMqttSource {
       return;
     }
     CameraFrame frame = ((ParseResult.Ok<CameraFrame>) parsed).value();
+    String tooFar = future.refusal(frame.captureTimeMs());
+    if (tooFar != null) {
+      reject(RejectReason.FUTURE_TIMESTAMP, topic, tooFar);
+      return;
+    }
     switch (order.check(t.site() + "/" + t.kioskId(), frame.seq(), frame.captureTimeMs())) {
       case DUPLICATE ->
           reject(RejectReason.DUPLICATE, topic, "seq " + frame.seq() + " already accepted");

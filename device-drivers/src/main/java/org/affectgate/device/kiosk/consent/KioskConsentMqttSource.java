@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kiosk consent events over MQTT: subscribes (QoS 1) to {@code {prefix}/+/kiosk/+/consent} and
- * hands each valid {@link KioskConsentMessage} to the listener, or counts a rejection in {@code
+ * Kiosk consent events over MQTT: subscribes (QoS 1) to {@code {prefix}/{site}/kiosk/+/consent} of
+ * this gateway's site (another site's topic is {@link RejectReason#UNKNOWN_TOPIC}) and hands each
+ * valid {@link KioskConsentMessage} to the listener, or counts a rejection in {@code
  * affectgate.ingest.rejected{reason,format=kiosk-consent}}. Accepted: {@code
  * affectgate.ingest.accepted{format=kiosk-consent}}; listener failures: {@code
  * affectgate.ingest.listener.errors}.
@@ -31,6 +32,7 @@ public final class KioskConsentMqttSource {
 
   private final MqttTransport transport;
   private final String prefix;
+  private final String site;
   private final int maxPayloadBytes;
   private final Consumer<KioskConsentMessage> listener;
   private final KioskConsentParser parser = new KioskConsentParser();
@@ -41,12 +43,14 @@ public final class KioskConsentMqttSource {
 
   /**
    * @param topicPrefix e.g. {@code affectgate/v1}
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
    * @param maxPayloadBytes larger payloads are rejected unread ({@code mqtt.maxPayloadBytes})
    * @param clock drives log rate limiting only
    */
   public KioskConsentMqttSource(
       MqttTransport transport,
       String topicPrefix,
+      String site,
       int maxPayloadBytes,
       Consumer<KioskConsentMessage> listener,
       MeterRegistry registry,
@@ -58,8 +62,13 @@ public final class KioskConsentMqttSource {
     if (topicPrefix == null || topicPrefix.isEmpty() || topicPrefix.endsWith("/")) {
       throw new IllegalArgumentException("topic prefix must be non-empty without trailing '/'");
     }
+    if (site == null || !ID.matcher(site).matches()) {
+      throw new IllegalArgumentException(
+          "site must match " + KioskAudioTopics.ID_REGEX + " (got " + site + ")");
+    }
     this.transport = transport;
     this.prefix = topicPrefix;
+    this.site = site;
     this.maxPayloadBytes = maxPayloadBytes;
     this.listener = listener;
     this.rejections = new RejectionRecorder(registry, clock, log);
@@ -69,7 +78,7 @@ public final class KioskConsentMqttSource {
   }
 
   public String subscriptionFilter() {
-    return prefix + "/+/kiosk/+/consent";
+    return prefix + "/" + site + "/kiosk/+/consent";
   }
 
   /** The topic a kiosk publishes to. */
@@ -94,9 +103,10 @@ public final class KioskConsentMqttSource {
     if (levels.length != 4
         || !levels[1].equals("kiosk")
         || !levels[3].equals("consent")
-        || !ID.matcher(levels[0]).matches()
+        || !levels[0].equals(site)
         || !ID.matcher(levels[2]).matches()) {
-      rejections.reject(RejectReason.UNKNOWN_TOPIC, FORMAT, topic, "not a kiosk consent topic");
+      rejections.reject(
+          RejectReason.UNKNOWN_TOPIC, FORMAT, topic, "not a kiosk consent topic of site " + site);
       return;
     }
     ParseResult<KioskConsentMessage> parsed = parser.parse(levels[0], levels[2], payload);

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
+import org.affectgate.device.ingest.StrictUtf8;
 
 /**
  * Decodes a kiosk consent payload, version 1:
@@ -23,8 +24,9 @@ import org.affectgate.device.ingest.RejectReason;
  *
  * {@code session} matches {@value #SESSION_REGEX} (a random id the kiosk draws per visit); {@code
  * purposes} is required and non-empty for grant and withdraw, ignored for end; unknown fields are
- * ignored. Stateless and thread-safe; never throws: every problem is a named {@link RejectReason}
- * with a detail naming the field.
+ * ignored. The payload must be well-formed UTF-8 without a byte order mark ({@link StrictUtf8}),
+ * else {@link RejectReason#MALFORMED_JSON}. Stateless and thread-safe; never throws: every problem
+ * is a named {@link RejectReason} with a detail naming the field.
  */
 public final class KioskConsentParser {
   public static final String SESSION_REGEX = "[A-Za-z0-9_-]{8,64}";
@@ -42,7 +44,12 @@ public final class KioskConsentParser {
     String action = null;
     Set<String> purposes = null;
     Long ts = null;
-    try (JsonParser p = JSON.createParser(payload)) {
+    ParseResult<java.nio.CharBuffer> text = StrictUtf8.decodeJson(payload);
+    if (text instanceof ParseResult.Rejected<java.nio.CharBuffer> r) {
+      return ParseResult.rejected(r.reason(), r.detail());
+    }
+    java.nio.CharBuffer chars = ((ParseResult.Ok<java.nio.CharBuffer>) text).value();
+    try (JsonParser p = JSON.createParser(chars.array(), 0, chars.remaining())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return ParseResult.rejected(RejectReason.MALFORMED_JSON, "payload must be a JSON object");
       }

@@ -16,13 +16,15 @@ class KioskAudioMqttSourceTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AudioChunk> chunks = new CopyOnWriteArrayList<>();
   private final FakeMqttTransport mqtt = new FakeMqttTransport();
+  private KioskAudioMqttSource source;
 
   @BeforeEach
   void setUp() {
-    KioskAudioMqttSource source =
+    source =
         new KioskAudioMqttSource(
             mqtt,
             "affectgate/v1",
+            "site-1",
             65_536,
             chunks::add,
             registry,
@@ -112,6 +114,7 @@ class KioskAudioMqttSourceTest {
         new KioskAudioMqttSource(
             mqtt,
             "affectgate/v1",
+            "site-1",
             65_536,
             c -> {
               throw new IllegalStateException("boom");
@@ -121,5 +124,27 @@ class KioskAudioMqttSourceTest {
     s.onMessage(TOPIC, AudioFrameHeader.encode(16_000, 1, 1, 1, new short[4]));
     s.onMessage(TOPIC, AudioFrameHeader.encode(16_000, 1, 2, 2, new short[4]));
     assertThat(r.counter("affectgate.ingest.listener.errors").count()).isEqualTo(2);
+  }
+
+  /** Issue 17 #7: another site's kiosk audio must be UNKNOWN_TOPIC and never reach the listener. */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    String foreign = "affectgate/v1/othersite/kiosk/k1/audio";
+    assertThat(mqtt.subscribedFilters()).containsExactly("affectgate/v1/site-1/kiosk/+/audio");
+    send(foreign, 1, 1000);
+    assertThat(rejected("UNKNOWN_TOPIC")).as("not subscribed: never sent").isZero();
+    source.onMessage(foreign, AudioFrameHeader.encode(16_000, 1, 1, 1000, new short[160]));
+    assertThat(chunks).isEmpty();
+    assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
+  }
+
+  /** Issue 17 #5 (kiosk audio): a forged far-future chunk must not block the kiosk's real audio. */
+  @Test
+  void forgedChunk_maxSeqTenYearsAhead_refusedAndLaterChunksAccepted() {
+    send(TOPIC, 1, 1000);
+    send(TOPIC, 0xFFFF_FFFFL, 3_652L * 86_400_000L);
+    send(TOPIC, 2, 1010);
+    assertThat(chunks).extracting(AudioChunk::seq).containsExactly(1L, 2L);
+    assertThat(rejected("FUTURE_TIMESTAMP")).isEqualTo(1);
   }
 }

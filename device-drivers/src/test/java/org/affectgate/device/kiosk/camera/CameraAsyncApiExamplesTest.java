@@ -24,7 +24,6 @@ class CameraAsyncApiExamplesTest {
     JsonNode channel = doc.get("channels").get(CHANNEL);
     assertThat(channel).as("camera channel").isNotNull();
     JsonNode message = doc.at(channel.at("/publish/message/$ref").asText().substring(1));
-    CameraTopics topics = new CameraTopics("affectgate/v1");
     CameraPayloadParser parser = new CameraPayloadParser(CameraLimits.defaults());
     FrameDecoder decoder = new FrameDecoder();
     int accepted = 0;
@@ -32,6 +31,7 @@ class CameraAsyncApiExamplesTest {
     for (JsonNode ex : message.get("examples")) {
       String name = ex.get("name").asText();
       String topic = ex.get("x-topic").asText();
+      CameraTopics topics = new CameraTopics("affectgate/v1", topic.split("/")[2]);
       assertThat(TopicFilter.matches(topics.subscriptionFilter(), topic)).as(name).isTrue();
       CameraTopic t = ((ParseResult.Ok<CameraTopic>) topics.parse(topic)).value();
       byte[] payload = HexFormat.of().parseHex(ex.get("payload").asText());

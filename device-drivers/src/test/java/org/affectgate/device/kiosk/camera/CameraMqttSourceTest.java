@@ -18,18 +18,21 @@ class CameraMqttSourceTest {
   private final FakeMqttTransport broker = new FakeMqttTransport();
   private final List<CameraFrame> frames = new ArrayList<>();
   private final byte[] jpeg = TestImages.jpeg(32, 24);
+  private CameraMqttSource source;
 
   @BeforeEach
   void start() {
-    new CameraMqttSource(
+    source =
+        new CameraMqttSource(
             broker,
             "affectgate/v1",
+            "lab-1",
             200_000,
             CameraLimits.defaults(),
             frames::add,
             registry,
-            InstantSource.fixed(Instant.EPOCH))
-        .start();
+            InstantSource.fixed(Instant.EPOCH));
+    source.start();
     broker.start();
   }
 
@@ -48,7 +51,7 @@ class CameraMqttSourceTest {
 
   @Test
   void start_subscribesToTheCameraTree() {
-    assertThat(broker.subscribedFilters()).containsExactly("affectgate/v1/+/kiosk/+/camera");
+    assertThat(broker.subscribedFilters()).containsExactly("affectgate/v1/lab-1/kiosk/+/camera");
   }
 
   @Test
@@ -112,6 +115,7 @@ class CameraMqttSourceTest {
         new CameraMqttSource(
             broker,
             "affectgate/v1",
+            "lab-1",
             200_000,
             CameraLimits.defaults(),
             f -> {
@@ -122,5 +126,28 @@ class CameraMqttSourceTest {
     source.onMessage(TOPIC, CameraPayloadParser.encode(1, 1, jpeg));
     source.onMessage(TOPIC, CameraPayloadParser.encode(2, 2, jpeg));
     assertThat(registry.counter("affectgate.camera.listener.errors").count()).isEqualTo(2);
+  }
+
+  /**
+   * Issue 17 #7: another site's camera frames must be UNKNOWN_TOPIC and never reach the listener.
+   */
+  @Test
+  void otherSitesTopic_isUnknownTopicAndNeverDelivered() {
+    String foreign = "affectgate/v1/othersite/kiosk/k1/camera";
+    send(foreign, 1, 1000, jpeg);
+    assertThat(rejected("UNKNOWN_TOPIC")).as("not subscribed: never sent").isZero();
+    source.onMessage(foreign, CameraPayloadParser.encode(1, 1000, jpeg));
+    assertThat(frames).isEmpty();
+    assertThat(rejected("UNKNOWN_TOPIC")).isEqualTo(1);
+  }
+
+  /** Issue 17 #5 (camera): a forged far-future frame must not block the kiosk's real frames. */
+  @Test
+  void forgedFrame_maxSeqTenYearsAhead_refusedAndLaterFramesAccepted() {
+    send(TOPIC, 1, 1000, jpeg);
+    send(TOPIC, 0xFFFF_FFFFL, 3_652L * 86_400_000L, jpeg);
+    send(TOPIC, 2, 1040, jpeg);
+    assertThat(frames).extracting(CameraFrame::seq).containsExactly(1L, 2L);
+    assertThat(rejected("FUTURE_TIMESTAMP")).isEqualTo(1);
   }
 }

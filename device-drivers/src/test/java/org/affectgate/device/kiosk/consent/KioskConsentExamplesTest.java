@@ -34,6 +34,7 @@ class KioskConsentExamplesTest {
         new KioskConsentMqttSource(
             new FakeMqttTransport(),
             "affectgate/v1",
+            "lab-1",
             65_536,
             got::add,
             registry,

@@ -91,7 +91,13 @@ class KioskConsentParserTest {
     List<KioskConsentMessage> got = new ArrayList<>();
     KioskConsentMqttSource source =
         new KioskConsentMqttSource(
-            new FakeMqttTransport(), "affectgate/v1", 64, got::add, registry, () -> Instant.EPOCH);
+            new FakeMqttTransport(),
+            "affectgate/v1",
+            "s",
+            64,
+            got::add,
+            registry,
+            () -> Instant.EPOCH);
     byte[] end =
         "{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"end\",\"ts\":1}"
             .getBytes(StandardCharsets.UTF_8);
@@ -108,6 +114,65 @@ class KioskConsentParserTest {
                   .count())
           .as(r)
           .isEqualTo(1);
+    }
+  }
+
+  /** Issue 17 #7: another site's kiosk consent must be UNKNOWN_TOPIC and never applied. */
+  @Test
+  void source_otherSitesTopic_isUnknownTopicAndNeverApplied() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<KioskConsentMessage> got = new ArrayList<>();
+    KioskConsentMqttSource source =
+        new KioskConsentMqttSource(
+            new FakeMqttTransport(),
+            "affectgate/v1",
+            "s",
+            1024,
+            got::add,
+            registry,
+            () -> Instant.EPOCH);
+    byte[] grant =
+        ("{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"grant\","
+                + "\"purposes\":[\"kiosk-voice\"],\"ts\":1}")
+            .getBytes(StandardCharsets.UTF_8);
+    source.onMessage("affectgate/v1/othersite/kiosk/k/consent", grant);
+
+    assertThat(got).isEmpty();
+    assertThat(
+            registry
+                .counter(
+                    "affectgate.ingest.rejected",
+                    "reason",
+                    "UNKNOWN_TOPIC",
+                    "format",
+                    "kiosk-consent")
+                .count())
+        .isEqualTo(1);
+  }
+
+  /** Issue 17 #10: consent JSON is UTF-8 too; a byte order mark or overlong bytes are refused. */
+  @Test
+  void parse_byteOrderMarkOrOverlongUtf8_malformedJson() {
+    byte[] doc =
+        "{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"end\",\"ts\":1,\"x\":\"@\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] bom = new byte[doc.length + 3];
+    bom[0] = (byte) 0xEF;
+    bom[1] = (byte) 0xBB;
+    bom[2] = (byte) 0xBF;
+    System.arraycopy(doc, 0, bom, 3, doc.length);
+    byte[] overlong = new byte[doc.length + 1];
+    int at = new String(doc, StandardCharsets.UTF_8).indexOf('@');
+    System.arraycopy(doc, 0, overlong, 0, at);
+    overlong[at] = (byte) 0xC0;
+    overlong[at + 1] = (byte) 0xAF;
+    System.arraycopy(doc, at + 1, overlong, at + 2, doc.length - at - 1);
+    KioskConsentParser p = new KioskConsentParser();
+    for (byte[] payload : List.of(bom, overlong)) {
+      var r = p.parse("s", "k", payload);
+      assertThat(r).isInstanceOf(org.affectgate.device.ingest.ParseResult.Rejected.class);
+      assertThat(((org.affectgate.device.ingest.ParseResult.Rejected<?>) r).reason())
+          .isEqualTo(RejectReason.MALFORMED_JSON);
     }
   }
 }
