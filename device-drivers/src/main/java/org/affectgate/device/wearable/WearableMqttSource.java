@@ -110,7 +110,7 @@ public final class WearableMqttSource {
   /** Subscribes to both wearable filters; the transport re-subscribes them on every reconnect. */
   public void start() {
     for (String filter : topics.subscriptionFilters()) {
-      transport.subscribe(filter, this::onMessage);
+      transport.subscribe(filter, (topic, payload, retained) -> onMessage(topic, payload));
     }
   }
 

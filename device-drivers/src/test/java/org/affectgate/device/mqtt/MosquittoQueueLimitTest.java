@@ -97,7 +97,7 @@ class MosquittoQueueLimitTest {
             config, new SimpleMeterRegistry(), Duration.ofMillis(100), Duration.ofMillis(500));
     t.subscribe(
         "affectgate/v1/+/wearable/+/hr",
-        (topic, payload) -> {
+        (topic, payload, retained) -> {
           int n = ByteBuffer.wrap(payload).getInt();
           if (n == SENTINEL) {
             sentinel.set(true);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Issue 17, failure 1: one large publish must never reach the agent's heap. The broker here has no
  * size limit of its own (Mosquitto's defaults), so only the transport's advertised MQTT 5 Maximum
  * Packet Size can keep an 8 MB publish away from the client; a normal sample published right after
- * it must still arrive.
+ * it must still arrive, and the broker's log must show that it dropped the large one.
  */
 class OversizedPublishTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -34,7 +34,8 @@ class OversizedPublishTest {
 
   @BeforeEach
   void start() {
-    broker = new MosquittoServer(List.of()).start();
+    // Mosquitto's defaults (no size limit); debug logging shows what it drops.
+    broker = new MosquittoServer(List.of("log_type debug")).start();
   }
 
   @AfterEach
@@ -50,7 +51,7 @@ class OversizedPublishTest {
     MqttConfig config = MqttConfig.defaults(broker.uri(), "gw-oversize").withPersistenceDir(null);
     transport =
         new PahoMqttTransport(config, registry, Duration.ofMillis(100), Duration.ofMillis(500));
-    transport.subscribe("affectgate/v1/+/wearable/+/hr", (t, p) -> deliveredSizes.add(p.length));
+    transport.subscribe("affectgate/v1/+/wearable/+/hr", (t, p, r) -> deliveredSizes.add(p.length));
     transport.start();
     await().atMost(WAIT).until(transport::isConnected);
     byte[] normal = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
@@ -77,5 +78,8 @@ class OversizedPublishTest {
         .allSatisfy(size -> assertThat(size).isLessThan(OVERSIZE_BYTES))
         .hasSize(1);
     assertThat(transport.isConnected()).isTrue();
+    assertThat(broker.log())
+        .as("the broker's debug log")
+        .contains("Dropping too large outgoing PUBLISH for gw-oversize");
   }
 }

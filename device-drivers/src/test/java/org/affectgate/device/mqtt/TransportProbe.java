@@ -19,7 +19,8 @@ final class TransportProbe {
         new PahoMqttTransport(
             config, new SimpleMeterRegistry(), Duration.ofMillis(100), Duration.ofMillis(500));
     transport.subscribe(
-        "affectgate/v1/+/wearable/+/hr", (topic, payload) -> say("received " + payload.length));
+        "affectgate/v1/+/wearable/+/hr",
+        (topic, payload, retained) -> say("received " + payload.length));
     transport.start();
     boolean connected = false;
     while (true) {
