@@ -314,9 +314,12 @@ public final class PahoMqttTransport implements MqttTransport {
       return;
     }
     log.warn(
-        "MQTT broker {} unreachable ({}); retrying in {} ms",
+        "MQTT connect to {} failed ({}{}); retrying in {} ms",
         config.uri(),
         e.toString(),
+        Paho5Client.isProtocolRefusal(e)
+            ? "; the broker refuses MQTT 5 and mqtt.protocol is 5"
+            : "",
         delay.toMillis());
     Duration after = next(delay);
     schedule(() -> attemptConnect(s, after), delay);
@@ -499,8 +502,8 @@ public final class PahoMqttTransport implements MqttTransport {
     @Override
     public void connectionLost(Throwable cause) {
       connectionLost.increment();
-      if (closed.get() || this != current) {
-        return;
+      if (closed.get() || this != current || restartPending.get()) {
+        return; // a fatal error's restart replaces this client
       }
       log.warn(
           "MQTT connection to {} lost ({}); reconnecting", config.uri(), String.valueOf(cause));

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * Issue 17, failure 1, at the shipped heap ({@code -Xmx128m}, as the systemd unit runs the agent):
  * the transport runs in a process of its own ({@link TransportProbe}) against a real Mosquitto
  * without a size limit; one 100 MB QoS 1 publish on a wearable topic must not stop ingestion.
+ * Before the fix the 3.1.1 client threw {@link OutOfMemoryError} in its receiver thread and stayed
+ * "connected" without reading anything more.
  */
 class HeapLimitedTransportTest {
   private static final String SHIPPED_HEAP = "-Xmx128m";
@@ -57,6 +59,30 @@ class HeapLimitedTransportTest {
       publisher.disconnect();
     }
     assertThat(lines).noneMatch(l -> l.startsWith("received ") && !l.equals("received 7"));
+  }
+
+  /**
+   * MQTT 3.1.1 cannot keep the publish out: the receiver thread cannot allocate its 130 MB, and the
+   * transport must replace the client instead of leaving a zombie. QoS 0, so the broker does not
+   * redeliver it (a QoS 1 one would fail each new client until the process exits for systemd to
+   * restart it; the shipped broker configuration's max_packet_size keeps it out in the first
+   * place).
+   */
+  @Test
+  void oversizedPublish_mqtt311AtShippedHeap_outOfMemoryRestartsTheClient_ingestionContinues()
+      throws Exception {
+    probe = startProbe("gw-heap-311", "3.1.1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("connected"));
+    try (MqttClient publisher = publisher()) {
+      awaitNormalSample(publisher);
+      lines.clear();
+      publisher.publish(TOPIC, new byte[130 << 20], 0, false);
+      await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("fatal 1"));
+      awaitNormalSample(publisher);
+      publisher.disconnect();
+    }
+    assertThat(lines).noneMatch(l -> l.startsWith("exit "));
+    assertThat(lines).anyMatch(l -> l.contains("OutOfMemoryError"));
   }
 
   private void awaitNormalSample(MqttClient publisher) {

@@ -57,9 +57,9 @@ public final class MosquittoServer implements AutoCloseable {
 
   /**
    * As {@link #MosquittoServer()} with {@code tuning} instead of {@value #DEFAULT_TUNING}: lines
-   * appended after the generated listener, anonymous access, persistence location and log lines.
-   * They must not set {@code listener}, {@code persistence_location} or {@code log_dest} (the
-   * helper owns those); an empty list runs the broker with Mosquitto's own defaults.
+   * appended after the generated listener, anonymous access, persistence and log lines. They must
+   * not set {@code listener} or {@code persistence_location} (the helper owns those); an empty list
+   * runs the broker with Mosquitto's own defaults.
    */
   public MosquittoServer(List<String> tuning) {
     this.tuning = List.copyOf(tuning);
@@ -120,10 +120,11 @@ public final class MosquittoServer implements AutoCloseable {
   }
 
   /**
-   * The settings of a shipped Mosquitto configuration file (e.g. {@code
-   * deploy/mosquitto/affectgate.conf}) for {@link #MosquittoServer(List)}: comments and blank lines
-   * dropped, and the lines this helper owns ({@code listener}, {@code persistence_location}, {@code
-   * log_dest}) replaced by its loopback port and temp directory.
+   * The settings of a shipped {@code conf.d} file (e.g. {@code deploy/mosquitto/affectgate.conf})
+   * for {@link #MosquittoServer(List)}: comments and blank lines dropped, and its {@code listener}
+   * lines dropped for this helper's loopback port. Everything else is kept, so a file that repeats
+   * what Debian's main configuration sets (e.g. {@code persistence_location}, which this helper
+   * sets as Debian's does) fails to start here as it would on a gateway.
    *
    * @throws UncheckedIOException if the file cannot be read
    */
@@ -132,11 +133,7 @@ public final class MosquittoServer implements AutoCloseable {
       return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
           .map(String::strip)
           .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .filter(
-              l ->
-                  !l.startsWith("listener ")
-                      && !l.startsWith("persistence_location ")
-                      && !l.startsWith("log_dest "))
+          .filter(l -> !l.startsWith("listener "))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
