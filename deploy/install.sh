@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the agent on a Raspberry Pi OS / Debian machine (64-bit): Java 17, Mosquitto and the
 # libjpeg-turbo Java binding (the camera path's JPEG decoder) from
-# Debian, the agent jar under /opt/affectgate, an example config under /etc/affectgate, a system
-# user, and the systemd unit. Build the jar first (deploy/demo.sh or `mvn -DskipTests install`).
+# Debian, the gateway's Mosquitto settings (/etc/mosquitto/conf.d/affectgate.conf), the agent jar
+# under /opt/affectgate, an example config under /etc/affectgate, a system user, and the systemd
+# unit. Build the jar first (deploy/demo.sh or `mvn -DskipTests install`).
 #   sudo deploy/install.sh [--start]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,22 @@ jar=edge-agent/target/affectgate.jar
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless mosquitto \
   libturbojpeg-java libturbojpeg0-dev >/dev/null
+# Broker settings sized for a gateway (queue for the agent's session, packet size, autosave); an
+# edited copy is kept and the shipped one written beside it (include_dir reads only *.conf).
+broker_conf=/etc/mosquitto/conf.d/affectgate.conf
+if [ ! -f "$broker_conf" ]; then
+  install -o root -g root -m 0644 deploy/mosquitto/affectgate.conf "$broker_conf"
+elif ! cmp -s deploy/mosquitto/affectgate.conf "$broker_conf"; then
+  install -o root -g root -m 0644 deploy/mosquitto/affectgate.conf "$broker_conf.new"
+  echo "install: kept your $broker_conf; the shipped version is $broker_conf.new"
+fi
+if [ -d /run/systemd/system ]; then
+  systemctl restart mosquitto
+  systemctl is-active --quiet mosquitto \
+    || { echo "install: mosquitto does not start with $broker_conf (journalctl -u mosquitto)" >&2; exit 1; }
+else
+  echo "install: systemd is not running here; restart mosquitto by hand to apply $broker_conf"
+fi
 getent group gpio >/dev/null || groupadd --system gpio
 id affectgate >/dev/null 2>&1 || useradd --system --home /var/lib/affectgate --shell /usr/sbin/nologin affectgate
 install -d -o root -g root -m 0755 /opt/affectgate

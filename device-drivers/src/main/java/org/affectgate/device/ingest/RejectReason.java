@@ -37,6 +37,15 @@ public enum RejectReason {
   DUPLICATE,
   SEQ_BACKWARDS,
   NO_CONSENT,
+  /**
+   * A retained message the broker replayed on a (re)subscription: an old event, never applied as a
+   * new one (kiosk consent).
+   */
+  RETAINED_MESSAGE,
+  /** The message's own timestamp is older than its bound allows (kiosk consent grants). */
+  MESSAGE_TOO_OLD,
+  /** The message's own timestamp is further ahead of the agent's clock than its bound allows. */
+  MESSAGE_FROM_FUTURE,
   /** The image bytes are neither JPEG nor PNG (e.g. WebP or GIF, whatever the sender called it). */
   UNSUPPORTED_IMAGE_FORMAT,
   /** A JPEG with 4 components (CMYK or YCCK); kiosk cameras send YCbCr or greyscale. */

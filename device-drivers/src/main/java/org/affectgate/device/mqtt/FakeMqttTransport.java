@@ -9,9 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An in-memory {@link MqttTransport} for unit tests and demos: it is its own broker. A {@link
  * #publish} is delivered synchronously, on the publishing thread, to every subscription whose
- * filter matches the topic (MQTT 3.1.1 {@code +}/{@code #} semantics, see {@link TopicFilter}); the
- * last retained message per topic is replayed to later matching subscriptions. Each handler gets
- * its own copy of the payload.
+ * filter matches the topic (MQTT 3.1.1 {@code +}/{@code #} semantics, see {@link TopicFilter}) with
+ * {@code retained=false}, as a broker delivers to an established subscription; the last retained
+ * message per topic is replayed to later matching subscriptions with {@code retained=true}. Each
+ * handler gets its own copy of the payload.
  *
  * <p>{@link #setConnected(boolean) setConnected(false)} simulates a broker outage: publishes throw
  * {@link MqttUnavailableException} until it is set back. Not for production: nothing is persisted
@@ -47,7 +48,7 @@ public final class FakeMqttTransport implements MqttTransport {
     retained.forEach(
         (topic, payload) -> {
           if (TopicFilter.matches(topicFilter, topic)) {
-            handler.onMessage(topic, payload.clone());
+            handler.onMessage(topic, payload.clone(), true);
           }
         });
   }
@@ -79,7 +80,7 @@ public final class FakeMqttTransport implements MqttTransport {
     }
     for (Subscription s : subscriptions) {
       if (TopicFilter.matches(s.filter(), topic)) {
-        s.handler().onMessage(topic, copy.clone());
+        s.handler().onMessage(topic, copy.clone(), false);
       }
     }
   }

@@ -2,6 +2,8 @@ package org.affectgate.device.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -22,6 +24,15 @@ import java.util.Locale;
  * @param username {@code mqtt.username}, or {@code null} for anonymous
  * @param passwordFile {@code mqtt.passwordFile}: file whose first line is the password, or {@code
  *     null}; requires {@code username}. Read when the transport is constructed.
+ * @param protocol {@code mqtt.protocol}: {@code auto} (default: MQTT 5, and MQTT 3.1.1 when the
+ *     broker refuses version 5), {@code 5} or {@code 3.1.1}. Only MQTT 5 lets the agent tell the
+ *     broker its Maximum Packet Size, so that an oversized publish is dropped by the broker instead
+ *     of being read into the agent's heap; see {@link PahoMqttTransport}
+ * @param consentMaxAge {@code mqtt.consentMaxAgeSeconds}: a kiosk consent grant whose own timestamp
+ *     is further than this from the agent's clock (older, or ahead) is refused, so a grant captured
+ *     and replayed later, or delivered from a stale queue, cannot open a session. Withdrawals and
+ *     ends are applied whatever their age. Default {@value #DEFAULT_CONSENT_MAX_AGE_SECONDS} s,
+ *     range 1..{@value #MAX_CONSENT_MAX_AGE_SECONDS}
  */
 public record MqttConfig(
     String uri,
@@ -31,11 +42,51 @@ public record MqttConfig(
     boolean cleanSession,
     Path persistenceDir,
     String username,
-    String passwordFile) {
+    String passwordFile,
+    Protocol protocol,
+    Duration consentMaxAge) {
 
   public static final String DEFAULT_TOPIC_PREFIX = "affectgate/v1";
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 65_536;
   public static final String DEFAULT_PERSISTENCE_DIR = "/var/lib/affectgate/mqtt";
+  public static final long DEFAULT_CONSENT_MAX_AGE_SECONDS = 300;
+  public static final long MAX_CONSENT_MAX_AGE_SECONDS = 3_600;
+
+  /** {@code mqtt.protocol}: which MQTT version the transport speaks. */
+  public enum Protocol {
+    /** MQTT 5, falling back to 3.1.1 when the broker refuses the protocol version. */
+    AUTO("auto"),
+    MQTT_5("5"),
+    MQTT_3_1_1("3.1.1");
+
+    private final String key;
+
+    Protocol(String key) {
+      this.key = key;
+    }
+
+    /** The YAML value: {@code auto}, {@code 5} or {@code 3.1.1}. */
+    public String key() {
+      return key;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming {@code mqtt.protocol} for any other value
+     */
+    public static Protocol parse(String value) {
+      for (Protocol p : values()) {
+        if (p.key.equals(value == null ? null : value.strip())) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(
+          "mqtt.protocol must be one of "
+              + Arrays.stream(values()).map(Protocol::key).toList()
+              + " (got "
+              + value
+              + ")");
+    }
+  }
 
   /** The MQTT 3.1.1 limit on a packet's remaining length, an upper bound for any payload. */
   public static final int MQTT_MAX_PAYLOAD_BYTES = 268_435_455;
@@ -80,12 +131,49 @@ public record MqttConfig(
     if (passwordFile != null && username == null) {
       throw new IllegalArgumentException("mqtt.passwordFile requires mqtt.username");
     }
+    if (protocol == null) {
+      throw new IllegalArgumentException("mqtt.protocol must be one of [auto, 5, 3.1.1]");
+    }
+    if (consentMaxAge == null
+        || consentMaxAge.compareTo(Duration.ofSeconds(1)) < 0
+        || consentMaxAge.compareTo(Duration.ofSeconds(MAX_CONSENT_MAX_AGE_SECONDS)) > 0) {
+      throw new IllegalArgumentException(
+          "mqtt.consentMaxAgeSeconds must be between 1 and "
+              + MAX_CONSENT_MAX_AGE_SECONDS
+              + " (got "
+              + (consentMaxAge == null ? null : consentMaxAge.toMillis() / 1000.0)
+              + ")");
+    }
+  }
+
+  /** As the canonical constructor with {@code protocol: auto} and the default consent age bound. */
+  public MqttConfig(
+      String uri,
+      String clientId,
+      String topicPrefix,
+      int maxPayloadBytes,
+      boolean cleanSession,
+      Path persistenceDir,
+      String username,
+      String passwordFile) {
+    this(
+        uri,
+        clientId,
+        topicPrefix,
+        maxPayloadBytes,
+        cleanSession,
+        persistenceDir,
+        username,
+        passwordFile,
+        Protocol.AUTO,
+        Duration.ofSeconds(DEFAULT_CONSENT_MAX_AGE_SECONDS));
   }
 
   /**
    * Settings with every optional key at its default: prefix {@value #DEFAULT_TOPIC_PREFIX}, payload
    * cap {@value #DEFAULT_MAX_PAYLOAD_BYTES}, persistent session, file persistence in {@value
-   * #DEFAULT_PERSISTENCE_DIR}, anonymous.
+   * #DEFAULT_PERSISTENCE_DIR}, anonymous, protocol {@code auto}, consent age bound {@value
+   * #DEFAULT_CONSENT_MAX_AGE_SECONDS} s.
    */
   public static MqttConfig defaults(String uri, String clientId) {
     return new MqttConfig(
@@ -102,7 +190,16 @@ public record MqttConfig(
   /** A copy with another persistence directory ({@code null}: in-memory). */
   public MqttConfig withPersistenceDir(Path dir) {
     return new MqttConfig(
-        uri, clientId, topicPrefix, maxPayloadBytes, cleanSession, dir, username, passwordFile);
+        uri,
+        clientId,
+        topicPrefix,
+        maxPayloadBytes,
+        cleanSession,
+        dir,
+        username,
+        passwordFile,
+        protocol,
+        consentMaxAge);
   }
 
   /** A copy with another client id. */
@@ -115,7 +212,9 @@ public record MqttConfig(
         cleanSession,
         persistenceDir,
         username,
-        passwordFile);
+        passwordFile,
+        protocol,
+        consentMaxAge);
   }
 
   /** A copy with another topic prefix. */
@@ -128,12 +227,38 @@ public record MqttConfig(
         cleanSession,
         persistenceDir,
         username,
-        passwordFile);
+        passwordFile,
+        protocol,
+        consentMaxAge);
   }
 
   /** A copy with another payload cap. */
   public MqttConfig withMaxPayloadBytes(int max) {
     return new MqttConfig(
-        uri, clientId, topicPrefix, max, cleanSession, persistenceDir, username, passwordFile);
+        uri,
+        clientId,
+        topicPrefix,
+        max,
+        cleanSession,
+        persistenceDir,
+        username,
+        passwordFile,
+        protocol,
+        consentMaxAge);
+  }
+
+  /** A copy speaking another protocol. */
+  public MqttConfig withProtocol(Protocol p) {
+    return new MqttConfig(
+        uri,
+        clientId,
+        topicPrefix,
+        maxPayloadBytes,
+        cleanSession,
+        persistenceDir,
+        username,
+        passwordFile,
+        p,
+        consentMaxAge);
   }
 }

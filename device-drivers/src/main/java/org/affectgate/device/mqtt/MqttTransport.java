@@ -2,8 +2,8 @@ package org.affectgate.device.mqtt;
 
 /**
  * The narrow edge between Affectgate and an MQTT broker. Production uses {@link PahoMqttTransport}
- * (MQTT 3.1.1, persistent session, automatic reconnect and resubscribe); unit tests use {@link
- * FakeMqttTransport}.
+ * (MQTT 5 where the broker speaks it, else MQTT 3.1.1; persistent session, reconnect and
+ * resubscribe); unit tests use {@link FakeMqttTransport}.
  *
  * <p>Threads: {@link MessageHandler#onMessage} is called on the client's callback thread, one
  * message at a time; handlers must not block (hand work to an executor or Vert.x context).
@@ -13,7 +13,15 @@ public interface MqttTransport extends AutoCloseable {
   /** Receives one inbound message. The payload array is owned by the handler. */
   @FunctionalInterface
   interface MessageHandler {
-    void onMessage(String topic, byte[] payload);
+    /**
+     * @param topic the topic the message was published to
+     * @param payload the payload, owned by the handler
+     * @param retained true when the broker sent a stored retained message because a subscription
+     *     was made or renewed (on every (re)connect): an old message replayed, not a new event. A
+     *     message that matches an established subscription arrives with {@code false}, whatever
+     *     flag its publisher set (MQTT 3.1.1 §3.3.1.3; MQTT 5 without Retain As Published)
+     */
+    void onMessage(String topic, byte[] payload, boolean retained);
   }
 
   /**
@@ -33,6 +41,15 @@ public interface MqttTransport extends AutoCloseable {
   void publish(String topic, byte[] payload, int qos, boolean retained);
 
   boolean isConnected();
+
+  /**
+   * Whether the transport's own machinery is sound (not the broker's reachability: see {@link
+   * #isConnected()}). Never blocks; any thread. The default, for transports that cannot fail that
+   * way, is {@link TransportHealth#HEALTHY}.
+   */
+  default TransportHealth health() {
+    return TransportHealth.HEALTHY;
+  }
 
   /** Disconnects and releases the client; never throws. */
   @Override

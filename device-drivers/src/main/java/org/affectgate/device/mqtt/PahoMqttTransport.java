@@ -3,12 +3,11 @@ package org.affectgate.device.mqtt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -16,34 +15,48 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import java.util.function.IntConsumer;
+import javax.net.SocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MqttTransport} over Eclipse Paho {@code mqttv3} (MQTT 3.1.1).
+ * {@link MqttTransport} over Eclipse Paho: MQTT 5 ({@link Paho5Client}) where the broker speaks it,
+ * MQTT 3.1.1 ({@link Paho3Client}) where it does not ({@code mqtt.protocol}, default {@code auto}).
+ *
+ * <p>Oversized publishes: with MQTT 5 the CONNECT advertises a Maximum Packet Size of the largest
+ * payload cap the agent accepts on any topic family plus {@value #HEADER_ROOM_BYTES} bytes for the
+ * fixed header, topic, packet id and properties ({@link #maximumPacketSize}); the broker drops a
+ * larger publish instead of sending it, so it never reaches this process. A publish below that but
+ * above its topic family's cap still arrives and is rejected by its source ({@code
+ * PAYLOAD_TOO_LARGE}). With MQTT 3.1.1 only the broker's own limit protects the heap (see {@code
+ * deploy/mosquitto/affectgate.conf}).
+ *
+ * <p>Protocol choice ({@code auto}): the first connect uses MQTT 5; a broker that refuses the
+ * protocol version (see {@link Paho5Client#isProtocolRefusal}) is asked again at once with 3.1.1,
+ * and 3.1.1 is kept for this transport's lifetime. A broker that is down, refuses the credentials
+ * or times out does not cause a fallback.
  *
  * <p>Session: the client id comes from {@link MqttConfig#clientId()} and, with {@code
  * cleanSession=false}, the broker keeps subscriptions and queues QoS 1 messages while this client
  * is away; the client keeps its own in-flight state in {@link MqttConfig#persistenceDir()} (file
  * persistence) or in memory when that is {@code null}.
  *
- * <p>Connection: {@link #start()} returns at once. The first connect is retried in the background
- * with exponential backoff (initial {@link #DEFAULT_INITIAL_RETRY}, capped at {@link
- * #DEFAULT_MAX_RETRY}) for as long as the transport is open, so a broker that is absent at start-up
- * is a state ({@link #isConnected()} is {@code false}), not a crash. After the first success Paho's
- * automatic reconnect takes over. Every subscription is re-sent on every (re)connect, from {@link
- * MqttCallbackExtended#connectComplete}.
+ * <p>Connection: {@link #start()} returns at once. Connects, and reconnects after a lost
+ * connection, run on this transport's connector thread with exponential backoff (initial {@link
+ * #DEFAULT_INITIAL_RETRY}, capped at {@link #DEFAULT_MAX_RETRY}) for as long as the transport is
+ * open, so a broker that is absent is a state ({@link #isConnected()} is {@code false}), not a
+ * crash. Every subscription is re-sent after every successful connect.
+ *
+ * <p>Fatal errors: every Paho thread runs on a {@link GuardedExecutor}, and the callback dispatch
+ * catches {@link Error}s. Any throwable that escapes a Paho thread, or an {@code Error} from a
+ * handler (e.g. {@link OutOfMemoryError}), marks the transport unhealthy ({@link #health()}, for
+ * {@link #FATAL_WINDOW}), counts {@code affectgate.mqtt.fatal.errors}, is logged, and the client is
+ * closed and a new one created and connected ({@code affectgate.mqtt.client.restarts}); the message
+ * being dispatched is left unacknowledged. A client that cannot be recreated, or more than {@value
+ * #MAX_RESTARTS_IN_WINDOW} restarts within {@link #FATAL_WINDOW}, ends the process with status
+ * {@value #EXIT_STATUS} (systemd's {@code Restart=on-failure} starts a fresh one): never a silent
+ * zombie that reports itself connected and reads nothing.
  *
  * <p>Delivery and acknowledgement: inbound messages are dispatched on Paho's single callback thread
  * to every handler whose filter matches (matching is done here, so messages the broker replays from
@@ -56,58 +69,130 @@ import org.slf4j.LoggerFactory;
  *       that must survive a crash has to be made durable before returning.
  *   <li>A slow handler stalls every subscription of this client and holds back the acknowledgement
  *       (the broker redelivers un-acked messages after a reconnect, hence duplicate detection).
- *   <li>A handler that throws would make Paho drop the connection and the broker redeliver the same
- *       message forever; this class therefore catches the exception, counts it in {@code
- *       affectgate.mqtt.handler.errors}, logs it and acknowledges the message.
+ *   <li>A handler that throws a {@link RuntimeException} would make Paho drop the connection and
+ *       the broker redeliver the same message forever; this class therefore catches it, counts it
+ *       in {@code affectgate.mqtt.handler.errors}, logs it and acknowledges the message.
  * </ul>
  *
- * <p>Meters: {@code affectgate.mqtt.connected} (gauge 0/1), {@code
- * affectgate.mqtt.connect.failures} (failed connect attempts), {@code
- * affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors}.
+ * <p>Meters (tag {@code client}): {@code affectgate.mqtt.connected} and {@code
+ * affectgate.mqtt.healthy} (gauges 0/1), {@code affectgate.mqtt.connect.failures} (failed connect
+ * attempts), {@code affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors},
+ * {@code affectgate.mqtt.fatal.errors}, {@code affectgate.mqtt.client.restarts}.
  */
 public final class PahoMqttTransport implements MqttTransport {
   public static final Duration DEFAULT_INITIAL_RETRY = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_RETRY = Duration.ofSeconds(30);
-  static final int KEEP_ALIVE_SECONDS = 30;
-  static final int CONNECT_TIMEOUT_SECONDS = 10;
-  static final int MAX_INFLIGHT = 100;
-  private static final int SUBSCRIBE_QOS = 1;
-  private static final long DISCONNECT_QUIESCE_MS = 1_000;
-  private static final long DISCONNECT_TIMEOUT_MS = 2_000;
+
+  /**
+   * Bytes above the largest payload cap in the advertised Maximum Packet Size: fixed header (5),
+   * topic (2 + its length; the agent's topics are under 300 bytes), packet id (2) and the
+   * properties a publisher may attach (a publish carrying more is dropped by the broker).
+   */
+  public static final int HEADER_ROOM_BYTES = 4_096;
+
+  /**
+   * How long a fatal error keeps the transport unhealthy, and the window restarts are counted in.
+   */
+  public static final Duration FATAL_WINDOW = Duration.ofMinutes(10);
+
+  /** More client restarts than this within {@link #FATAL_WINDOW} end the process. */
+  public static final int MAX_RESTARTS_IN_WINDOW = 3;
+
+  /** The process exit status after an unrecoverable fatal error (EX_SOFTWARE). */
+  public static final int EXIT_STATUS = 70;
 
   private static final Logger log = LoggerFactory.getLogger(PahoMqttTransport.class);
 
   private record Subscription(String filter, MessageHandler handler) {}
 
   private final MqttConfig config;
+  private final PahoClient.Settings settings;
   private final Duration initialRetry;
   private final Duration maxRetry;
-  private final MqttAsyncClient client;
-  private final MqttConnectOptions options;
+  private final InstantSource clock;
+  private final IntConsumer exit;
   private final ScheduledExecutorService connector;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean restartPending = new AtomicBoolean();
   private final Counter connectFailures;
   private final Counter connectionLost;
   private final Counter handlerErrors;
-  private volatile boolean everConnected;
+  private final Counter fatalErrors;
+  private final Counter restarts;
+
+  /** Confined to the connector thread: the restarts within {@link #FATAL_WINDOW}. */
+  private final Deque<Instant> recentRestarts = new ArrayDeque<>();
+
+  /** Written on the connector thread only. */
+  private volatile Session current;
+
+  /** The protocol new clients speak; {@code AUTO} until the broker answered. Connector thread. */
+  private MqttConfig.Protocol protocol;
+
+  private volatile String connectedProtocol;
+  private volatile String lastFatal;
+  private volatile Instant lastFatalAt;
 
   /**
-   * Creates the client without connecting.
+   * Creates the client without connecting; the Maximum Packet Size allows {@link
+   * MqttConfig#maxPayloadBytes()}.
    *
    * @throws IllegalArgumentException if {@code mqtt.passwordFile} cannot be read or the persistence
    *     directory cannot be created
    */
   public PahoMqttTransport(MqttConfig config, MeterRegistry registry) {
-    this(config, registry, DEFAULT_INITIAL_RETRY, DEFAULT_MAX_RETRY);
+    this(config, config.maxPayloadBytes(), registry);
   }
 
   /**
-   * As {@link #PahoMqttTransport(MqttConfig, MeterRegistry)} with explicit first-connect backoff.
+   * As {@link #PahoMqttTransport(MqttConfig, MeterRegistry)} for an agent whose largest payload cap
+   * on any topic family is {@code largestPayloadBytes} (e.g. {@code camera.maxPayloadBytes}).
    */
+  public PahoMqttTransport(MqttConfig config, int largestPayloadBytes, MeterRegistry registry) {
+    this(
+        config,
+        largestPayloadBytes,
+        registry,
+        DEFAULT_INITIAL_RETRY,
+        DEFAULT_MAX_RETRY,
+        InstantSource.system(),
+        FatalExit::exit,
+        null);
+  }
+
+  /** As {@link #PahoMqttTransport(MqttConfig, MeterRegistry)} with explicit connect backoff. */
   public PahoMqttTransport(
       MqttConfig config, MeterRegistry registry, Duration initialRetry, Duration maxRetry) {
+    this(
+        config,
+        config.maxPayloadBytes(),
+        registry,
+        initialRetry,
+        maxRetry,
+        InstantSource.system(),
+        FatalExit::exit,
+        null);
+  }
+
+  /**
+   * Every setting.
+   *
+   * @param clock times fatal errors ({@link #health()}, restart budget)
+   * @param exit called with {@link #EXIT_STATUS} when the client cannot be restarted (production:
+   *     {@link FatalExit#exit})
+   * @param socketFactory {@code null} for Paho's default (tests inject faults through it)
+   */
+  PahoMqttTransport(
+      MqttConfig config,
+      int largestPayloadBytes,
+      MeterRegistry registry,
+      Duration initialRetry,
+      Duration maxRetry,
+      InstantSource clock,
+      IntConsumer exit,
+      SocketFactory socketFactory) {
     if (initialRetry.isNegative()
         || initialRetry.isZero()
         || maxRetry.compareTo(initialRetry) < 0) {
@@ -118,16 +203,24 @@ public final class PahoMqttTransport implements MqttTransport {
               + maxRetry
               + ")");
     }
+    if (largestPayloadBytes <= 0 || largestPayloadBytes > MqttConfig.MQTT_MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException(
+          "largest payload cap must be in 1.."
+              + MqttConfig.MQTT_MAX_PAYLOAD_BYTES
+              + " (got "
+              + largestPayloadBytes
+              + ")");
+    }
     this.config = config;
+    this.settings =
+        new PahoClient.Settings(config, maximumPacketSize(largestPayloadBytes), socketFactory);
     this.initialRetry = initialRetry;
     this.maxRetry = maxRetry;
-    this.options = connectOptions(config, maxRetry);
-    try {
-      this.client = new MqttAsyncClient(config.uri(), config.clientId(), persistence(config));
-    } catch (MqttException e) {
-      throw new IllegalArgumentException("mqtt.uri/mqtt.clientId rejected by Paho: " + e, e);
-    }
-    client.setCallback(new Callback());
+    this.clock = clock;
+    this.exit = exit;
+    this.protocol = config.protocol();
+    // Fails here, not later on the connector thread, for a bad URI, id, password file or directory.
+    this.current = new Session(protocol == MqttConfig.Protocol.MQTT_3_1_1);
     this.connector =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -137,50 +230,20 @@ public final class PahoMqttTransport implements MqttTransport {
             });
     Tags tags = Tags.of("client", config.clientId());
     registry.gauge("affectgate.mqtt.connected", tags, this, t -> t.isConnected() ? 1 : 0);
+    registry.gauge("affectgate.mqtt.healthy", tags, this, t -> t.health().healthy() ? 1 : 0);
     this.connectFailures = registry.counter("affectgate.mqtt.connect.failures", tags);
     this.connectionLost = registry.counter("affectgate.mqtt.connection.lost", tags);
     this.handlerErrors = registry.counter("affectgate.mqtt.handler.errors", tags);
+    this.fatalErrors = registry.counter("affectgate.mqtt.fatal.errors", tags);
+    this.restarts = registry.counter("affectgate.mqtt.client.restarts", tags);
   }
 
-  private static MqttClientPersistence persistence(MqttConfig config) {
-    Path dir = config.persistenceDir();
-    if (dir == null) {
-      return new MemoryPersistence();
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "mqtt.persistenceDir cannot be created: " + dir + " (" + e + ")", e);
-    }
-    return new MqttDefaultFilePersistence(dir.toString());
-  }
-
-  private static MqttConnectOptions connectOptions(MqttConfig config, Duration maxRetry) {
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    o.setCleanSession(config.cleanSession());
-    o.setAutomaticReconnect(true);
-    o.setMaxReconnectDelay((int) Math.min(Integer.MAX_VALUE, maxRetry.toMillis()));
-    o.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-    o.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS);
-    o.setMaxInflight(MAX_INFLIGHT);
-    if (config.username() != null) {
-      o.setUserName(config.username());
-    }
-    if (config.passwordFile() != null) {
-      o.setPassword(readPassword(config.passwordFile()));
-    }
-    return o;
-  }
-
-  private static char[] readPassword(String file) {
-    try {
-      String content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-      return content.lines().findFirst().orElse("").toCharArray();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("mqtt.passwordFile cannot be read: " + file, e);
-    }
+  /**
+   * The Maximum Packet Size advertised for a largest payload cap: {@code largestPayloadBytes +}
+   * {@value #HEADER_ROOM_BYTES}, in bytes.
+   */
+  public static long maximumPacketSize(int largestPayloadBytes) {
+    return (long) largestPayloadBytes + HEADER_ROOM_BYTES;
   }
 
   @Override
@@ -188,51 +251,162 @@ public final class PahoMqttTransport implements MqttTransport {
     if (closed.get() || !started.compareAndSet(false, true)) {
       return;
     }
-    connector.execute(() -> attemptConnect(initialRetry));
+    Session s = current;
+    connector.execute(() -> attemptConnect(s, initialRetry));
   }
 
-  private void attemptConnect(Duration nextDelay) {
-    if (closed.get() || everConnected) {
+  /** Connector thread. */
+  private void attemptConnect(Session s, Duration delay) {
+    if (closed.get() || s != current) {
       return;
     }
-    try {
-      client.connect(
-          options,
-          null,
-          new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              everConnected = true;
-              log.info("MQTT connected to {} as {}", config.uri(), config.clientId());
-            }
+    s.client.connect(
+        () -> onConnector(() -> connected(s)), e -> onConnector(() -> connectFailed(s, e, delay)));
+  }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-              connectFailed(e, nextDelay);
-            }
-          });
-    } catch (MqttException e) {
-      connectFailed(e, nextDelay);
+  private void onConnector(Runnable task) {
+    try {
+      connector.execute(task);
+    } catch (RejectedExecutionException closing) {
+      log.debug("MQTT connector task dropped: transport closed");
     }
   }
 
-  private void connectFailed(Throwable e, Duration delay) {
+  private void schedule(Runnable task, Duration delay) {
+    try {
+      connector.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      log.debug("MQTT connector task not scheduled: transport closed");
+    }
+  }
+
+  /** Connector thread. */
+  private void connected(Session s) {
+    if (closed.get() || s != current) {
+      return;
+    }
+    connectedProtocol = s.client.protocol();
+    log.info(
+        "MQTT connected to {} as {} (MQTT {})",
+        config.uri(),
+        config.clientId(),
+        s.client.protocol());
+    List<String> filters = subscriptions.stream().map(Subscription::filter).distinct().toList();
+    if (!filters.isEmpty()) {
+      s.client.subscribe(filters);
+    }
+  }
+
+  /** Connector thread. */
+  private void connectFailed(Session s, Throwable e, Duration delay) {
     connectFailures.increment();
-    if (closed.get()) {
+    if (closed.get() || s != current) {
+      return;
+    }
+    if (protocol == MqttConfig.Protocol.AUTO && !s.v311 && Paho5Client.isProtocolRefusal(e)) {
+      log.info(
+          "MQTT broker {} refused MQTT 5 ({}); using MQTT 3.1.1, which cannot announce a maximum"
+              + " packet size: only the broker's own limit keeps oversized publishes out",
+          config.uri(),
+          e.toString());
+      protocol = MqttConfig.Protocol.MQTT_3_1_1;
+      replaceClient(s, true);
       return;
     }
     log.warn(
-        "MQTT broker {} unreachable ({}); retrying in {} ms",
+        "MQTT connect to {} failed ({}{}); retrying in {} ms",
         config.uri(),
         e.toString(),
+        Paho5Client.isProtocolRefusal(e)
+            ? "; the broker refuses MQTT 5 and mqtt.protocol is 5"
+            : "",
         delay.toMillis());
-    Duration next =
-        delay.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : delay.multipliedBy(2);
+    Duration after = next(delay);
+    schedule(() -> attemptConnect(s, after), delay);
+  }
+
+  private Duration next(Duration delay) {
+    Duration doubled = delay.multipliedBy(2);
+    return doubled.compareTo(maxRetry) > 0 ? maxRetry : doubled;
+  }
+
+  /**
+   * Closes {@code old}, creates a client for {@link #protocol} and connects it at once. Connector
+   * thread. Ends the process when the client cannot be created.
+   *
+   * @param graceful whether {@code old} may finish its in-flight work (not after a fatal error)
+   */
+  private void replaceClient(Session old, boolean graceful) {
+    old.client.close(graceful);
+    Session next;
     try {
-      connector.schedule(() -> attemptConnect(next), delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException closing) {
-      log.debug("MQTT connect retry not scheduled: transport closed");
+      next = new Session(protocol == MqttConfig.Protocol.MQTT_3_1_1);
+    } catch (Throwable e) { // NOPMD: whatever it is, this transport cannot go on
+      giveUp("cannot create a new MQTT client", e);
+      return;
     }
+    current = next;
+    attemptConnect(next, initialRetry);
+  }
+
+  /** Any thread: a Paho thread died or a handler threw an {@link Error}. */
+  private void fatal(Session s, Throwable e) {
+    try {
+      lastFatalAt = clock.instant();
+      lastFatal = e.getClass().getName() + ": " + e.getMessage();
+      fatalErrors.increment();
+    } catch (Throwable ignored) { // NOPMD: recording must not mask the restart below
+      // the heap may be exhausted; the restart below is what matters
+    }
+    if (closed.get() || s != current || !restartPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      log.error(
+          "MQTT client thread failed ({}); the client is closed and recreated, the message in"
+              + " hand stays unacknowledged",
+          e.toString(),
+          e);
+    } catch (Throwable ignored) { // NOPMD: logging may fail for the same reason
+      // continue with the restart
+    }
+    onConnector(() -> restart(s));
+  }
+
+  /** Connector thread. */
+  private void restart(Session s) {
+    try {
+      if (closed.get() || s != current) {
+        return;
+      }
+      Instant now = clock.instant();
+      while (!recentRestarts.isEmpty()
+          && recentRestarts.peekFirst().isBefore(now.minus(FATAL_WINDOW))) {
+        recentRestarts.removeFirst();
+      }
+      if (recentRestarts.size() >= MAX_RESTARTS_IN_WINDOW) {
+        s.client.close(false);
+        giveUp(
+            "MQTT client failed fatally "
+                + (recentRestarts.size() + 1)
+                + " times within "
+                + FATAL_WINDOW.toMinutes()
+                + " min",
+            null);
+        return;
+      }
+      recentRestarts.addLast(now);
+      restarts.increment();
+      log.warn("MQTT client restart {} after a fatal error", (long) restarts.count());
+      replaceClient(s, false);
+    } finally {
+      restartPending.set(false);
+    }
+  }
+
+  private void giveUp(String why, Throwable e) {
+    log.error("{}; exiting with status {} so the service manager restarts", why, EXIT_STATUS, e);
+    exit.accept(EXIT_STATUS);
   }
 
   /**
@@ -245,45 +419,8 @@ public final class PahoMqttTransport implements MqttTransport {
   public void subscribe(String topicFilter, MessageHandler handler) {
     TopicFilter.requireValidFilter(topicFilter);
     subscriptions.add(new Subscription(topicFilter, handler));
-    if (client.isConnected()) {
-      sendSubscriptions(List.of(topicFilter));
-    }
-  }
-
-  private void sendSubscriptions(List<String> filters) {
-    if (filters.isEmpty()) {
-      return;
-    }
-    String[] topics = filters.toArray(String[]::new);
-    int[] qos = new int[topics.length];
-    Arrays.fill(qos, SUBSCRIBE_QOS);
-    try {
-      client.subscribe(
-          topics,
-          qos,
-          null,
-          new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              int[] granted = token.getGrantedQos();
-              for (int i = 0; granted != null && i < granted.length; i++) {
-                if (granted[i] == 0x80) {
-                  log.error(
-                      "MQTT broker refused subscription {}",
-                      topics[Math.min(i, topics.length - 1)]);
-                }
-              }
-              log.info("MQTT subscribed to {}", filters);
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-              log.warn(
-                  "MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
-            }
-          });
-    } catch (MqttException e) {
-      log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
+    if (isConnected()) {
+      current.client.subscribe(List.of(topicFilter));
     }
   }
 
@@ -291,8 +428,8 @@ public final class PahoMqttTransport implements MqttTransport {
    * Hands the message to Paho without waiting for the broker's acknowledgement (QoS 1/2 messages
    * are kept in the client's persistence until acknowledged).
    *
-   * @throws MqttUnavailableException when not connected or Paho refuses the message (e.g. {@value
-   *     #MAX_INFLIGHT} messages already in flight)
+   * @throws MqttUnavailableException when not connected or Paho refuses the message (e.g. its
+   *     in-flight window is full)
    * @throws IllegalArgumentException for a topic with wildcards or a QoS outside 0..2
    */
   @Override
@@ -301,19 +438,25 @@ public final class PahoMqttTransport implements MqttTransport {
     if (qos < 0 || qos > 2) {
       throw new IllegalArgumentException("qos must be 0, 1 or 2 (got " + qos + ")");
     }
-    if (!client.isConnected()) {
+    if (!isConnected()) {
       throw new MqttUnavailableException("not connected to " + config.uri(), null);
     }
-    try {
-      client.publish(topic, payload, qos, retained);
-    } catch (MqttException e) {
-      throw new MqttUnavailableException("publish to " + topic + " failed: " + e, e);
-    }
+    current.client.publish(topic, payload, qos, retained);
+  }
+
+  /** Connected, and not waiting for a restart after a fatal error. */
+  @Override
+  public boolean isConnected() {
+    return !restartPending.get() && current.client.isConnected();
   }
 
   @Override
-  public boolean isConnected() {
-    return client.isConnected();
+  public TransportHealth health() {
+    Instant at = lastFatalAt;
+    boolean healthy =
+        !restartPending.get() && (at == null || at.isBefore(clock.instant().minus(FATAL_WINDOW)));
+    return new TransportHealth(
+        healthy, connectedProtocol, (long) fatalErrors.count(), lastFatal, at);
   }
 
   @Override
@@ -323,56 +466,63 @@ public final class PahoMqttTransport implements MqttTransport {
     }
     connector.shutdownNow();
     try {
-      if (client.isConnected()) {
-        client.disconnect(DISCONNECT_QUIESCE_MS).waitForCompletion(DISCONNECT_TIMEOUT_MS);
-      }
-    } catch (MqttException e) {
-      log.debug("MQTT disconnect failed: {}", e.toString());
+      connector.awaitTermination(PahoClient.DISCONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    try {
-      client.close(true);
-    } catch (MqttException e) {
-      log.debug("MQTT close failed: {}", e.toString());
-    }
+    current.client.close(true);
   }
 
-  private void dispatch(String topic, MqttMessage message) {
-    byte[] payload = message.getPayload();
+  /** Paho's callback thread. */
+  private void dispatch(String topic, byte[] payload, boolean retained) {
+    boolean first = true;
     for (Subscription s : subscriptions) {
       if (TopicFilter.matches(s.filter(), topic)) {
         try {
-          s.handler().onMessage(topic, payload.clone());
+          s.handler().onMessage(topic, first ? payload : payload.clone(), retained);
         } catch (RuntimeException e) {
           handlerErrors.increment();
           log.error("MQTT handler for {} failed; message acknowledged anyway", s.filter(), e);
         }
+        first = false;
       }
     }
   }
 
-  private final class Callback implements MqttCallbackExtended {
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {
-      everConnected = true;
-      if (reconnect) {
-        log.info("MQTT reconnected to {}", serverUri);
-      }
-      sendSubscriptions(subscriptions.stream().map(Subscription::filter).distinct().toList());
+  /** One client and what it reports; replaced as a whole on a fallback or restart. */
+  private final class Session implements PahoClient.Events {
+    final boolean v311;
+    final PahoClient client;
+
+    Session(boolean v311) {
+      this.v311 = v311;
+      this.client = v311 ? new Paho3Client(settings, this) : new Paho5Client(settings, this);
     }
 
     @Override
     public void connectionLost(Throwable cause) {
       connectionLost.increment();
+      if (closed.get() || this != current || restartPending.get()) {
+        return; // a fatal error's restart replaces this client
+      }
       log.warn(
           "MQTT connection to {} lost ({}); reconnecting", config.uri(), String.valueOf(cause));
+      onConnector(() -> schedule(() -> attemptConnect(this, initialRetry), initialRetry));
     }
 
     @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      dispatch(topic, message);
+    public void messageArrived(String topic, byte[] payload, boolean retained) {
+      try {
+        dispatch(topic, payload, retained);
+      } catch (Error e) {
+        PahoMqttTransport.this.fatal(this, e);
+        throw e;
+      }
     }
 
     @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {}
+    public void fatal(Throwable error) {
+      PahoMqttTransport.this.fatal(this, error);
+    }
   }
 }

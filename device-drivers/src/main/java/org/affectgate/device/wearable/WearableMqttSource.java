@@ -157,7 +157,7 @@ public final class WearableMqttSource {
    */
   public void start() {
     for (String filter : topics.subscriptionFilters()) {
-      transport.subscribe(filter, this::onMessage);
+      transport.subscribe(filter, (topic, payload, retained) -> onMessage(topic, payload));
     }
   }
 

@@ -18,9 +18,9 @@ class FakeMqttTransportTest {
 
   @Test
   void publish_deliversToEveryMatchingWildcardSubscription() {
-    fake.subscribe("a/+/c", (t, p) -> got.add("plus:" + t));
-    fake.subscribe("a/#", (t, p) -> got.add("hash:" + t));
-    fake.subscribe("x/y", (t, p) -> got.add("other:" + t));
+    fake.subscribe("a/+/c", (t, p, r) -> got.add("plus:" + t));
+    fake.subscribe("a/#", (t, p, r) -> got.add("hash:" + t));
+    fake.subscribe("x/y", (t, p, r) -> got.add("other:" + t));
     fake.start();
 
     fake.publish("a/b/c", bytes("1"), 1, false);
@@ -37,11 +37,11 @@ class FakeMqttTransportTest {
     List<byte[]> payloads = new ArrayList<>();
     fake.subscribe(
         "t",
-        (t, p) -> {
+        (t, p, r) -> {
           payloads.add(p);
           p[0] = 'X';
         });
-    fake.subscribe("t", (t, p) -> payloads.add(p));
+    fake.subscribe("t", (t, p, r) -> payloads.add(p));
     fake.start();
     byte[] original = bytes("abc");
     fake.publish("t", original, 1, false);
@@ -63,12 +63,14 @@ class FakeMqttTransportTest {
   }
 
   @Test
-  void subscribe_afterRetainedPublish_replaysLastRetained() {
+  void subscribe_afterRetainedPublish_replaysLastRetainedFlaggedRetained_liveOnesNot() {
     fake.start();
     fake.publish("cfg/a", bytes("old"), 1, true);
     fake.publish("cfg/a", bytes("new"), 1, true);
-    fake.subscribe("cfg/+", (t, p) -> got.add(t + "=" + new String(p, StandardCharsets.UTF_8)));
-    assertThat(got).containsExactly("cfg/a=new");
+    fake.subscribe(
+        "cfg/+", (t, p, r) -> got.add(t + "=" + new String(p, StandardCharsets.UTF_8) + "," + r));
+    fake.publish("cfg/a", bytes("live"), 1, true);
+    assertThat(got).containsExactly("cfg/a=new,true", "cfg/a=live,false");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class MqttConfigTest {
@@ -19,6 +20,43 @@ class MqttConfigTest {
     assertThat(c.maxPayloadBytes()).isEqualTo(65_536);
     assertThat(c.cleanSession()).isFalse();
     assertThat(c.persistenceDir()).isEqualTo(Path.of("/var/lib/affectgate/mqtt"));
+    assertThat(c.protocol()).isEqualTo(MqttConfig.Protocol.AUTO);
+    assertThat(c.consentMaxAge()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void protocol_parsesTheThreeKeys_elseNamesKeyChoicesAndValue() {
+    assertThat(MqttConfig.Protocol.parse("auto")).isEqualTo(MqttConfig.Protocol.AUTO);
+    assertThat(MqttConfig.Protocol.parse("5")).isEqualTo(MqttConfig.Protocol.MQTT_5);
+    assertThat(MqttConfig.Protocol.parse("3.1.1")).isEqualTo(MqttConfig.Protocol.MQTT_3_1_1);
+    assertThatThrownBy(() -> MqttConfig.Protocol.parse("3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("mqtt.protocol must be one of [auto, 5, 3.1.1] (got 3)");
+  }
+
+  @Test
+  void ctor_consentMaxAgeOutOfRange_messageNamesKeyAndValue() {
+    MqttConfig d = MqttConfig.defaults("tcp://h:1", "c");
+    for (Duration bad :
+        new Duration[] {Duration.ZERO, Duration.ofMillis(500), Duration.ofHours(2)}) {
+      assertThatThrownBy(
+              () ->
+                  new MqttConfig(
+                      d.uri(),
+                      d.clientId(),
+                      d.topicPrefix(),
+                      d.maxPayloadBytes(),
+                      d.cleanSession(),
+                      d.persistenceDir(),
+                      null,
+                      null,
+                      d.protocol(),
+                      bad))
+          .as(bad.toString())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("mqtt.consentMaxAgeSeconds must be between 1 and 3600")
+          .hasMessageContaining("got " + bad.toMillis() / 1000.0);
+    }
   }
 
   @Test
@@ -62,7 +100,11 @@ class MqttConfigTest {
   @Test
   void withers_changeOneField() {
     MqttConfig c =
-        MqttConfig.defaults("ssl://h:8883", "a").withClientId("b").withPersistenceDir(null);
+        MqttConfig.defaults("ssl://h:8883", "a")
+            .withClientId("b")
+            .withPersistenceDir(null)
+            .withProtocol(MqttConfig.Protocol.MQTT_3_1_1);
+    assertThat(c.protocol()).isEqualTo(MqttConfig.Protocol.MQTT_3_1_1);
     assertThat(c.clientId()).isEqualTo("b");
     assertThat(c.persistenceDir()).isNull();
     assertThat(c.uri()).isEqualTo("ssl://h:8883");

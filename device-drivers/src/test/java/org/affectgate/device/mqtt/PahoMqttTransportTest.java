@@ -28,11 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Integration test against a real Mosquitto: a separate Paho client publishes wearable frames and
  * {@link PahoMqttTransport} + {@link WearableMqttSource} must deliver them, across broker restarts
- * and subscriber downtime.
+ * and subscriber downtime, with either protocol.
  */
 class PahoMqttTransportTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -59,15 +61,20 @@ class PahoMqttTransportTest {
   }
 
   private MqttConfig config(String clientId, boolean cleanSession) {
+    return config(clientId, cleanSession, MqttConfig.Protocol.AUTO);
+  }
+
+  private MqttConfig config(String clientId, boolean cleanSession, MqttConfig.Protocol protocol) {
     return new MqttConfig(
-        broker.uri(),
-        clientId,
-        PREFIX,
-        MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
-        cleanSession,
-        tmp.resolve("paho"),
-        null,
-        null);
+            broker.uri(),
+            clientId,
+            PREFIX,
+            MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
+            cleanSession,
+            tmp.resolve("paho"),
+            null,
+            null)
+        .withProtocol(protocol);
   }
 
   /** A transport with a wearable source on it, started; fast first-connect backoff. */
@@ -87,12 +94,16 @@ class PahoMqttTransportTest {
   }
 
   private void publish(String topic, byte[] payload) throws MqttException {
+    publish(topic, payload, false);
+  }
+
+  private void publish(String topic, byte[] payload, boolean retained) throws MqttException {
     try (MqttClient publisher =
         new MqttClient(broker.uri(), "test-publisher", new MemoryPersistence())) {
       MqttConnectOptions o = new MqttConnectOptions();
       o.setCleanSession(true);
       publisher.connect(o);
-      publisher.publish(topic, payload, 1, false);
+      publisher.publish(topic, payload, 1, retained);
       publisher.disconnect();
     }
   }
@@ -106,9 +117,13 @@ class PahoMqttTransportTest {
     return BleHrFrame.rrUnitsToMs(units);
   }
 
-  @Test
-  void publishedJsonAndBleFrames_areDeliveredDecodedWithEveryRr() throws Exception {
-    PahoMqttTransport transport = subscriber(config("gw-deliver", false));
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void publishedJsonAndBleFrames_areDeliveredDecodedWithEveryRr(MqttConfig.Protocol protocol)
+      throws Exception {
+    PahoMqttTransport transport = subscriber(config("gw-deliver", false, protocol));
     await().atMost(WAIT).until(transport::isConnected);
     awaitSubscribed();
 
@@ -125,9 +140,13 @@ class PahoMqttTransportTest {
         .isEqualTo(1.0);
   }
 
-  @Test
-  void brokerRestart_cleanSession_resubscribesAndDeliversAgain() throws Exception {
-    PahoMqttTransport transport = subscriber(config("gw-restart", true));
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void brokerRestart_cleanSession_resubscribesAndDeliversAgain(MqttConfig.Protocol protocol)
+      throws Exception {
+    PahoMqttTransport transport = subscriber(config("gw-restart", true, protocol));
     await().atMost(WAIT).until(transport::isConnected);
     awaitSubscribed();
     publish(
@@ -153,10 +172,13 @@ class PahoMqttTransportTest {
         .isGreaterThanOrEqualTo(1);
   }
 
-  @Test
-  void subscriberOffline_qos1MessagesQueuedInPersistentSession_deliveredAfterReconnect()
-      throws Exception {
-    MqttConfig cfg = config("gw-persistent", false);
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void subscriberOffline_qos1MessagesQueuedInPersistentSession_deliveredAfterReconnect(
+      MqttConfig.Protocol protocol) throws Exception {
+    MqttConfig cfg = config("gw-persistent", false, protocol);
     PahoMqttTransport first = subscriber(cfg);
     await().atMost(WAIT).until(first::isConnected);
     awaitSubscribed();
@@ -189,10 +211,57 @@ class PahoMqttTransportTest {
 
     broker.start();
     await().atMost(WAIT).until(transport::isConnected);
+    // connection refused while the broker was away is no reason to give up on MQTT 5
+    assertThat(transport.health().protocol()).isEqualTo("5");
     awaitSubscribed();
     HrSample s = sample("late", 1, List.of(1000.0));
     publish(topics.topic("site1", "late", PayloadFormat.JSON), new JsonHrEncoder().encode(s));
     await().atMost(WAIT).untilAsserted(() -> assertThat(received).containsExactly(s));
+  }
+
+  @Test
+  void autoProtocol_againstMosquitto2_speaksMqtt5() {
+    PahoMqttTransport transport = subscriber(config("gw-auto", true));
+    await().atMost(WAIT).until(transport::isConnected);
+    assertThat(transport.health().protocol()).isEqualTo("5");
+    assertThat(transport.health().healthy()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void retainedMessage_replayedOnEverySubscribeFlaggedRetained_liveDeliveryNot(
+      MqttConfig.Protocol protocol) throws Exception {
+    String topic = PREFIX + "/site1/kiosk/k1/consent";
+    publish(topic, "stored".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    List<String> got = new CopyOnWriteArrayList<>();
+    MqttConfig cfg = config("gw-retained", false, protocol);
+    PahoMqttTransport first =
+        new PahoMqttTransport(cfg, registry, Duration.ofMillis(100), Duration.ofMillis(500));
+    toClose.add(first);
+    first.subscribe(
+        PREFIX + "/+/kiosk/+/consent",
+        (t, p, retained) ->
+            got.add(new String(p, java.nio.charset.StandardCharsets.UTF_8) + "," + retained));
+    first.start();
+    await().atMost(WAIT).until(() -> got.contains("stored,true"));
+    publish(topic, "live".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    await().atMost(WAIT).until(() -> got.contains("live,false"));
+    first.close();
+
+    // A restart on the same persistent session: the broker replays the retained message again.
+    got.clear();
+    PahoMqttTransport second =
+        new PahoMqttTransport(cfg, registry, Duration.ofMillis(100), Duration.ofMillis(500));
+    toClose.add(second);
+    second.subscribe(
+        PREFIX + "/+/kiosk/+/consent",
+        (t, p, retained) ->
+            got.add(new String(p, java.nio.charset.StandardCharsets.UTF_8) + "," + retained));
+    second.start();
+    await().atMost(WAIT).until(() -> got.contains("live,true"));
+    assertThat(got).doesNotContain("live,false");
   }
 
   @Test

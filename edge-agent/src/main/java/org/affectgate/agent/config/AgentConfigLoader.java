@@ -102,7 +102,11 @@ public final class AgentConfigLoader {
             r.bool("mqtt.cleanSession", false),
             dataDir.resolve(r.path("mqtt.persistenceDir", Path.of("mqtt"))),
             r.string("mqtt.username", null),
-            r.string("mqtt.passwordFile", null));
+            r.string("mqtt.passwordFile", null),
+            MqttConfig.Protocol.parse(r.string("mqtt.protocol", MqttConfig.Protocol.AUTO.key())),
+            r.seconds(
+                "mqtt.consentMaxAgeSeconds",
+                Duration.ofSeconds(MqttConfig.DEFAULT_CONSENT_MAX_AGE_SECONDS)));
 
     HrvConfig hrv =
         new HrvConfig(

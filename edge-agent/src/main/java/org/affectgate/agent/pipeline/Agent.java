@@ -306,7 +306,12 @@ public final class Agent implements AutoCloseable {
       wireNoticeLeases(gpioKiosk, kioskConsent, voice, cameras);
     }
 
-    transport = new PahoMqttTransport(config.mqtt(), registry);
+    // MQTT 5 Maximum Packet Size: from the largest payload cap of any topic family subscribed.
+    int largestPayload =
+        Math.max(
+            config.mqtt().maxPayloadBytes(),
+            config.camera().map(CameraConfig::maxPayloadBytes).orElse(0));
+    transport = new PahoMqttTransport(config.mqtt(), largestPayload, registry);
     toClose.push(transport);
     new WearableMqttSource(
             transport,
@@ -326,7 +331,8 @@ public final class Agent implements AutoCloseable {
             config.mqtt().maxPayloadBytes(),
             kioskConsent::apply,
             registry,
-            clock)
+            clock,
+            config.mqtt().consentMaxAge())
         .start();
     if (cameras != null) {
       CameraConfig camera = config.camera().get();

@@ -16,15 +16,18 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.device.mqtt.MqttTransport;
+import org.affectgate.device.mqtt.TransportHealth;
 import org.affectgate.sync.loop.SyncLoop;
 import org.affectgate.sync.loop.SyncState;
 
 /**
- * {@code GET /status}: one JSON document for operators and tests — MQTT connection, sync state
- * (backlog, oldest entry age, last success, last error), what the agent will and will not infer in
- * its deployment context, and every Affectgate counter and gauge. No personal data, so it needs no
- * token (the server is bound to loopback by default). Cheap and non-blocking: reads in-memory state
- * only, so it runs on the event loop.
+ * {@code GET /status}: one JSON document for operators and tests — overall {@code health} ({@code
+ * ok}, or {@code unhealthy} after a fatal error in the MQTT client's threads: the client was
+ * recreated, see {@code mqtt.lastFatal}), MQTT connection and protocol, sync state (backlog, oldest
+ * entry age, last success, last error), what the agent will and will not infer in its deployment
+ * context, and every Affectgate counter and gauge. No personal data, so it needs no token (the
+ * server is bound to loopback by default). Cheap and non-blocking: reads in-memory state only, so
+ * it runs on the event loop.
  */
 public final class StatusHandler implements Handler<RoutingContext> {
   private final AgentConfig config;
@@ -100,13 +103,25 @@ public final class StatusHandler implements Handler<RoutingContext> {
                     .put("oldestPendingDeletionAgeMs", s.deletions().oldestPendingAgeMs())
                     .put("deletionsUnsupported", s.deletions().unsupported())
                     .put("deletionsFailed", s.deletions().failed()));
+    TransportHealth mqttHealth = transport.health();
     return new JsonObject()
         .put("site", config.site())
+        .put("health", mqttHealth.healthy() ? "ok" : "unhealthy")
         .put(
             "mqtt",
             new JsonObject()
                 .put("uri", config.mqtt().uri())
-                .put("connected", transport.isConnected()))
+                .put("connected", transport.isConnected())
+                .put("protocol", mqttHealth.protocol())
+                .put("healthy", mqttHealth.healthy())
+                .put("fatalErrors", mqttHealth.fatalErrors())
+                .put(
+                    "lastFatal",
+                    mqttHealth.lastFatal() == null
+                        ? null
+                        : new JsonObject()
+                            .put("error", mqttHealth.lastFatal())
+                            .put("at", String.valueOf(mqttHealth.lastFatalAt()))))
         .put("sync", syncJson)
         .put("inference", inference())
         .put("meters", meters())

@@ -112,7 +112,8 @@ public final class KioskAudioMqttSource {
 
   /** Subscribes; the transport re-subscribes on every reconnect. */
   public void start() {
-    transport.subscribe(topics.subscriptionFilter(), this::onMessage);
+    transport.subscribe(
+        topics.subscriptionFilter(), (topic, payload, retained) -> onMessage(topic, payload));
   }
 
   public KioskAudioTopics topics() {

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param action what happened
  * @param purposes purposes concerned ({@code kiosk-voice}, {@code kiosk-face}); empty for {@link
  *     Action#END}
- * @param tsMs when the kiosk recorded it, epoch ms (informational; the ledger uses the agent clock)
+ * @param tsMs when the kiosk recorded it, epoch ms: a grant too far from the agent's clock is
+ *     refused ({@code mqtt.consentMaxAgeSeconds}); the ledger records the agent's own time
  */
 public record KioskConsentMessage(
     String site, String kioskId, String session, Action action, Set<String> purposes, long tsMs) {

@@ -2,6 +2,7 @@ package org.affectgate.device.kiosk.consent;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -10,6 +11,7 @@ import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.audio.KioskAudioTopics;
+import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,20 @@ import org.slf4j.LoggerFactory;
  * affectgate.ingest.rejected{reason,format=kiosk-consent}}. Accepted: {@code
  * affectgate.ingest.accepted{format=kiosk-consent}}; listener failures: {@code
  * affectgate.ingest.listener.errors}.
+ *
+ * <p>Only live events are applied:
+ *
+ * <ul>
+ *   <li>A retained message (the broker replays the topic's retained message on every
+ *       (re)subscription, so on every agent start and reconnect) is ignored: {@link
+ *       RejectReason#RETAINED_MESSAGE}, one rate-limited log line. A kiosk that publishes with the
+ *       retain flag still reaches the agent live, where the flag arrives cleared.
+ *   <li>A grant whose own {@code ts} is more than {@code maxAge} before the agent's clock ({@link
+ *       RejectReason#MESSAGE_TOO_OLD}) or after it ({@link RejectReason#MESSAGE_FROM_FUTURE}) is
+ *       refused: a grant captured and replayed, or held in a queue, must not open a session.
+ *       Withdrawals and ends are applied whatever their age: stopping is always safe, and a
+ *       withdrawal that waited in the broker's queue while the agent was down must still win.
+ * </ul>
  *
  * <p>Threads: {@link #onMessage} runs on the transport's callback thread and calls the listener
  * there (the listener may block briefly, e.g. for a ledger write); thread-safe.
@@ -34,6 +50,8 @@ public final class KioskConsentMqttSource {
   private final String prefix;
   private final String site;
   private final int maxPayloadBytes;
+  private final long maxAgeMs;
+  private final InstantSource clock;
   private final Consumer<KioskConsentMessage> listener;
   private final KioskConsentParser parser = new KioskConsentParser();
   private final RejectionRecorder rejections;
@@ -42,10 +60,9 @@ public final class KioskConsentMqttSource {
   private final Counter listenerErrors;
 
   /**
-   * @param topicPrefix e.g. {@code affectgate/v1}
-   * @param site this gateway's site ({@code site}): the only site whose topics are read
-   * @param maxPayloadBytes larger payloads are rejected unread ({@code mqtt.maxPayloadBytes})
-   * @param clock drives log rate limiting only
+   * As {@link #KioskConsentMqttSource(MqttTransport, String, String, int, Consumer, MeterRegistry,
+   * InstantSource, Duration)} with the default age bound ({@value
+   * MqttConfig#DEFAULT_CONSENT_MAX_AGE_SECONDS} s).
    */
   public KioskConsentMqttSource(
       MqttTransport transport,
@@ -55,6 +72,39 @@ public final class KioskConsentMqttSource {
       Consumer<KioskConsentMessage> listener,
       MeterRegistry registry,
       InstantSource clock) {
+    this(
+        transport,
+        topicPrefix,
+        site,
+        maxPayloadBytes,
+        listener,
+        registry,
+        clock,
+        Duration.ofSeconds(MqttConfig.DEFAULT_CONSENT_MAX_AGE_SECONDS));
+  }
+
+  /**
+   * @param topicPrefix e.g. {@code affectgate/v1}
+   * @param site this gateway's site ({@code site}): the only site whose topics are read
+   * @param maxPayloadBytes larger payloads are rejected unread ({@code mqtt.maxPayloadBytes})
+   * @param clock the agent's clock: a grant's {@code ts} is checked against it; also drives log
+   *     rate limiting
+   * @param maxAge {@code mqtt.consentMaxAgeSeconds}: how far a grant's {@code ts} may be from
+   *     {@code clock}, either way
+   */
+  public KioskConsentMqttSource(
+      MqttTransport transport,
+      String topicPrefix,
+      String site,
+      int maxPayloadBytes,
+      Consumer<KioskConsentMessage> listener,
+      MeterRegistry registry,
+      InstantSource clock,
+      Duration maxAge) {
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException(
+          "mqtt.consentMaxAgeSeconds must be > 0 (got " + maxAge + ")");
+    }
     if (maxPayloadBytes <= 0) {
       throw new IllegalArgumentException(
           "mqtt.maxPayloadBytes must be > 0 (got " + maxPayloadBytes + ")");
@@ -70,6 +120,8 @@ public final class KioskConsentMqttSource {
     this.prefix = topicPrefix;
     this.site = site;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.maxAgeMs = maxAge.toMillis();
+    this.clock = clock;
     this.listener = listener;
     this.rejections = new RejectionRecorder(registry, clock, log);
     this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
@@ -91,8 +143,21 @@ public final class KioskConsentMqttSource {
     transport.subscribe(subscriptionFilter(), this::onMessage);
   }
 
-  /** Handles one inbound message; never throws. */
-  public void onMessage(String topic, byte[] payload) {
+  /**
+   * Handles one inbound message; never throws.
+   *
+   * @param retained the broker's retain flag on delivery (see {@link
+   *     MqttTransport.MessageHandler#onMessage})
+   */
+  public void onMessage(String topic, byte[] payload, boolean retained) {
+    if (retained) {
+      rejections.reject(
+          RejectReason.RETAINED_MESSAGE,
+          FORMAT,
+          topic,
+          "retained message replayed by the broker; consent events are applied only live");
+      return;
+    }
     if (!rejections.admitSize(FORMAT, topic, payload, maxPayloadBytes)) {
       return;
     }
@@ -114,9 +179,13 @@ public final class KioskConsentMqttSource {
       rejections.reject(r.reason(), FORMAT, topic, r.detail());
       return;
     }
+    KioskConsentMessage m = ((ParseResult.Ok<KioskConsentMessage>) parsed).value();
+    if (m.action() == KioskConsentMessage.Action.GRANT && !fresh(topic, m)) {
+      return;
+    }
     accepted.increment();
     try {
-      listener.accept(((ParseResult.Ok<KioskConsentMessage>) parsed).value());
+      listener.accept(m);
     } catch (RuntimeException e) {
       listenerErrors.increment();
       long suppressed = listenerErrorLog.admit("listener");
@@ -124,5 +193,27 @@ public final class KioskConsentMqttSource {
         log.error("Kiosk consent listener failed ({} similar suppressed)", suppressed, e);
       }
     }
+  }
+
+  /** Whether a grant's {@code ts} is within the age bound of the agent's clock; else counted. */
+  private boolean fresh(String topic, KioskConsentMessage m) {
+    long ageMs = clock.millis() - m.tsMs();
+    if (ageMs > maxAgeMs) {
+      rejections.reject(
+          RejectReason.MESSAGE_TOO_OLD,
+          FORMAT,
+          topic,
+          "grant ts is " + ageMs / 1000 + " s old (bound " + maxAgeMs / 1000 + " s)");
+      return false;
+    }
+    if (-ageMs > maxAgeMs) {
+      rejections.reject(
+          RejectReason.MESSAGE_FROM_FUTURE,
+          FORMAT,
+          topic,
+          "grant ts is " + -ageMs / 1000 + " s ahead (bound " + maxAgeMs / 1000 + " s)");
+      return false;
+    }
+    return true;
   }
 }

@@ -101,10 +101,10 @@ class KioskConsentParserTest {
     byte[] end =
         "{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"end\",\"ts\":1}"
             .getBytes(StandardCharsets.UTF_8);
-    source.onMessage("affectgate/v1/s/kiosk/k/audio", end);
-    source.onMessage("affectgate/v1/s/kiosk/k/consent", new byte[65]);
-    source.onMessage("affectgate/v1/s/kiosk/k/consent", new byte[0]);
-    source.onMessage("affectgate/v1/s/kiosk/k/consent", end);
+    source.onMessage("affectgate/v1/s/kiosk/k/audio", end, false);
+    source.onMessage("affectgate/v1/s/kiosk/k/consent", new byte[65], false);
+    source.onMessage("affectgate/v1/s/kiosk/k/consent", new byte[0], false);
+    source.onMessage("affectgate/v1/s/kiosk/k/consent", end, false);
 
     assertThat(got).hasSize(1);
     for (String r : List.of("UNKNOWN_TOPIC", "PAYLOAD_TOO_LARGE", "EMPTY_PAYLOAD")) {

@@ -27,14 +27,22 @@ import java.util.stream.Stream;
  *
  * The port is chosen once and kept across {@link #stop()}/{@link #restart()}. {@link #close()}
  * stops the broker and deletes the temp directory. Not thread-safe.
+ *
+ * <p>{@link #MosquittoServer(List)} replaces the tuning lines (by default {@value #DEFAULT_TUNING})
+ * with the caller's, e.g. none at all for Debian's defaults or the lines of {@code
+ * deploy/mosquitto/affectgate.conf} ({@link #shippedConfigLines}).
  */
 public final class MosquittoServer implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
   private static final long START_TIMEOUT_MS = 10_000;
   private static final long STOP_TIMEOUT_MS = 10_000;
 
+  /** The tuning line of the default configuration (queue room for the tests' bursts). */
+  public static final String DEFAULT_TUNING = "max_queued_messages 10000";
+
   private final Path dir;
   private final int port;
+  private final List<String> tuning;
   private Process process;
 
   /**
@@ -44,6 +52,17 @@ public final class MosquittoServer implements AutoCloseable {
    * @throws UncheckedIOException if the temp directory cannot be written
    */
   public MosquittoServer() {
+    this(List.of(DEFAULT_TUNING));
+  }
+
+  /**
+   * As {@link #MosquittoServer()} with {@code tuning} instead of {@value #DEFAULT_TUNING}: lines
+   * appended after the generated listener, anonymous access, persistence and log lines. They must
+   * not set {@code listener} or {@code persistence_location} (the helper owns those); an empty list
+   * runs the broker with Mosquitto's own defaults.
+   */
+  public MosquittoServer(List<String> tuning) {
+    this.tuning = List.copyOf(tuning);
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " not found: run `deploy/dev/services.sh install` to install Mosquitto");
@@ -83,6 +102,9 @@ public final class MosquittoServer implements AutoCloseable {
     String conf =
         String.join(
             "\n",
+            // As root, Mosquitto would drop to the `mosquitto` user, which cannot write the log and
+            // persistence file into this root-owned temp directory.
+            "root".equals(System.getProperty("user.name")) ? "user root" : "",
             "listener " + port + " 127.0.0.1",
             "allow_anonymous true",
             "persistence true",
@@ -92,9 +114,39 @@ public final class MosquittoServer implements AutoCloseable {
             "log_type warning",
             "log_type notice",
             "log_type information",
-            "max_queued_messages 10000",
+            String.join("\n", tuning),
             "");
     Files.writeString(dir.resolve("mosquitto.conf"), conf, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The settings of a shipped {@code conf.d} file (e.g. {@code deploy/mosquitto/affectgate.conf})
+   * for {@link #MosquittoServer(List)}: comments and blank lines dropped, and its {@code listener}
+   * lines dropped for this helper's loopback port. Everything else is kept, so a file that repeats
+   * what Debian's main configuration sets (e.g. {@code persistence_location}, which this helper
+   * sets as Debian's does) fails to start here as it would on a gateway.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static List<String> shippedConfigLines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .filter(l -> !l.startsWith("listener "))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** The broker's log so far (empty if it has not written one). */
+  public String log() {
+    try {
+      return Files.readString(dir.resolve("mosquitto.log"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private void launch() {
