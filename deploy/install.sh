@@ -33,6 +33,12 @@ fi
 getent group gpio >/dev/null || groupadd --system gpio
 id affectgate >/dev/null 2>&1 || useradd --system --home /var/lib/affectgate --shell /usr/sbin/nologin affectgate
 install -d -o root -g root -m 0755 /opt/affectgate
+# An upgrade stops the running agent first: check-config below checks that the admin port is free,
+# as `run` does, and the old agent would hold it.
+if [ -d /run/systemd/system ] && systemctl is-active --quiet affectgate 2>/dev/null; then
+  systemctl stop affectgate
+  restart_after=1
+fi
 install -o root -g root -m 0644 "$jar" /opt/affectgate/affectgate.jar
 install -d -o affectgate -g affectgate -m 0750 /var/lib/affectgate
 install -d -o root -g affectgate -m 0750 /etc/affectgate
@@ -41,14 +47,15 @@ if [ ! -f /etc/affectgate/agent.yaml ]; then
   echo "install: wrote /etc/affectgate/agent.yaml — set site, mqtt and sync before starting"
 fi
 install -o root -g root -m 0644 deploy/systemd/affectgate.service /etc/systemd/system/affectgate.service
-java -jar /opt/affectgate/affectgate.jar check-config /etc/affectgate/agent.yaml
+# As the service user, so file permissions are checked as the agent will meet them.
+runuser -u affectgate -- java -jar /opt/affectgate/affectgate.jar check-config /etc/affectgate/agent.yaml
 if [ ! -d /run/systemd/system ]; then
   echo "install: systemd is not running here; start by hand with:"
   echo "  sudo -u affectgate java -Xmx128m -jar /opt/affectgate/affectgate.jar run --config /etc/affectgate/agent.yaml"
   exit 0
 fi
 systemctl daemon-reload
-if [ "${1:-}" = "--start" ]; then
+if [ "${1:-}" = "--start" ] || [ -n "${restart_after:-}" ]; then
   systemctl enable --now affectgate
   systemctl --no-pager status affectgate | head -5
 else

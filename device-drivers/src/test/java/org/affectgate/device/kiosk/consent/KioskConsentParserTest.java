@@ -135,7 +135,7 @@ class KioskConsentParserTest {
         ("{\"v\":1,\"session\":\"abcdefgh\",\"action\":\"grant\","
                 + "\"purposes\":[\"kiosk-voice\"],\"ts\":1}")
             .getBytes(StandardCharsets.UTF_8);
-    source.onMessage("affectgate/v1/othersite/kiosk/k/consent", grant);
+    source.onMessage("affectgate/v1/othersite/kiosk/k/consent", grant, false);
 
     assertThat(got).isEmpty();
     assertThat(
