@@ -21,9 +21,9 @@ import org.affectgate.sync.testing.Points;
 import org.affectgate.sync.testing.SmallFilesystem;
 import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 17, failure 2, end to end: the outbox on a 2 MiB tmpfs that fills up while the sync loop
@@ -47,11 +47,13 @@ class VictoriaMetricsDiskFullTest {
   private SyncLoop loop;
   private int nextBatch;
 
-  @BeforeEach
-  void setUp() {
+  private void start(long minFreeBytes) {
     vm = new VictoriaMetricsServer().start();
     outbox =
-        SqliteOutbox.open(OutboxConfig.defaults(fs.dir().resolve("outbox.db")), clock, registry);
+        SqliteOutbox.open(
+            OutboxConfig.defaults(fs.dir().resolve("outbox.db")).withMinFreeBytes(minFreeBytes),
+            clock,
+            registry);
     sink =
         InfluxSink.create(
             new InfluxConfig(vm.url(), "affectgate", "affect", null, Duration.ofSeconds(2)), clock);
@@ -68,10 +70,14 @@ class VictoriaMetricsDiskFullTest {
 
   @AfterEach
   void tearDown() {
-    loop.close();
-    sink.close();
-    outbox.close();
-    vm.close();
+    if (loop != null) {
+      loop.close();
+      sink.close();
+      outbox.close();
+    }
+    if (vm != null) {
+      vm.close();
+    }
   }
 
   private boolean enqueueNextBatch() {
@@ -98,8 +104,10 @@ class VictoriaMetricsDiskFullTest {
     return out;
   }
 
-  @Test
-  void fullDisk_backlogDeliveredExactlyOnceAfterSpaceReturns_withoutRestart() {
+  @ParameterizedTest(name = "outbox.minFreeBytes={0}")
+  @ValueSource(longs = {0, 256 * 1024})
+  void fullDisk_backlogDeliveredExactlyOnceAfterSpaceReturns_withoutRestart(long minFreeBytes) {
+    start(minFreeBytes);
     enqueueNextBatch();
     await().atMost(Duration.ofSeconds(20)).until(() -> loop.state().backlogCount() == 0);
 

@@ -19,13 +19,17 @@ import org.affectgate.sync.testing.ManualClock;
 import org.affectgate.sync.testing.Points;
 import org.affectgate.sync.testing.SmallFilesystem;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 17, failure 2: the outbox on a real full filesystem (a 2 MiB tmpfs filled by a filler
  * file). Every enqueue either stores all its points or none, a refused enqueue is the only thing
  * counted as lost, and the outbox works again once space returns, without a restart.
+ *
+ * <p>Each test runs with {@code outbox.minFreeBytes} 0 (SQLite itself runs into the full disk:
+ * {@code SQLITE_FULL}) and 256 KiB (the outbox refuses before SQLite does).
  */
 class SqliteOutboxDiskFullTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -37,11 +41,13 @@ class SqliteOutboxDiskFullTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<List<Metric>> stored = new ArrayList<>();
   private final List<List<Metric>> refused = new ArrayList<>();
+  private final List<OutboxException> refusedWith = new ArrayList<>();
   private SqliteOutbox outbox;
   private int nextBatch;
+  private long minFreeBytes;
 
   private OutboxConfig config() {
-    return OutboxConfig.defaults(fs.dir().resolve("outbox.db"));
+    return OutboxConfig.defaults(fs.dir().resolve("outbox.db")).withMinFreeBytes(minFreeBytes);
   }
 
   @AfterEach
@@ -60,6 +66,7 @@ class SqliteOutboxDiskFullTest {
       return true;
     } catch (OutboxException e) {
       refused.add(batch);
+      refusedWith.add(e);
       return false;
     }
   }
@@ -92,9 +99,11 @@ class SqliteOutboxDiskFullTest {
     assertThat(refused).as("enqueues refused on a full disk").isNotEmpty();
   }
 
-  @Test
-  void fullDisk_refusedEnqueueStoresNothing_andStoredPointsAreNotCountedAsDropped()
+  @ParameterizedTest(name = "outbox.minFreeBytes={0}")
+  @ValueSource(longs = {0, 256 * 1024})
+  void fullDisk_refusedEnqueueStoresNothing_andStoredPointsAreNotCountedAsDropped(long floor)
       throws Exception {
+    minFreeBytes = floor;
     outbox = SqliteOutbox.open(config(), clock, registry);
     enqueueNextBatch();
     fillAndEnqueueUntilRefused();
@@ -116,9 +125,11 @@ class SqliteOutboxDiskFullTest {
     assertThat(inDb).hasSize(stored.size() * BATCH);
   }
 
-  @Test
-  void fullDisk_thenSpaceReturns_enqueueRecoversWithoutRestart_andBacklogIsExact()
+  @ParameterizedTest(name = "outbox.minFreeBytes={0}")
+  @ValueSource(longs = {0, 256 * 1024})
+  void fullDisk_thenSpaceReturns_enqueueRecoversWithoutRestart_andBacklogIsExact(long floor)
       throws Exception {
+    minFreeBytes = floor;
     outbox = SqliteOutbox.open(config(), clock, registry);
     enqueueNextBatch();
     fillAndEnqueueUntilRefused();
@@ -134,5 +145,60 @@ class SqliteOutboxDiskFullTest {
     List<OutboxEntry> pending = outbox.peek(100_000);
     assertThat(pending).hasSize(stored.size() * BATCH);
     assertThat(keysInDatabase()).isEqualTo(keys(stored)).doesNotContainAnyElementsOf(keys(refused));
+  }
+
+  @ParameterizedTest(name = "outbox.minFreeBytes={0}")
+  @ValueSource(longs = {0, 256 * 1024})
+  void fullDisk_ackHeldInMemory_recordedWhenSpaceReturns_neverDeliveredAgain(long floor)
+      throws Exception {
+    minFreeBytes = floor;
+    outbox = SqliteOutbox.open(config(), clock, registry);
+    for (int i = 0; i < 3; i++) {
+      enqueueNextBatch();
+    }
+    List<OutboxEntry> delivered = outbox.peek(1000);
+    assertThat(delivered).hasSize(3 * BATCH);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config().file());
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // the next write must grow the WAL
+    }
+    fs.fill();
+
+    outbox.ack(delivered.stream().map(OutboxEntry::id).toList());
+
+    assertThat(registry.get("affectgate.outbox.storage.faults").counter().count())
+        .as("the acknowledgement could not be written")
+        .isPositive();
+    assertThat(registry.get("affectgate.outbox.storage.fault").gauge().value()).isEqualTo(1.0);
+    fs.free();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreException(OutboxException.class)
+        .until(() -> outbox.peek(1000).isEmpty());
+    assertThat(outbox.stats().backlogCount()).isZero();
+    assertThat(registry.get("affectgate.outbox.storage.fault").gauge().value()).isZero();
+    List<Metric> again = new ArrayList<>();
+    stored.forEach(again::addAll);
+    assertThat(outbox.enqueue(again).duplicates())
+        .as("their keys were recorded as synced")
+        .isEqualTo(3 * BATCH);
+  }
+
+  @ParameterizedTest(name = "outbox.minFreeBytes={0}")
+  @ValueSource(longs = {0, 256 * 1024})
+  void fullDisk_allCallsFailWithStorageException_thenWorkAgain(long floor) {
+    minFreeBytes = floor;
+    outbox = SqliteOutbox.open(config(), clock, registry);
+    enqueueNextBatch();
+    fillAndEnqueueUntilRefused();
+
+    assertThat(refusedWith).allMatch(e -> e instanceof OutboxStorageException);
+    fs.free();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(this::enqueueNextBatch);
+    assertThat(outbox.peek(1000)).hasSize(stored.size() * BATCH);
   }
 }
