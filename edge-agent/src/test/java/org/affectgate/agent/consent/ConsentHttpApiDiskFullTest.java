@@ -38,6 +38,7 @@ class ConsentHttpApiDiskFullTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final HttpClient http = HttpClient.newHttpClient();
   private Vertx vertx;
+  private ConsentConfig config;
   private ConsentStore store;
   private ConsentGate gate;
   private HttpServer server;
@@ -45,7 +46,8 @@ class ConsentHttpApiDiskFullTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    store = ConsentStore.open(new ConsentConfig(fs.dir().resolve("consent.db")));
+    config = new ConsentConfig(fs.dir().resolve("consent.db")).withReserveBytes(256 * 1024);
+    store = ConsentStore.open(config);
     gate = new ConsentGate(store, registry, InstantSource.system());
     Path tokenFile = Files.createTempFile("admin-token", "");
     Files.writeString(tokenFile, TOKEN + "\n");
@@ -108,5 +110,56 @@ class ConsentHttpApiDiskFullTest {
     assertThat(gate.admit("site1", "hr-7")).isEmpty();
     fs.free();
     assertThat(store.verify().intact()).isTrue();
+  }
+
+  @Test
+  void withdrawalWithoutReserve_202WithdrawnPurgedInMemoryPending_recordedWhenSpaceReturns()
+      throws Exception {
+    assertThat(send("POST", "/consent", grantBody("p-001", "hr-7")).statusCode()).isEqualTo(201);
+    assertThat(send("POST", "/consent", grantBody("p-002", "hr-8")).statusCode()).isEqualTo(201);
+    Files.delete(config.reserveFile());
+    fs.fill();
+
+    HttpResponse<String> r = send("DELETE", "/consent/p-001", null);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    JsonObject body = new JsonObject(r.body());
+    assertThat(body.getString("status"))
+        .isEqualTo("withdrawn; purged in memory; ledger write pending (disk full)");
+    assertThat(body.getString("subject")).isEqualTo(store.subjectOf("p-001"));
+    assertThat(body.getString("ledger")).isEqualTo("pending");
+    assertThat(r.body()).doesNotContain("p-001");
+    assertThat(gate.admit("site1", "hr-7")).as("stopped at once").isEmpty();
+    assertThat(gate.admit("site1", "hr-8")).isPresent();
+    assertThat(gate.drainRevoked()).containsExactly(store.subjectOf("p-001"));
+
+    fs.free();
+    assertThat(store.maintain()).as("recorded once there is room").isZero();
+    assertThat(store.history()).anyMatch(h -> h.contains("WITHDRAW " + store.subjectOf("p-001")));
+    assertThat(store.verify().intact()).isTrue();
+    assertThat(send("DELETE", "/consent/p-001", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void grantOnFullDisk_507SayingDiskFull() throws Exception {
+    fs.fill();
+
+    HttpResponse<String> r = send("POST", "/consent", grantBody("p-001", "hr-7"));
+
+    assertThat(r.statusCode()).isEqualTo(507);
+    assertThat(new JsonObject(r.body()).getString("error")).startsWith("disk full");
+  }
+
+  @Test
+  void withdrawOnePurpose_byQueryParameter_othersStay() throws Exception {
+    String body = new JsonObject(grantBody("p-001", "hr-7")).put("sync", true).encode();
+    assertThat(send("POST", "/consent", body).statusCode()).isEqualTo(201);
+
+    assertThat(send("DELETE", "/consent/p-001?purpose=wellness-hr-sync", null).statusCode())
+        .isEqualTo(204);
+    assertThat(send("DELETE", "/consent/p-001?purpose=wellness-hr-sync", null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("DELETE", "/consent/p-001?purpose=All!", null).statusCode()).isEqualTo(400);
+    assertThat(gate.admit("site1", "hr-7")).isPresent();
   }
 }
