@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
 import org.affectgate.sync.sink.SeriesSelector;
 import org.affectgate.sync.sink.WriteOutcome;
+import org.affectgate.sync.storage.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>A batch is appended and fsynced before {@link WriteOutcome.Accepted} is returned; a failed
  * write is truncated away so a retry cannot duplicate lines. On open, the newest file's torn tail
  * (bytes after the last newline, left by a crash mid-write and never acknowledged) is cut off and
- * appending continues there while it has room.
+ * appending continues there while it has room. Export files are mode 0600 (existing ones are
+ * narrowed on open).
  *
  * <p>Rotation: a new file is started when the next batch would take the current one past {@link
  * ExportConfig#maxFileBytes()} (a single larger batch still goes into one file). Retention: after
@@ -72,6 +75,9 @@ public final class LineProtocolFileSink implements PointSink {
     try {
       Files.createDirectories(config.directory());
       List<Path> files = ExportFiles.list(config.directory());
+      for (Path f : files) {
+        OwnerOnly.restrict(f); // files an older version wrote with the process umask
+      }
       if (!files.isEmpty()) {
         Path newest = files.get(files.size() - 1);
         FileChannel ch =
@@ -136,7 +142,11 @@ public final class LineProtocolFileSink implements PointSink {
     closeChannel();
     Path dir = config.directory();
     Path next = ExportFiles.newFile(dir, clock.instant());
-    channel = FileChannel.open(next, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    channel =
+        FileChannel.open(
+            next,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            OwnerOnly.attribute());
     current = next;
     fsyncDirectory(dir);
     List<Path> files = ExportFiles.list(dir);

@@ -17,17 +17,24 @@ import java.util.Objects;
  *     FULL)
  * @param syncedKeyRetention how long keys of acknowledged points are remembered so that a
  *     recomputed point is not sent twice ({@code outbox.syncedKeyRetentionHours}, default 48 h)
+ * @param minFreeBytes free space, in bytes, the outbox leaves on the filesystem holding {@code
+ *     outbox.file} ({@code outbox.minFreeBytes}, default 4 MiB): an enqueue that finds less free is
+ *     refused without touching the database, and after a full-disk or I/O error the outbox stays
+ *     closed until this much is free again. It keeps bulk data from taking the last space the
+ *     consent ledger needs; set it above {@code consent.reserveBytes}.
  */
 public record OutboxConfig(
     Path file,
     long maxBytes,
     Duration maxAge,
     Synchronous synchronous,
-    Duration syncedKeyRetention) {
+    Duration syncedKeyRetention,
+    long minFreeBytes) {
 
   public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(168);
   public static final Duration DEFAULT_SYNCED_KEY_RETENTION = Duration.ofHours(48);
+  public static final long DEFAULT_MIN_FREE_BYTES = 4L * 1024 * 1024;
 
   public OutboxConfig {
     Objects.requireNonNull(file, "outbox.file must be set");
@@ -48,6 +55,20 @@ public record OutboxConfig(
       throw new IllegalArgumentException(
           "outbox.syncedKeyRetentionHours must be >= 0 (got " + syncedKeyRetention.toHours() + ")");
     }
+    if (minFreeBytes < 0) {
+      throw new IllegalArgumentException(
+          "outbox.minFreeBytes must be >= 0 (got " + minFreeBytes + ")");
+    }
+  }
+
+  /** All but {@code minFreeBytes}, which takes its default. */
+  public OutboxConfig(
+      Path file,
+      long maxBytes,
+      Duration maxAge,
+      Synchronous synchronous,
+      Duration syncedKeyRetention) {
+    this(file, maxBytes, maxAge, synchronous, syncedKeyRetention, DEFAULT_MIN_FREE_BYTES);
   }
 
   /** Defaults for everything but the file. */
@@ -74,18 +95,25 @@ public record OutboxConfig(
   }
 
   public OutboxConfig withMaxBytes(long newMaxBytes) {
-    return new OutboxConfig(file, newMaxBytes, maxAge, synchronous, syncedKeyRetention);
+    return new OutboxConfig(
+        file, newMaxBytes, maxAge, synchronous, syncedKeyRetention, minFreeBytes);
   }
 
   public OutboxConfig withMaxAge(Duration newMaxAge) {
-    return new OutboxConfig(file, maxBytes, newMaxAge, synchronous, syncedKeyRetention);
+    return new OutboxConfig(
+        file, maxBytes, newMaxAge, synchronous, syncedKeyRetention, minFreeBytes);
   }
 
   public OutboxConfig withSynchronous(Synchronous newSynchronous) {
-    return new OutboxConfig(file, maxBytes, maxAge, newSynchronous, syncedKeyRetention);
+    return new OutboxConfig(
+        file, maxBytes, maxAge, newSynchronous, syncedKeyRetention, minFreeBytes);
   }
 
   public OutboxConfig withSyncedKeyRetention(Duration retention) {
-    return new OutboxConfig(file, maxBytes, maxAge, synchronous, retention);
+    return new OutboxConfig(file, maxBytes, maxAge, synchronous, retention, minFreeBytes);
+  }
+
+  public OutboxConfig withMinFreeBytes(long bytes) {
+    return new OutboxConfig(file, maxBytes, maxAge, synchronous, syncedKeyRetention, bytes);
   }
 }

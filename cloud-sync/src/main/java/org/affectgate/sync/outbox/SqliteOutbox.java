@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,11 +19,16 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.logging.RateLimitedLog;
 import org.affectgate.sync.sink.SeriesSelector;
+import org.affectgate.sync.storage.OwnerOnly;
+import org.affectgate.sync.storage.StorageFaults;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -44,6 +50,24 @@ import org.slf4j.LoggerFactory;
  * <p>It is also the {@link DeletionQueue}: tables {@code deletion} and {@code deletion_cursor} in
  * the same database (schema version 2), counter {@code affectgate.deletions.enqueued}, gauge {@code
  * affectgate.deletions.pending}.
+ *
+ * <p><b>Full disk and I/O errors.</b> After any failed statement the connection is closed, never
+ * reused: SQLite may have rolled the transaction back by itself ({@code SQLITE_FULL}, {@code
+ * SQLITE_IOERR}), and a connection in that state runs later statements in autocommit while every
+ * {@code commit} fails ("cannot commit - no transaction is active"), i.e. it stores points it
+ * reports as failed. The next call opens a new connection and reloads the backlog figures from the
+ * database, so they stay exact. After a storage fault ({@link StorageFaults}) the reopen waits
+ * until the filesystem has {@link OutboxConfig#minFreeBytes()} free (checked on each call, one
+ * {@code statvfs}); until then calls fail at once with {@link OutboxStorageException} without
+ * touching the disk. {@link #enqueue} is also refused while less than that is free, so the outbox
+ * never takes the last space the consent ledger needs. An enqueue that failed stored nothing: if
+ * its commit reached the disk although SQLite reported an error (an fsync failure), its rows are
+ * deleted on reopen. An {@link #ack} that cannot be recorded is held in memory and recorded on
+ * reopen, so points already delivered are not sent again (unless the process stops first). Counter
+ * {@code affectgate.outbox.storage.faults}; gauge {@code affectgate.outbox.storage.fault} (1 while
+ * the outbox waits for space).
+ *
+ * <p>Files: the database and its {@code -wal} and {@code -shm} files are mode 0600.
  */
 public final class SqliteOutbox implements Outbox, DeletionQueue {
   /** Dead letters kept for inspection; older ones are dropped and counted. */
@@ -57,11 +81,29 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
           + " SELECT ?, ?, ?, ? WHERE NOT EXISTS"
           + " (SELECT 1 FROM synced_keys WHERE point_key = ? AND synced_at_ms >= ?)";
 
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteOutbox.class);
+
   private final OutboxConfig config;
+  private final Path file;
+  private final FileStore fileStore;
   private final InstantSource clock;
   private final MeterRegistry registry;
-  private final Connection conn;
+
+  /** Null after a failure until {@link #connection()} opens a new one. */
+  private Connection conn;
+
+  /** The last failure was a storage fault: reopen only with {@code minFreeBytes} free. */
+  private volatile boolean storageFault;
+
+  /** Ids delivered whose acknowledgement could not be recorded yet. */
+  private final Set<Long> unrecordedAcks = new LinkedHashSet<>();
+
+  /** Rows with a larger id were inserted by an enqueue that failed; -1 when none. */
+  private long failedEnqueueAboveId = -1;
+
   private final RateLimitedLog dropLog;
+  private final RateLimitedLog faultLog;
+  private final Counter storageFaults;
   private final Counter enqueued;
   private final Counter duplicates;
   private final Counter droppedBytes;
@@ -83,14 +125,21 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
   private boolean closed;
 
   private SqliteOutbox(
-      OutboxConfig config, InstantSource clock, MeterRegistry registry, Connection conn) {
+      OutboxConfig config,
+      Path file,
+      FileStore fileStore,
+      InstantSource clock,
+      MeterRegistry registry,
+      Connection conn) {
     this.config = config;
+    this.file = file;
+    this.fileStore = fileStore;
     this.clock = clock;
     this.registry = registry;
     this.conn = conn;
-    this.dropLog =
-        new RateLimitedLog(
-            LoggerFactory.getLogger(SqliteOutbox.class), clock, Duration.ofMinutes(1));
+    this.dropLog = new RateLimitedLog(LOG, clock, Duration.ofMinutes(1));
+    this.faultLog = new RateLimitedLog(LOG, clock, Duration.ofMinutes(1));
+    this.storageFaults = registry.counter("affectgate.outbox.storage.faults");
     this.enqueued = registry.counter("affectgate.outbox.enqueued");
     this.duplicates = registry.counter("affectgate.outbox.duplicates");
     this.droppedBytes = registry.counter("affectgate.outbox.dropped", "cause", "bytes");
@@ -113,23 +162,24 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(registry, "registry");
     Path file = config.file().toAbsolutePath();
+    FileStore fileStore;
     try {
       Path parent = file.getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
+      Files.createDirectories(parent);
+      fileStore = Files.getFileStore(parent);
     } catch (IOException e) {
       throw new OutboxException("outbox.file " + file + ": cannot create its directory", e);
     }
+    try {
+      OwnerOnly.restrictDatabase(file);
+    } catch (IOException e) {
+      throw new OutboxException(
+          "outbox.file " + file + ": cannot create it or make it private (mode 0600): " + e, e);
+    }
     Connection conn = null;
     try {
-      conn = DriverManager.getConnection("jdbc:sqlite:" + file);
+      conn = connect(file, config);
       try (Statement st = conn.createStatement()) {
-        st.execute("PRAGMA busy_timeout = 5000");
-        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
-          rs.next();
-        }
-        st.execute("PRAGMA synchronous = " + config.synchronous().name());
         try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
           String result = rs.next() ? rs.getString(1) : "no result";
           if (!"ok".equals(result)) {
@@ -137,19 +187,112 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
           }
         }
       }
-      conn.setAutoCommit(false);
       OutboxSchema.ensure(conn, file);
-      SqliteOutbox outbox = new SqliteOutbox(config, clock, registry, conn);
+      SqliteOutbox outbox = new SqliteOutbox(config, file, fileStore, clock, registry, conn);
       outbox.loadTotals();
       outbox.registerGauges();
+      OwnerOnly.restrictDatabase(file);
       return outbox;
     } catch (SQLException e) {
       closeQuietly(conn);
       throw new OutboxException(
           "outbox.file " + file + " cannot be opened as a SQLite database: " + e.getMessage(), e);
+    } catch (IOException e) {
+      closeQuietly(conn);
+      throw new OutboxException(
+          "outbox.file " + file + ": cannot make its files private (mode 0600): " + e, e);
     } catch (RuntimeException e) {
       closeQuietly(conn);
       throw e;
+    }
+  }
+
+  /** A new connection with this outbox's settings, in manual-commit mode. */
+  private static Connection connect(Path file, OutboxConfig config) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA busy_timeout = 5000");
+      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+        rs.next();
+      }
+      st.execute("PRAGMA synchronous = " + config.synchronous().name());
+      c.setAutoCommit(false);
+      return c;
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /**
+   * The open connection, or a new one after a failure: after a storage fault only once the
+   * filesystem has {@code outbox.minFreeBytes} free. A new connection first settles what the
+   * failure left (rows of the failed enqueue, acknowledgements held in memory) and reloads the
+   * backlog figures.
+   *
+   * @throws OutboxStorageException while the filesystem is still short of space
+   */
+  private Connection connection() throws SQLException {
+    if (conn != null) {
+      return conn;
+    }
+    if (storageFault) {
+      long free = usableSpace();
+      if (free <= 0 || free < config.minFreeBytes()) {
+        throw new OutboxStorageException(
+            "outbox.file "
+                + file
+                + ": waiting for space after a full disk or I/O error ("
+                + free
+                + " bytes free, outbox.minFreeBytes="
+                + config.minFreeBytes()
+                + "); nothing stored");
+      }
+    }
+    conn = connect(file, config);
+    try {
+      if (failedEnqueueAboveId >= 0) {
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM pending WHERE id > ?")) {
+          ps.setLong(1, failedEnqueueAboveId);
+          int n = ps.executeUpdate();
+          if (n > 0) {
+            LOG.warn(
+                "outbox {}: removed {} points of an enqueue reported as failed whose commit had"
+                    + " reached the disk (they were counted as dropped)",
+                file,
+                n);
+          }
+        }
+      }
+      int acks = unrecordedAcks.size();
+      if (acks > 0) {
+        recordAcks(List.copyOf(unrecordedAcks), clock.millis());
+      }
+      conn.commit();
+      failedEnqueueAboveId = -1;
+      unrecordedAcks.clear();
+      loadTotals();
+      if (storageFault) {
+        LOG.info(
+            "outbox {} reopened after a storage fault: {} points pending, {} held"
+                + " acknowledgements recorded",
+            file,
+            pendingCount,
+            acks);
+      }
+      storageFault = false;
+      return conn;
+    } catch (SQLException e) {
+      reset(StorageFaults.isStorageFault(e));
+      throw e;
+    }
+  }
+
+  private long usableSpace() {
+    try {
+      return fileStore.getUsableSpace();
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -161,7 +304,25 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     int added = 0;
     long addedBytes = 0;
     long minAdded = Long.MAX_VALUE;
+    if (config.minFreeBytes() > 0 && !points.isEmpty()) {
+      long free = usableSpace();
+      if (free < config.minFreeBytes()) {
+        throw new OutboxStorageException(
+            "outbox.file "
+                + file
+                + ": only "
+                + free
+                + " bytes free on its filesystem, below outbox.minFreeBytes="
+                + config.minFreeBytes()
+                + "; "
+                + points.size()
+                + " points not stored");
+      }
+    }
+    long maxIdBefore = -1;
     try {
+      connection();
+      maxIdBefore = maxPendingId();
       if (!points.isEmpty()) {
         long syncedCutoff = now - config.syncedKeyRetention().toMillis();
         int[] counts;
@@ -208,7 +369,23 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
       countDrops(age, overflow);
       return new EnqueueResult(added, dup, (int) overflow.count, (int) age.count);
     } catch (SQLException e) {
-      throw failed("enqueue " + points.size() + " points", e);
+      OutboxException f = failed("enqueue " + points.size() + " points", e);
+      if (maxIdBefore >= 0 && failedEnqueueAboveId < 0) {
+        failedEnqueueAboveId = maxIdBefore;
+      }
+      throw f;
+    }
+  }
+
+  /** Rows inserted after this call have a larger id (ids only grow: AUTOINCREMENT). */
+  private long maxPendingId() throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'pending'), 0),"
+                    + " coalesce((SELECT max(id) FROM pending), 0))")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -219,6 +396,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     }
     ensureOpen();
     try {
+      connection();
       long cutoff = clock.millis() - config.maxAge().toMillis();
       if (oldestEnqueuedAtMs < cutoff) {
         Removed age = removeOlderThan(cutoff);
@@ -254,48 +432,74 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
       return;
     }
     long now = clock.millis();
-    long removed = 0;
-    long removedBytes = 0;
+    Removed removed;
     try {
-      List<Long> all = List.copyOf(ids);
-      for (int from = 0; from < all.size(); from += ID_CHUNK) {
-        List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
-        String in = inList(chunk.size());
-        try (PreparedStatement sum =
-            conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM pending" + in)) {
-          bind(sum, 1, chunk);
-          try (ResultSet rs = sum.executeQuery()) {
-            rs.next();
-            removed += rs.getLong(1);
-            removedBytes += rs.getLong(2);
-          }
-        }
-        try (PreparedStatement remember =
-            conn.prepareStatement(
-                "INSERT OR REPLACE INTO synced_keys (point_key, synced_at_ms)"
-                    + " SELECT point_key, ? FROM pending"
-                    + in)) {
-          remember.setLong(1, now);
-          bind(remember, 2, chunk);
-          remember.executeUpdate();
-        }
-        try (PreparedStatement delete = conn.prepareStatement("DELETE FROM pending" + in)) {
-          bind(delete, 1, chunk);
-          delete.executeUpdate();
-        }
-      }
-      try (PreparedStatement prune =
-          conn.prepareStatement("DELETE FROM synced_keys WHERE synced_at_ms < ?")) {
-        prune.setLong(1, now - config.syncedKeyRetention().toMillis());
-        prune.executeUpdate();
-      }
+      connection();
+      removed = recordAcks(List.copyOf(ids), now);
       conn.commit();
     } catch (SQLException e) {
-      throw failed("ack " + ids.size() + " ids", e);
+      OutboxException f = failed("ack " + ids.size() + " ids", e);
+      if (!(f instanceof OutboxStorageException)) {
+        throw f;
+      }
+      holdAcks(ids, f);
+      return;
+    } catch (OutboxStorageException e) {
+      holdAcks(ids, e);
+      return;
     }
-    pendingCount -= removed;
-    pendingBytes -= removedBytes;
+    pendingCount -= removed.count;
+    pendingBytes -= removed.bytes;
     refreshOldestUnchecked();
+  }
+
+  /** The points were delivered: remember that in memory until the disk takes it. */
+  private void holdAcks(Collection<Long> ids, OutboxException why) {
+    unrecordedAcks.addAll(ids);
+    faultLog.warn(
+        "outbox {}: {} delivered points' acknowledgement held in memory until the disk has room"
+            + " ({}); a restart before then sends them again",
+        file,
+        unrecordedAcks.size(),
+        why.getMessage());
+  }
+
+  /** Removes delivered entries and remembers their keys; the caller commits. */
+  private Removed recordAcks(List<Long> all, long now) throws SQLException {
+    long removed = 0;
+    long removedBytes = 0;
+    for (int from = 0; from < all.size(); from += ID_CHUNK) {
+      List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
+      String in = inList(chunk.size());
+      try (PreparedStatement sum =
+          conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM pending" + in)) {
+        bind(sum, 1, chunk);
+        try (ResultSet rs = sum.executeQuery()) {
+          rs.next();
+          removed += rs.getLong(1);
+          removedBytes += rs.getLong(2);
+        }
+      }
+      try (PreparedStatement remember =
+          conn.prepareStatement(
+              "INSERT OR REPLACE INTO synced_keys (point_key, synced_at_ms)"
+                  + " SELECT point_key, ? FROM pending"
+                  + in)) {
+        remember.setLong(1, now);
+        bind(remember, 2, chunk);
+        remember.executeUpdate();
+      }
+      try (PreparedStatement delete = conn.prepareStatement("DELETE FROM pending" + in)) {
+        bind(delete, 1, chunk);
+        delete.executeUpdate();
+      }
+    }
+    try (PreparedStatement prune =
+        conn.prepareStatement("DELETE FROM synced_keys WHERE synced_at_ms < ?")) {
+      prune.setLong(1, now - config.syncedKeyRetention().toMillis());
+      prune.executeUpdate();
+    }
+    return new Removed(removed, removedBytes);
   }
 
   private static String inList(int n) {
@@ -323,6 +527,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     long removed = 0;
     long removedBytes = 0;
     try {
+      connection();
       List<Long> all = List.copyOf(ids);
       for (int from = 0; from < all.size(); from += ID_CHUNK) {
         List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
@@ -361,6 +566,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     }
     int removed = 0;
     try {
+      connection();
       List<Long> all = List.copyOf(ids);
       for (int from = 0; from < all.size(); from += ID_CHUNK) {
         List<Long> chunk = all.subList(from, Math.min(all.size(), from + ID_CHUNK));
@@ -387,7 +593,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
       return;
     }
     try (PreparedStatement ps =
-        conn.prepareStatement("UPDATE pending SET attempts = attempts + 1 WHERE id = ?")) {
+        connection().prepareStatement("UPDATE pending SET attempts = attempts + 1 WHERE id = ?")) {
       for (long id : ids) {
         ps.setLong(1, id);
         ps.addBatch();
@@ -408,6 +614,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     long bytes;
     long overflow;
     try {
+      connection();
       try (PreparedStatement ps =
           conn.prepareStatement("SELECT bytes, attempts FROM pending WHERE id = ?")) {
         ps.setLong(1, entry.id());
@@ -463,9 +670,10 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     ensureOpen();
     List<DeadLetter> out = new ArrayList<>();
     try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT id, line, error, enqueued_at_ms, dead_at_ms, attempts FROM dead_letter"
-                + " ORDER BY dead_at_ms DESC, id DESC LIMIT ?")) {
+        connection()
+            .prepareStatement(
+                "SELECT id, line, error, enqueued_at_ms, dead_at_ms, attempts FROM dead_letter"
+                    + " ORDER BY dead_at_ms DESC, id DESC LIMIT ?")) {
       ps.setInt(1, max);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -500,10 +708,22 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     }
     closed = true;
     gauges.forEach(registry::remove);
+    if (!unrecordedAcks.isEmpty()) {
+      LOG.warn(
+          "outbox {} closed with {} delivered points' acknowledgement unrecorded (disk full);"
+              + " they will be sent again",
+          file,
+          unrecordedAcks.size());
+    }
+    if (conn == null) {
+      return;
+    }
     try {
       conn.close();
     } catch (SQLException e) {
-      throw failed("close", e);
+      throw new OutboxException("outbox.file " + file + ": close failed: " + e.getMessage(), e);
+    } finally {
+      conn = null;
     }
   }
 
@@ -620,6 +840,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     long now = clock.millis();
     int added = 0;
     try {
+      connection();
       for (SeriesSelector s : selectors) {
         try (PreparedStatement ps =
             conn.prepareStatement(
@@ -658,7 +879,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
   @Override
   public synchronized long deletionCursor() {
     ensureOpen();
-    try (Statement st = conn.createStatement();
+    try (Statement st = connection().createStatement();
         ResultSet rs = st.executeQuery("SELECT position FROM deletion_cursor WHERE id = 1")) {
       long position = rs.next() ? rs.getLong(1) : 0;
       conn.commit();
@@ -679,9 +900,10 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     }
     List<PendingDeletion> out = new ArrayList<>();
     try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT id, measurement, tag_key, tag_value, requested_at_ms, attempts FROM deletion"
-                + " WHERE state = 'pending' ORDER BY id LIMIT ?")) {
+        connection()
+            .prepareStatement(
+                "SELECT id, measurement, tag_key, tag_value, requested_at_ms, attempts FROM deletion"
+                    + " WHERE state = 'pending' ORDER BY id LIMIT ?")) {
       ps.setInt(1, max);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -707,6 +929,7 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     ensureOpen();
     int changed;
     try {
+      connection();
       String sql =
           result == DeletionResult.DELETED
               ? "DELETE FROM deletion WHERE id = ? AND state = 'pending'"
@@ -738,9 +961,10 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
     Objects.requireNonNull(error, "error");
     ensureOpen();
     try (PreparedStatement ps =
-        conn.prepareStatement(
-            "UPDATE deletion SET attempts = attempts + 1, detail = ?"
-                + " WHERE id = ? AND state = 'pending'")) {
+        connection()
+            .prepareStatement(
+                "UPDATE deletion SET attempts = attempts + 1, detail = ?"
+                    + " WHERE id = ? AND state = 'pending'")) {
       ps.setString(1, error);
       ps.setLong(2, id);
       ps.executeUpdate();
@@ -791,6 +1015,10 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
         Gauge.builder("affectgate.outbox.deadletters", this, o -> o.deadLetterCount)
             .register(registry));
     gauges.add(
+        Gauge.builder("affectgate.outbox.storage.fault", this, o -> o.storageFault ? 1 : 0)
+            .description("1 while the outbox waits for disk space after a full disk or I/O error")
+            .register(registry));
+    gauges.add(
         Gauge.builder("affectgate.deletions.pending", this, o -> o.deletionsPending)
             .description("cloud deletions requested and not yet carried out")
             .register(registry));
@@ -798,18 +1026,38 @@ public final class SqliteOutbox implements Outbox, DeletionQueue {
 
   private void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("outbox " + config.file() + " is closed");
+      throw new IllegalStateException("outbox " + file + " is closed");
     }
   }
 
+  /**
+   * Closes the connection after a failed statement (closing rolls back whatever SQLite still holds;
+   * see the class comment for why it is never reused) and describes the failure.
+   */
   private OutboxException failed(String what, SQLException e) {
-    try {
-      conn.rollback();
-    } catch (SQLException suppressed) {
-      e.addSuppressed(suppressed);
+    boolean storage = StorageFaults.isStorageFault(e);
+    reset(storage);
+    String message = "outbox.file " + file + ": " + what + " failed: " + e.getMessage();
+    if (!storage) {
+      return new OutboxException(message, e);
     }
-    return new OutboxException(
-        "outbox.file " + config.file() + ": " + what + " failed: " + e.getMessage(), e);
+    storageFaults.increment();
+    faultLog.warn(
+        "outbox {}: {}; storing nothing until the disk has room again (outbox.minFreeBytes={})",
+        file,
+        e.getMessage(),
+        config.minFreeBytes());
+    return new OutboxStorageException(message + " (disk full or I/O error; nothing stored)", e);
+  }
+
+  /** Drops the connection; the next call opens a new one (after a storage fault, with space). */
+  private void reset(boolean storage) {
+    if (storage) {
+      storageFault = true;
+    }
+    Connection c = conn;
+    conn = null;
+    closeQuietly(c);
   }
 
   private static void closeQuietly(Connection conn) {

@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentRecord;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.consent.ConsentStoreException;
 import org.affectgate.agent.consent.GrantOutcome;
 import org.affectgate.agent.consent.LedgerVerification;
 import org.affectgate.agent.consent.Purposes;
+import org.affectgate.agent.consent.WithdrawalOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +52,82 @@ final class ConsentCommand {
 
   String site() {
     return AgentConfigLoader.load(config).site();
+  }
+
+  /**
+   * Runs a withdrawal (or erasure) against the ledger. When the ledger's disk is full even after
+   * its space reserve was released, hands it to the running agent's admin API (which puts it in
+   * force in memory and records it when the disk has room) and prints what happened.
+   *
+   * @return the outcome; {@link WithdrawalOutcome#PENDING_DISK_FULL} when the agent took it (a line
+   *     saying so is printed), null when nobody could take it (an error line is printed)
+   */
+  /**
+   * How the CLI names a person: the pseudonym only (CONSENT.md), or "the participant" when the
+   * ledger could not be opened and the running agent recorded the change.
+   */
+  static String named(String subject) {
+    return subject == null
+        ? "the participant (recorded by the running agent)"
+        : "subject " + subject;
+  }
+
+  WithdrawalOutcome withdrawOrHandOver(
+      CommandSpec spec,
+      String participant,
+      String purpose,
+      boolean erase,
+      java.util.function.Function<ConsentStore, WithdrawalOutcome> change) {
+    AgentConfig c = AgentConfigLoader.load(config);
+    String subject;
+    String why;
+    try (ConsentStore store = ConsentStore.openToWithdraw(c.consent())) {
+      subject = store.subjectOf(participant);
+      WithdrawalOutcome outcome = change.apply(store);
+      if (outcome != WithdrawalOutcome.PENDING_DISK_FULL) {
+        return outcome;
+      }
+      store.discardHeld(); // this process exits: the agent has to hold it
+      why = "the disk holding " + store.file() + " is full";
+    } catch (ConsentStoreException e) {
+      if (!e.diskFull()) {
+        throw e;
+      }
+      subject = null;
+      why = "the disk holding " + c.consent().file() + " is full (" + e.getMessage() + ")";
+    }
+    AgentWithdrawal.Answer answer = AgentWithdrawal.forward(c.http(), participant, purpose, erase);
+    var out = spec.commandLine().getOut();
+    String kind = erase ? "erasure" : "withdrawal";
+    if (answer.held()) {
+      out.println(
+          (erase ? ConsentHttpApi.ERASED_PENDING : ConsentHttpApi.WITHDRAWN_PENDING)
+              + ": the running agent stopped processing "
+              + (subject == null ? "the participant" : "subject " + subject)
+              + " and records the "
+              + kind
+              + " as soon as the disk has room");
+      return WithdrawalOutcome.PENDING_DISK_FULL;
+    }
+    if (answer.recorded()) {
+      return WithdrawalOutcome.RECORDED;
+    }
+    if (answer.notActive()) {
+      return WithdrawalOutcome.NOT_ACTIVE;
+    }
+    spec.commandLine()
+        .getErr()
+        .println(
+            "affectgate: "
+                + kind
+                + " NOT recorded: "
+                + why
+                + ", and the agent at "
+                + answer.url()
+                + " did not take it ("
+                + (answer.status() == 0 ? answer.detail() : "HTTP " + answer.status())
+                + "); free space on that disk and run this again");
+    return null;
   }
 
   @Command(
@@ -147,22 +226,31 @@ final class ConsentCommand {
 
     @Override
     public Integer call() {
-      boolean changed;
-      String subject;
-      try (ConsentStore store = parent.open()) {
-        subject = store.subjectOf(participant);
-        changed =
-            purpose == null
-                ? store.revoke(participant, Instant.now())
-                : store.withdraw(participant, purpose, Instant.now());
-      }
       String what = purpose == null ? "" : " (" + purpose + ")";
-      spec.commandLine()
-          .getOut()
-          .println(
-              changed
-                  ? "revoked: subject " + subject + what
-                  : "no active consent" + what + " for subject " + subject);
+      String[] subject = {null};
+      WithdrawalOutcome outcome =
+          parent.withdrawOrHandOver(
+              spec,
+              participant,
+              purpose,
+              false,
+              store -> {
+                subject[0] = store.subjectOf(participant);
+                return purpose == null
+                    ? store.withdrawAll(participant, Instant.now())
+                    : store.withdrawOne(participant, purpose, Instant.now());
+              });
+      if (outcome == null) {
+        return 1;
+      }
+      if (outcome != WithdrawalOutcome.PENDING_DISK_FULL) {
+        spec.commandLine()
+            .getOut()
+            .println(
+                outcome == WithdrawalOutcome.RECORDED
+                    ? "revoked: " + named(subject[0]) + what
+                    : "no active consent" + what + " for " + named(subject[0]));
+      }
       return 0;
     }
   }
@@ -181,16 +269,28 @@ final class ConsentCommand {
 
     @Override
     public Integer call() {
-      boolean changed;
-      String subject;
-      try (ConsentStore store = parent.open()) {
-        subject = store.subjectOf(participant);
-        changed = store.erase(participant, Instant.now());
+      String[] subject = {null};
+      WithdrawalOutcome outcome =
+          parent.withdrawOrHandOver(
+              spec,
+              participant,
+              null,
+              true,
+              store -> {
+                subject[0] = store.subjectOf(participant);
+                return store.eraseAll(participant, Instant.now());
+              });
+      if (outcome == null) {
+        return 1;
       }
-      spec.commandLine()
-          .getOut()
-          .println(
-              changed ? "erased: subject " + subject : "nothing recorded for subject " + subject);
+      if (outcome != WithdrawalOutcome.PENDING_DISK_FULL) {
+        spec.commandLine()
+            .getOut()
+            .println(
+                outcome == WithdrawalOutcome.RECORDED
+                    ? "erased: " + named(subject[0])
+                    : "nothing recorded for " + named(subject[0]));
+      }
       return 0;
     }
   }

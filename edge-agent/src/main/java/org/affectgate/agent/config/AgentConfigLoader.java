@@ -127,7 +127,8 @@ public final class AgentConfigLoader {
         new ConsentConfig(
             dataDir.resolve(r.path("consent.file", Path.of(ConsentConfig.DEFAULT_FILE_NAME))),
             dataDir.resolve(
-                r.path("consent.saltFile", Path.of(ConsentConfig.DEFAULT_SALT_FILE_NAME))));
+                r.path("consent.saltFile", Path.of(ConsentConfig.DEFAULT_SALT_FILE_NAME))),
+            r.integer("consent.reserveBytes", ConsentConfig.DEFAULT_RESERVE_BYTES));
 
     OutboxConfig outbox =
         new OutboxConfig(
@@ -139,7 +140,17 @@ public final class AgentConfigLoader {
             Duration.ofHours(
                 r.integer(
                     "outbox.syncedKeyRetentionHours",
-                    OutboxConfig.DEFAULT_SYNCED_KEY_RETENTION.toHours())));
+                    OutboxConfig.DEFAULT_SYNCED_KEY_RETENTION.toHours())),
+            r.integer("outbox.minFreeBytes", OutboxConfig.DEFAULT_MIN_FREE_BYTES));
+    if (consent.reserveBytes() > 0 && outbox.minFreeBytes() < 2 * consent.reserveBytes()) {
+      throw new ConfigException(
+          "outbox.minFreeBytes must be at least twice consent.reserveBytes (got "
+              + outbox.minFreeBytes()
+              + " and "
+              + consent.reserveBytes()
+              + "): the outbox must leave room for the consent ledger's reserve to be written"
+              + " again after a full disk");
+    }
 
     SyncConfig sync =
         new SyncConfig(

@@ -14,7 +14,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +30,38 @@ import org.slf4j.LoggerFactory;
  * POST   /consent                 {"participant","device","site","programme"[,"sync":true]}
  *                                 201 the record (+ "sync": opted in to per-subject sync)
  *                                 | 400 | 409 device bound to someone else
- * DELETE /consent/{participant}   204 | 400 | 404 no active consent   (withdraws every purpose)
- * POST   /consent/{participant}/erase  204 | 400 | 404 nothing recorded
+ * DELETE /consent/{participant}[?purpose=P]
+ *                                 204 | 202 held (below) | 400 | 404 no active consent
+ *                                 (withdraws every purpose, or only P)
+ * POST   /consent/{participant}/erase  204 | 202 held | 400 | 404 nothing recorded
  * </pre>
  *
- * Every route requires the admin bearer token (401 without, 403 wrong; see {@code BearerAuth}).
+ * <p>Full disk: a withdrawal or erasure the ledger cannot write even after releasing its space
+ * reserve is in force in memory at once (the gate admits nothing more for the subject and the
+ * pipelines purge their state) and recorded as soon as the disk has room; the answer is {@code 202}
+ * with {@code {"status": "withdrawn; purged in memory; ledger write pending (disk full)",
+ * "subject": pseudonym, "ledger": "pending"}} ({@code "erased; …"} for an erasure). Any other
+ * change on a full disk is refused with {@code 507} and {@code {"error": "disk full: …", "field":
+ * "store"}}.
+ *
+ * <p>Every route requires the admin bearer token (401 without, 403 wrong; see {@code BearerAuth}).
  * Errors are JSON {@code {"error": message, "field": name}}; {@code field} names the offending
  * request field ({@code body} for an unreadable body). Request bodies are limited to {@value
  * #BODY_LIMIT} bytes (413 beyond). Store calls, and the gate refresh that makes a change effective
- * at once, run via {@code executeBlocking}, never on the event loop; a store failure is a 500.
+ * at once, run via {@code executeBlocking}, never on the event loop; a store failure is a 500 (507
+ * when the disk is full).
  */
 public final class ConsentHttpApi {
   public static final int BODY_LIMIT = 4096;
+
+  /** {@code status} of a 202 answer to a withdrawal held in memory on a full disk. */
+  public static final String WITHDRAWN_PENDING =
+      "withdrawn; purged in memory; ledger write pending (disk full)";
+
+  /** {@code status} of a 202 answer to an erasure held in memory on a full disk. */
+  public static final String ERASED_PENDING =
+      "erased; purged in memory; ledger write pending (disk full)";
+
   private static final Logger LOG = LoggerFactory.getLogger(ConsentHttpApi.class);
 
   private final Vertx vertx;
@@ -155,16 +175,39 @@ public final class ConsentHttpApi {
   }
 
   private void revoke(RoutingContext ctx) {
-    endConsent(ctx, store::revoke, "participant has no active consent");
+    String purpose = ctx.queryParams().get("purpose");
+    if (purpose != null) {
+      Optional<String> problem = Purposes.problem("purpose", purpose);
+      if (problem.isEmpty() && purpose.equals(Purposes.ALL)) {
+        problem = Optional.of("purpose '" + Purposes.ALL + "' is reserved for erase");
+      }
+      if (problem.isPresent()) {
+        error(ctx, 400, "purpose", problem.get());
+        return;
+      }
+    }
+    endConsent(
+        ctx,
+        purpose == null ? store::withdrawAll : (p, at) -> store.withdrawOne(p, purpose, at),
+        WITHDRAWN_PENDING,
+        purpose == null
+            ? "participant has no active consent"
+            : "participant has no active consent for " + purpose);
   }
 
   private void erase(RoutingContext ctx) {
-    endConsent(ctx, store::erase, "nothing recorded for participant");
+    endConsent(ctx, store::eraseAll, ERASED_PENDING, "nothing recorded for participant");
   }
 
-  /** A withdrawal of some kind: blocking store change, then gate refresh; 204, 400 or 404. */
+  /**
+   * A withdrawal of some kind: blocking store change, then gate refresh (which also applies a
+   * withdrawal held in memory); 204, 202 (held: disk full), 400 or 404.
+   */
   private void endConsent(
-      RoutingContext ctx, BiPredicate<String, Instant> change, String notFound) {
+      RoutingContext ctx,
+      BiFunction<String, Instant, WithdrawalOutcome> change,
+      String heldStatus,
+      String notFound) {
     String participant = ctx.pathParam("participant");
     Optional<String> problem = ConsentIds.participantProblem("participant", participant);
     if (problem.isPresent()) {
@@ -175,15 +218,23 @@ public final class ConsentHttpApi {
         ctx,
         vertx.executeBlocking(
             () -> {
-              boolean changed = change.test(participant, clock.instant());
+              WithdrawalOutcome outcome = change.apply(participant, clock.instant());
               gate.refresh();
-              return changed;
+              return outcome;
             }),
-        changed -> {
-          if (changed) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            error(ctx, 404, "participant", notFound);
+        outcome -> {
+          switch (outcome) {
+            case RECORDED -> ctx.response().setStatusCode(204).end();
+            case PENDING_DISK_FULL ->
+                json(
+                    ctx,
+                    202,
+                    new JsonObject()
+                        .put("status", heldStatus)
+                        .put("subject", store.subjectOf(participant))
+                        .put("ledger", "pending")
+                        .encode());
+            case NOT_ACTIVE -> error(ctx, 404, "participant", notFound);
           }
         });
   }
@@ -199,6 +250,9 @@ public final class ConsentHttpApi {
         ar -> {
           if (ar.succeeded()) {
             ok.accept(ar.result());
+          } else if (ar.cause() instanceof ConsentStoreException e && e.diskFull()) {
+            LOG.warn("Consent API: disk full: {}", ar.cause().toString());
+            error(ctx, 507, "store", "disk full: nothing recorded; free space on the data disk");
           } else {
             LOG.warn("Consent API: store failure: {}", ar.cause().toString());
             error(ctx, 500, "store", "consent store unavailable");

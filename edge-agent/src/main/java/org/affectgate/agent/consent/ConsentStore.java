@@ -17,6 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.affectgate.sync.storage.OwnerOnly;
+import org.affectgate.sync.storage.SpaceReserve;
+import org.affectgate.sync.storage.StorageFaults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -35,6 +40,24 @@ import org.sqlite.SQLiteConfig;
  * survives power loss) and a 5 s busy timeout; write transactions begin IMMEDIATE, so several
  * processes (the agent and a CLI {@code consent grant}) can share the file and sequence numbers
  * stay gap-free. The newest entry's sequence number is a change counter.
+ *
+ * <p><b>Full disk.</b> After any failed statement the connection is closed and a new one opened by
+ * the next call: SQLite may have rolled the transaction back by itself ({@code SQLITE_FULL}, {@code
+ * SQLITE_IOERR}), and the driver would then run later statements in autocommit and fail every
+ * commit ("cannot commit - no transaction is active"). A withdrawal ({@link #withdrawAll}, {@link
+ * #withdrawOne}, {@link #eraseAll} and the boolean forms) that finds the disk full deletes the
+ * space reserve ({@link ConsentConfig#reserveBytes()}, a pre-allocated file beside the ledger) and
+ * tries again, which records it. If even that fails it is held in memory: {@link #lastEventId()}
+ * and {@link #snapshotAfter} report the subject as withdrawn at once (the gate then admits nothing
+ * more for them and purges their state), and {@link #maintain()} (and any later write, which writes
+ * held withdrawals first) records it, with its original time, as soon as the disk has room; a held
+ * withdrawal never ends a consent granted after it. It is lost if the process stops first ({@link
+ * WithdrawalOutcome#PENDING_DISK_FULL} says so). Other writes on a full disk fail with a {@link
+ * ConsentStoreException} whose {@link ConsentStoreException#diskFull()} is true and do not touch
+ * the reserve. {@link #maintain()} writes the reserve again once the filesystem has twice its size
+ * free.
+ *
+ * <p>Files: the database, its {@code -wal} and {@code -shm} files and the reserve are mode 0600.
  *
  * <p>Threading: every method blocks on disk I/O and is serialised on this instance. Call from
  * worker threads ({@code executeBlocking}) or a CLI main thread, never from an event loop (this is
@@ -84,15 +107,56 @@ public final class ConsentStore implements AutoCloseable {
     "PRAGMA user_version = " + SCHEMA_VERSION
   };
 
+  private static final Logger LOG = LoggerFactory.getLogger(ConsentStore.class);
+
   private final Path file;
   private final Path saltFile;
-  private final Connection conn;
+  private final SpaceReserve reserve;
   private final SubjectPseudonyms pseudonyms;
-  private int migrated = -1;
 
-  private ConsentStore(Path file, Path saltFile, Connection conn, SubjectPseudonyms pseudonyms) {
+  /** Null after a failed statement until {@link #connection()} opens a new one. */
+  private Connection conn;
+
+  private int migrated = -1;
+  private boolean closed;
+
+  /** Withdrawals in force in memory, not yet in the ledger (disk full), oldest first. */
+  private final List<HeldWithdrawal> held = new ArrayList<>();
+
+  /** {@code held.size()}, readable without the lock. */
+  private volatile int heldCount;
+
+  /** A withdrawal was held since {@link #snapshotAfter} last reported them. */
+  private boolean heldUnreported;
+
+  /** The last snapshot read from the database, for when the disk cannot be read. */
+  private ConsentSnapshot lastRead;
+
+  /**
+   * A withdrawal not yet written.
+   *
+   * @param purpose the purpose withdrawn, or null for every purpose
+   * @param erase whether it is an erasure (every purpose, and the current state deleted)
+   */
+  private record HeldWithdrawal(String subject, String purpose, boolean erase, Instant at) {
+    boolean endsBinding() {
+      return erase || purpose == null || purpose.equals(PURPOSE);
+    }
+
+    boolean endsSync() {
+      return endsBinding() || purpose.equals(Purposes.WELLNESS_HR_SYNC);
+    }
+  }
+
+  private ConsentStore(
+      Path file,
+      Path saltFile,
+      SpaceReserve reserve,
+      Connection conn,
+      SubjectPseudonyms pseudonyms) {
     this.file = file;
     this.saltFile = saltFile;
+    this.reserve = reserve;
     this.conn = conn;
     this.pseudonyms = pseudonyms;
   }
@@ -108,34 +172,30 @@ public final class ConsentStore implements AutoCloseable {
     try {
       Files.createDirectories(file.getParent());
       SubjectPseudonyms pseudonyms = SubjectPseudonyms.open(config.saltFile());
-      SQLiteConfig sqlite = new SQLiteConfig();
-      sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-      sqlite.setBusyTimeout(5000);
-      sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-      Connection conn = sqlite.createConnection("jdbc:sqlite:" + file);
-      ConsentStore store = new ConsentStore(file, config.saltFile(), conn, pseudonyms);
+      OwnerOnly.restrictDatabase(file);
+      Connection conn = connect(file);
+      SpaceReserve reserve = new SpaceReserve(config.reserveFile(), config.reserveBytes());
+      ConsentStore store = new ConsentStore(file, config.saltFile(), reserve, conn, pseudonyms);
       try {
-        try (Statement st = conn.createStatement()) {
-          st.execute("PRAGMA secure_delete = ON");
+        if (!store.schemaCurrent()) {
+          store.inTransaction(
+              () -> {
+                try (Statement st = conn.createStatement()) {
+                  boolean legacy = hasTable(st, "consent_event");
+                  if (legacy) {
+                    st.execute("DROP INDEX IF EXISTS consent_current_active_device");
+                    st.execute("ALTER TABLE consent_current RENAME TO consent_current_v1");
+                  }
+                  for (String ddl : SCHEMA) {
+                    st.execute(ddl);
+                  }
+                  if (legacy) {
+                    store.migrateLegacy(st);
+                  }
+                }
+                return null;
+              });
         }
-        store.inTransaction(
-            () -> {
-              try (Statement st = conn.createStatement()) {
-                boolean legacy = hasTable(st, "consent_event");
-                if (legacy) {
-                  st.execute("DROP INDEX IF EXISTS consent_current_active_device");
-                  st.execute("ALTER TABLE consent_current RENAME TO consent_current_v1");
-                }
-                for (String ddl : SCHEMA) {
-                  st.execute(ddl);
-                }
-                if (legacy) {
-                  store.migrateLegacy(st);
-                }
-              }
-              return null;
-            });
         if (store.migrated >= 0) {
           try (Statement st = conn.createStatement()) {
             st.execute("VACUUM");
@@ -143,12 +203,105 @@ public final class ConsentStore implements AutoCloseable {
           }
         }
       } catch (SQLException | RuntimeException e) {
-        conn.close();
+        store.reset();
         throw e;
+      }
+      OwnerOnly.restrictDatabase(file);
+      OwnerOnly.restrict(reserve.file());
+      if (!reserve.ensure()) {
+        LOG.warn(
+            "consent ledger {}: no room for its {} byte space reserve {}; written once the disk"
+                + " has room",
+            file,
+            reserve.bytes(),
+            reserve.file());
       }
       return store;
     } catch (SQLException | IOException e) {
-      throw new ConsentStoreException("cannot open consent database " + file, e);
+      throw new ConsentStoreException(
+          "cannot open consent database "
+              + file
+              + (StorageFaults.isStorageFault(e) ? " (disk full or I/O error)" : ""),
+          e);
+    }
+  }
+
+  /**
+   * As {@link #open}, for a process that opens the ledger to record a withdrawal (the CLI): when
+   * the disk is too full even to open it (reading a WAL database needs its {@code -shm} file, which
+   * a process that is the only user creates), the space reserve is released and the open tried once
+   * more — a withdrawal is what the reserve is for.
+   */
+  public static ConsentStore openToWithdraw(ConsentConfig config) {
+    try {
+      return open(config);
+    } catch (ConsentStoreException e) {
+      SpaceReserve reserve = new SpaceReserve(config.reserveFile(), config.reserveBytes());
+      if (!e.diskFull() || !reserve.release()) {
+        throw e;
+      }
+      LOG.warn(
+          "consent ledger {}: disk full; released the {} byte space reserve {} to open it for a"
+              + " withdrawal",
+          config.file(),
+          reserve.bytes(),
+          reserve.file());
+      return open(config);
+    }
+  }
+
+  /** A new connection: WAL, synchronous=FULL, 5 s busy timeout, IMMEDIATE transactions. */
+  private static Connection connect(Path file) throws SQLException {
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setBusyTimeout(5000);
+    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Connection c = sqlite.createConnection("jdbc:sqlite:" + file);
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA secure_delete = ON");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /**
+   * Whether the file already has this schema version and no pre-ledger table, so opening writes
+   * nothing (which lets a full disk's ledger be opened to record a withdrawal).
+   */
+  private boolean schemaCurrent() throws SQLException {
+    try (Statement st = connection().createStatement()) {
+      int version;
+      try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+        version = rs.next() ? rs.getInt(1) : 0;
+      }
+      return version == SCHEMA_VERSION && !hasTable(st, "consent_event");
+    }
+  }
+
+  /** The open connection, or a new one after a failure. */
+  private Connection connection() throws SQLException {
+    if (closed) {
+      throw new SQLException("consent database " + file + " is closed");
+    }
+    if (conn == null) {
+      conn = connect(file);
+    }
+    return conn;
+  }
+
+  /** Closes the connection after a failure (rolling back whatever SQLite still holds). */
+  private void reset() {
+    Connection c = conn;
+    conn = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the failure that led here is what gets reported
+      }
     }
   }
 
@@ -196,7 +349,7 @@ public final class ConsentStore implements AutoCloseable {
         scope.put(Scope.PROGRAMME, e.programme());
         grantInTx(subject, PURPOSE, Scope.render(scope), at, null);
       } else {
-        withdrawInTx(subject, PURPOSE, at);
+        withdrawInTx(subject, PURPOSE, at, null);
       }
     }
     st.execute("DROP TABLE consent_event");
@@ -257,7 +410,7 @@ public final class ConsentStore implements AutoCloseable {
                 if (!expired) {
                   return GrantOutcome.DEVICE_TAKEN;
                 }
-                withdrawInTx(holder, PURPOSE, at);
+                withdrawInTx(holder, PURPOSE, at, null);
               }
             }
           }
@@ -294,62 +447,273 @@ public final class ConsentStore implements AutoCloseable {
 
   /**
    * Withdraws every consent of the participant that is not yet withdrawn; a device binding ends
-   * with it.
+   * with it. On a full disk see {@link #withdrawAll}.
    *
    * @return false (nothing recorded) when there was none
    */
   public synchronized boolean revoke(String participantId, Instant at) {
-    ConsentIds.requireParticipant(participantId);
-    checkThread();
-    String subject = pseudonyms.of(participantId);
-    return inTransaction(() -> withdrawAllInTx(subject, at) > 0);
+    return withdrawAll(participantId, at) != WithdrawalOutcome.NOT_ACTIVE;
   }
 
   /**
-   * Withdraws the participant's consent for one purpose.
+   * Withdraws every consent of the participant that is not yet withdrawn; a device binding ends
+   * with it. When the disk is full the space reserve is released to record it; if that is not
+   * enough it is held in memory (see the class comment).
+   */
+  public synchronized WithdrawalOutcome withdrawAll(String participantId, Instant at) {
+    ConsentIds.requireParticipant(participantId);
+    checkThread();
+    String subject = pseudonyms.of(participantId);
+    return withdrawal(
+        new HeldWithdrawal(subject, null, false, at), () -> withdrawAllInTx(subject, at, null) > 0);
+  }
+
+  /**
+   * Withdraws the participant's consent for one purpose. On a full disk see {@link #withdrawOne}.
    *
    * @return false (nothing recorded) when it was not active
    */
   public synchronized boolean withdraw(String participantId, String purpose, Instant at) {
+    return withdrawOne(participantId, purpose, at) != WithdrawalOutcome.NOT_ACTIVE;
+  }
+
+  /**
+   * Withdraws the participant's consent for one purpose; on a full disk as {@link #withdrawAll}.
+   */
+  public synchronized WithdrawalOutcome withdrawOne(
+      String participantId, String purpose, Instant at) {
     ConsentIds.requireParticipant(participantId);
     requirePurpose(purpose);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return inTransaction(() -> withdrawInTx(subject, purpose, at));
+    return withdrawal(
+        new HeldWithdrawal(subject, purpose, false, at),
+        () -> withdrawInTx(subject, purpose, at, null));
   }
 
   /**
    * Erases a participant: withdraws whatever is active, records an {@link EntryKind#ERASE} entry
    * and deletes their rows from the current state. The ledger keeps its pseudonymous entries: they
    * are the record that consent was given and withdrawn, and cannot be linked back to the
-   * participant without the participant id and the site salt.
+   * participant without the participant id and the site salt. On a full disk see {@link #eraseAll}.
    *
    * @return false (nothing recorded) when the participant has no current state
    */
   public synchronized boolean erase(String participantId, Instant at) {
+    return eraseAll(participantId, at) != WithdrawalOutcome.NOT_ACTIVE;
+  }
+
+  /** As {@link #erase}; on a full disk as {@link #withdrawAll}. */
+  public synchronized WithdrawalOutcome eraseAll(String participantId, Instant at) {
     ConsentIds.requireParticipant(participantId);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return inTransaction(
+    return withdrawal(new HeldWithdrawal(subject, null, true, at), () -> eraseInTx(subject, at));
+  }
+
+  private boolean eraseInTx(String subject, Instant at) throws SQLException {
+    if (!hasCurrentState(subject, null)) {
+      return false;
+    }
+    withdrawAllInTx(subject, at, null);
+    append(at, EntryKind.ERASE, subject, Purposes.ALL, "", null);
+    try (PreparedStatement del =
+        conn.prepareStatement("DELETE FROM consent_current WHERE subject = ?")) {
+      del.setString(1, subject);
+      del.executeUpdate();
+    }
+    return true;
+  }
+
+  /**
+   * Whether the subject has a current-state row: any when {@code activePurpose} is null, else an
+   * active one for that purpose.
+   */
+  private boolean hasCurrentState(String subject, String activePurpose) throws SQLException {
+    String sql =
+        activePurpose == null
+            ? "SELECT 1 FROM consent_current WHERE subject = ?"
+            : "SELECT 1 FROM consent_current WHERE subject = ? AND purpose = ?"
+                + " AND revoked_ms IS NULL";
+    try (PreparedStatement q = connection().prepareStatement(sql)) {
+      q.setString(1, subject);
+      if (activePurpose != null) {
+        q.setString(2, activePurpose);
+      }
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Records a withdrawal: held withdrawals first, then this one; on a full disk once more after
+   * releasing the reserve; if the disk is still full, holds it in memory.
+   */
+  private WithdrawalOutcome withdrawal(HeldWithdrawal w, Work<Boolean> work) {
+    SQLException failure;
+    try {
+      return record(work);
+    } catch (SQLException e) {
+      failure = e;
+    }
+    if (!StorageFaults.isStorageFault(failure)) {
+      throw failed(failure);
+    }
+    if (reserve.release()) {
+      LOG.warn(
+          "consent ledger {}: disk full; released the {} byte space reserve {} to record a"
+              + " withdrawal",
+          file,
+          reserve.bytes(),
+          reserve.file());
+      try {
+        return record(work);
+      } catch (SQLException e) {
+        if (!StorageFaults.isStorageFault(e)) {
+          throw failed(e);
+        }
+        failure = e;
+      }
+    }
+    return hold(w, failure);
+  }
+
+  private WithdrawalOutcome record(Work<Boolean> work) throws SQLException {
+    flushHeld();
+    return transaction(work) ? WithdrawalOutcome.RECORDED : WithdrawalOutcome.NOT_ACTIVE;
+  }
+
+  /** Holds {@code w} in memory unless there is certainly nothing to withdraw. */
+  private WithdrawalOutcome hold(HeldWithdrawal w, SQLException failure) {
+    boolean alreadyHeld =
+        held.stream()
+            .anyMatch(
+                h ->
+                    h.subject().equals(w.subject())
+                        && (h.erase() || !w.erase())
+                        && (h.purpose() == null || h.purpose().equals(w.purpose())));
+    if (alreadyHeld) {
+      return WithdrawalOutcome.PENDING_DISK_FULL;
+    }
+    boolean something;
+    try {
+      if (w.erase()) {
+        something = hasCurrentState(w.subject(), null);
+      } else if (w.purpose() == null) {
+        something = hasActive(w.subject());
+      } else {
+        something = hasCurrentState(w.subject(), w.purpose());
+      }
+    } catch (SQLException | RuntimeException unreadable) {
+      reset();
+      something = true; // fail closed: withdraw whatever there may be
+    }
+    if (!something) {
+      return WithdrawalOutcome.NOT_ACTIVE;
+    }
+    held.add(w);
+    heldCount = held.size();
+    heldUnreported = true;
+    LOG.error(
+        "consent ledger {}: disk full ({}); {} of subject {} is in force in memory now and written"
+            + " to the ledger as soon as the disk has room ({} held)",
+        file,
+        failure.getMessage(),
+        w.erase() ? "erasure" : "withdrawal",
+        w.subject(),
+        held.size());
+    return WithdrawalOutcome.PENDING_DISK_FULL;
+  }
+
+  private boolean hasActive(String subject) throws SQLException {
+    try (PreparedStatement q =
+        connection()
+            .prepareStatement(
+                "SELECT 1 FROM consent_current WHERE subject = ? AND revoked_ms IS NULL")) {
+      q.setString(1, subject);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Writes the held withdrawals, in order and with their own times, in one transaction. Each ends
+   * only consents granted at or before its time: a grant made meanwhile (e.g. by the CLI once the
+   * disk had room) stays.
+   */
+  private void flushHeld() throws SQLException {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<HeldWithdrawal> batch = List.copyOf(held);
+    transaction(
         () -> {
-          try (PreparedStatement q =
-              conn.prepareStatement("SELECT 1 FROM consent_current WHERE subject = ?")) {
-            q.setString(1, subject);
-            try (ResultSet rs = q.executeQuery()) {
-              if (!rs.next()) {
-                return false;
-              }
+          for (HeldWithdrawal w : batch) {
+            long upTo = w.at().toEpochMilli();
+            if (w.erase()) {
+              eraseInTx(w.subject(), w.at());
+            } else if (w.purpose() == null) {
+              withdrawAllInTx(w.subject(), w.at(), upTo);
+            } else {
+              withdrawInTx(w.subject(), w.purpose(), w.at(), upTo);
             }
           }
-          withdrawAllInTx(subject, at);
-          append(at, EntryKind.ERASE, subject, Purposes.ALL, "", null);
-          try (PreparedStatement del =
-              conn.prepareStatement("DELETE FROM consent_current WHERE subject = ?")) {
-            del.setString(1, subject);
-            del.executeUpdate();
-          }
-          return true;
+          return null;
         });
+    held.removeAll(batch);
+    heldCount = held.size();
+    LOG.info(
+        "consent ledger {}: {} withdrawals held in memory while the disk was full are now"
+            + " recorded",
+        file,
+        batch.size());
+  }
+
+  /**
+   * Upkeep, to be run every few seconds by the agent ({@link LedgerUpkeep}): writes withdrawals
+   * held in memory once the disk has room, then (with none left) writes the space reserve again if
+   * it is missing and the filesystem has twice its size free. Blocking; worker thread.
+   *
+   * @return withdrawals still held in memory
+   */
+  public synchronized int maintain() {
+    checkThread();
+    if (!held.isEmpty()) {
+      try {
+        flushHeld();
+      } catch (SQLException e) {
+        if (!StorageFaults.isStorageFault(e)) {
+          LOG.warn("consent ledger {}: cannot write held withdrawals yet: {}", file, e.toString());
+        }
+      }
+    }
+    if (held.isEmpty() && !reserve.present()) {
+      if (reserve.ensure()) {
+        LOG.info("consent ledger {}: space reserve {} in place again", file, reserve.file());
+      }
+    }
+    return held.size();
+  }
+
+  /**
+   * Forgets the withdrawals held in memory, for a short-lived process (the CLI) that handed them to
+   * the running agent instead; closing then warns about nothing.
+   *
+   * @return how many were dropped
+   */
+  public synchronized int discardHeld() {
+    int n = held.size();
+    held.clear();
+    heldCount = 0;
+    heldUnreported = false;
+    return n;
+  }
+
+  /** Withdrawals held in memory, not yet in the ledger. Lock-free; any thread (for a gauge). */
+  public int heldWithdrawals() {
+    return heldCount;
   }
 
   /**
@@ -452,10 +816,26 @@ public final class ConsentStore implements AutoCloseable {
     return read(this::readBindings);
   }
 
-  /** Sequence number of the newest entry, 0 when there is none; grows with every change. */
+  /**
+   * Sequence number of the newest entry, 0 when there is none; grows with every change. While a
+   * withdrawal held in memory ({@link WithdrawalOutcome#PENDING_DISK_FULL}) has not yet been
+   * reported by {@link #snapshotAfter}, one more than that, so that a poller comparing it with the
+   * id it saw last reads a snapshot.
+   *
+   * @throws ConsentStoreException when the database cannot be read (unless a held withdrawal is
+   *     unreported: then the last id read is used)
+   */
   public synchronized long lastEventId() {
     checkThread();
-    return read(this::readLastSeq);
+    try {
+      long seq = read(this::readLastSeq);
+      return heldUnreported ? seq + 1 : seq;
+    } catch (ConsentStoreException e) {
+      if (heldUnreported && lastRead != null) {
+        return lastRead.lastEventId() + 1;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -463,9 +843,60 @@ public final class ConsentStore implements AutoCloseable {
    * (afterEventId, L]}. Read without a transaction (so polling never takes a lock writers wait
    * for): {@code L} is read first, so a change committed meanwhile is either in the bindings
    * already or reported by the next call, never lost.
+   *
+   * <p>Withdrawals held in memory are applied on top: their subjects lose their bindings (and sync
+   * opt-ins) until the ledger has them, and are reported as revoked once. If the database cannot be
+   * read while one is unreported, the last snapshot read is used with them applied.
    */
   synchronized ConsentSnapshot snapshotAfter(long afterEventId) {
     checkThread();
+    ConsentSnapshot snap;
+    try {
+      snap = readSnapshotAfter(afterEventId);
+      lastRead = snap;
+    } catch (ConsentStoreException e) {
+      if (!heldUnreported || lastRead == null) {
+        throw e;
+      }
+      LOG.warn(
+          "consent ledger {} unreadable ({}); applying held withdrawals to the last snapshot",
+          file,
+          e.getMessage());
+      snap =
+          new ConsentSnapshot(
+              lastRead.bindings(), lastRead.lastEventId(), Set.of(), lastRead.syncOptIns());
+    }
+    return withHeld(snap);
+  }
+
+  /** {@code snap} with the held withdrawals applied; reports them as revoked once. */
+  private ConsentSnapshot withHeld(ConsentSnapshot snap) {
+    if (held.isEmpty() && !heldUnreported) {
+      return snap;
+    }
+    Set<String> unbound = new HashSet<>();
+    Set<String> unsynced = new HashSet<>();
+    for (HeldWithdrawal w : held) {
+      if (w.endsBinding()) {
+        unbound.add(w.subject());
+      }
+      if (w.endsSync()) {
+        unsynced.add(w.subject());
+      }
+    }
+    Map<String, Binding> bindings = new HashMap<>(snap.bindings());
+    bindings.values().removeIf(b -> unbound.contains(b.participantId()));
+    Map<String, Long> optIns = new HashMap<>(snap.syncOptIns());
+    optIns.keySet().removeAll(unsynced);
+    Set<String> revoked = new HashSet<>(snap.revokedSince());
+    if (heldUnreported) {
+      held.forEach(w -> revoked.add(w.subject()));
+      heldUnreported = false;
+    }
+    return new ConsentSnapshot(bindings, snap.lastEventId(), revoked, optIns);
+  }
+
+  private ConsentSnapshot readSnapshotAfter(long afterEventId) {
     return read(
         () -> {
           long last = readLastSeq();
@@ -605,10 +1036,31 @@ public final class ConsentStore implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Writes withdrawals held in memory if it can (a warning names what could not be written), then
+   * closes the database.
+   */
   @Override
   public synchronized void close() {
+    if (!held.isEmpty()) {
+      try {
+        flushHeld();
+      } catch (SQLException e) {
+        LOG.error(
+            "consent ledger {}: closing with {} withdrawals held in memory that the full disk"
+                + " never took; they are not recorded (withdraw again once the disk has room)",
+            file,
+            held.size());
+      }
+    }
+    closed = true;
+    Connection c = conn;
+    conn = null;
+    if (c == null) {
+      return;
+    }
     try {
-      conn.close();
+      c.close();
     } catch (SQLException e) {
       throw new ConsentStoreException("cannot close consent database " + file, e);
     }
@@ -643,14 +1095,23 @@ public final class ConsentStore implements AutoCloseable {
     }
   }
 
-  private boolean withdrawInTx(String subject, String purpose, Instant at) throws SQLException {
+  /**
+   * @param grantedUpToMs when not null, only a consent granted at or before this time (epoch ms) is
+   *     withdrawn
+   */
+  private boolean withdrawInTx(String subject, String purpose, Instant at, Long grantedUpToMs)
+      throws SQLException {
     try (PreparedStatement up =
         conn.prepareStatement(
             "UPDATE consent_current SET revoked_ms = ?"
-                + " WHERE subject = ? AND purpose = ? AND revoked_ms IS NULL")) {
+                + " WHERE subject = ? AND purpose = ? AND revoked_ms IS NULL"
+                + (grantedUpToMs == null ? "" : " AND granted_ms <= ?"))) {
       up.setLong(1, at.toEpochMilli());
       up.setString(2, subject);
       up.setString(3, purpose);
+      if (grantedUpToMs != null) {
+        up.setLong(4, grantedUpToMs);
+      }
       if (up.executeUpdate() == 0) {
         return false;
       }
@@ -659,13 +1120,17 @@ public final class ConsentStore implements AutoCloseable {
     return true;
   }
 
-  private int withdrawAllInTx(String subject, Instant at) throws SQLException {
+  private int withdrawAllInTx(String subject, Instant at, Long grantedUpToMs) throws SQLException {
     List<String> purposes = new ArrayList<>();
     try (PreparedStatement q =
         conn.prepareStatement(
             "SELECT purpose FROM consent_current WHERE subject = ? AND revoked_ms IS NULL"
+                + (grantedUpToMs == null ? "" : " AND granted_ms <= ?")
                 + " ORDER BY purpose")) {
       q.setString(1, subject);
+      if (grantedUpToMs != null) {
+        q.setLong(2, grantedUpToMs);
+      }
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
           purposes.add(rs.getString(1));
@@ -673,7 +1138,7 @@ public final class ConsentStore implements AutoCloseable {
       }
     }
     for (String p : purposes) {
-      withdrawInTx(subject, p, at);
+      withdrawInTx(subject, p, at, grantedUpToMs);
     }
     return purposes.size();
   }
@@ -823,28 +1288,54 @@ public final class ConsentStore implements AutoCloseable {
 
   private <T> T read(Work<T> work) {
     try {
+      connection();
       return work.run();
     } catch (SQLException e) {
-      throw new ConsentStoreException("consent database " + file + " failed", e);
+      reset();
+      throw failed(e);
     }
   }
 
+  /** A write that is not a withdrawal: held withdrawals first; a full disk fails it. */
   private <T> T inTransaction(Work<T> work) {
     try {
-      conn.setAutoCommit(false);
-      try {
-        T result = work.run();
-        conn.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        conn.rollback();
-        throw e;
-      } finally {
-        conn.setAutoCommit(true);
-      }
+      flushHeld();
+      return transaction(work);
     } catch (SQLException e) {
-      throw new ConsentStoreException("consent database " + file + " failed", e);
+      throw failed(e);
     }
+  }
+
+  /**
+   * Runs {@code work} in one IMMEDIATE transaction. After any failure the connection is closed
+   * (never reused; see the class comment) and the next call opens a new one.
+   */
+  private <T> T transaction(Work<T> work) throws SQLException {
+    Connection c = connection();
+    boolean done = false;
+    try {
+      c.setAutoCommit(false);
+      T result = work.run();
+      c.commit();
+      c.setAutoCommit(true);
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        reset();
+      }
+    }
+  }
+
+  private ConsentStoreException failed(SQLException e) {
+    boolean storage = StorageFaults.isStorageFault(e);
+    return new ConsentStoreException(
+        "consent database "
+            + file
+            + " failed"
+            + (storage ? " (disk full or I/O error): " : ": ")
+            + e.getMessage(),
+        e);
   }
 
   private static void checkThread() {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,6 +25,7 @@ import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
+import org.affectgate.agent.consent.LedgerUpkeep;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.consent.RetentionReaper;
@@ -170,6 +172,8 @@ public final class Agent implements AutoCloseable {
     contextGuard.describe().forEach(line -> LOG.info("inference: {}", line));
     ConsentStore consentStore = ConsentStore.open(config.consent());
     toClose.push(consentStore);
+    // Held withdrawals reach the ledger as soon as a full disk has room; the reserve comes back.
+    toClose.push(LedgerUpkeep.start(consentStore, Duration.ofSeconds(1), registry));
     ConsentGate gate = new ConsentGate(consentStore, registry, clock);
     gate.refresh();
     KioskConsent kioskConsent = new KioskConsent(consentStore, clock, registry);

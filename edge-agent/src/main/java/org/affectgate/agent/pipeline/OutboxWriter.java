@@ -7,14 +7,19 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.Outbox;
+import org.affectgate.sync.outbox.OutboxStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one policy every pipeline uses to hand closed windows' points to the outbox: a failing
- * enqueue (disk full, database busy) is retried {@value #ATTEMPTS} times with doubling pauses from
- * 100 ms; after that the points are dropped — the pipeline has moved past the window — counted in
- * {@code affectgate.outbox.enqueue.failures} and logged.
+ * enqueue (database busy, a transient error) is retried {@value #ATTEMPTS} times with doubling
+ * pauses from 100 ms; after that the points are dropped — the pipeline has moved past the window.
+ * An {@link OutboxStorageException} (disk full, or below {@code outbox.minFreeBytes} free) drops
+ * them at once: the outbox stores nothing until space returns, and sleeping here would only hold up
+ * the worker queue. A failed enqueue stores none of its points, so the drop counts are exact:
+ * {@code affectgate.outbox.enqueue.failures} (calls) and {@code
+ * affectgate.outbox.dropped{cause=enqueue}} (points); each drop is logged.
  *
  * <p>Threads: {@link #enqueue} and {@link #drained} are called on the owning pipeline's event-loop
  * context and run the SQLite work on a Vert.x worker, in call order (ordered {@code
@@ -28,6 +33,7 @@ public final class OutboxWriter {
   private final Outbox outbox;
   private final String what;
   private final Counter failures;
+  private final Counter droppedPoints;
 
   /** The latest hand-off; ordered execution makes it complete after all earlier ones. */
   private Future<Void> last = Future.succeededFuture();
@@ -40,6 +46,7 @@ public final class OutboxWriter {
     this.outbox = outbox;
     this.what = what;
     this.failures = registry.counter("affectgate.outbox.enqueue.failures");
+    this.droppedPoints = registry.counter("affectgate.outbox.dropped", "cause", "enqueue");
   }
 
   /** A writer for a stage that has its own worker thread and only calls {@link #enqueueNow}. */
@@ -90,7 +97,7 @@ public final class OutboxWriter {
       try {
         return outbox.enqueue(points);
       } catch (RuntimeException e) {
-        if (attempt == ATTEMPTS) {
+        if (attempt == ATTEMPTS || e instanceof OutboxStorageException) {
           throw e;
         }
         LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
@@ -102,11 +109,14 @@ public final class OutboxWriter {
 
   private void dropped(List<Metric> points, Throwable e) {
     failures.increment();
+    droppedPoints.increment(points.size());
     LOG.error(
-        "dropped {} {} points after {} failed enqueue attempts: {}",
+        "dropped {} {} points (none stored) after {}: {}",
         points.size(),
         what,
-        ATTEMPTS,
+        e instanceof OutboxStorageException
+            ? "a storage failure"
+            : ATTEMPTS + " failed enqueue attempts",
         e.toString());
   }
 }
