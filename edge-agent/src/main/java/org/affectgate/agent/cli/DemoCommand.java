@@ -21,7 +21,7 @@ import org.affectgate.agent.demo.KioskMicrophoneSimulator;
 import org.affectgate.agent.demo.RrRecording;
 import org.affectgate.agent.demo.WearableSimulator;
 import org.affectgate.agent.pipeline.Agent;
-import org.affectgate.agent.voice.EmotionClass;
+import org.affectgate.features.voice.EmotionClass;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.kiosk.audio.KioskAudioTopics;
 import org.affectgate.device.kiosk.camera.CameraTopics;

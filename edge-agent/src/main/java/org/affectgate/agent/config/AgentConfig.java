@@ -11,7 +11,7 @@ import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.SubjectSyncConfig;
-import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;

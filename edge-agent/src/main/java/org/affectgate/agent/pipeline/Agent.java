@@ -33,7 +33,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.startup.StartupChecks;
@@ -44,7 +44,7 @@ import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraConsent;
 import org.affectgate.agent.vision.CameraPipeline;
-import org.affectgate.agent.vision.VisionModels;
+import org.affectgate.features.face.VisionModels;
 import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.agent.voice.VoiceConsent;
@@ -242,7 +242,7 @@ public final class Agent implements AutoCloseable {
             vertx,
             clock,
             gate,
-            new HrvWindowEngine(config.hrv(), registry, clock),
+            HrvMeters.engine(config.hrv(), registry, clock),
             new WindowAggregator(config.aggregation(), registry),
             egress,
             erasure,

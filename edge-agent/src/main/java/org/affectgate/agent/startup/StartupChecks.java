@@ -21,7 +21,7 @@ import org.affectgate.agent.consent.ConsentStoreException;
 import org.affectgate.agent.consent.SubjectPseudonyms;
 import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.vision.CameraConfig;
-import org.affectgate.agent.vision.VisionModels;
+import org.affectgate.features.face.VisionModels;
 import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;

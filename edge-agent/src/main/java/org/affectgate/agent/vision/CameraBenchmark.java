@@ -1,5 +1,12 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.YuNetInput;
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
+import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.VisionModels;
+import org.affectgate.features.face.VisionConfig;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;

@@ -1,5 +1,6 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.VisionConfig;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.camera.CameraLimits;

@@ -1,5 +1,7 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

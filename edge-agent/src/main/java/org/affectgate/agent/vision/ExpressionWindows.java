@@ -1,5 +1,6 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FrameAnalysis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceObservation;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,11 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
+import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.VisionModels;
+import org.affectgate.features.face.VisionConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

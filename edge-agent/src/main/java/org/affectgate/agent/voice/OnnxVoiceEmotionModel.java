@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.VoiceFeatureSpec;
 import ai.onnxruntime.OrtException;
 import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelLoadException;

@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.SegmenterConfig;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;

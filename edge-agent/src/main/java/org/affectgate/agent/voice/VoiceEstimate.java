@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.EmotionClass;
 /**
  * What the voice model says about one segment.
  *

@@ -1,5 +1,11 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.FrameAnalyzer;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.StreamResampler;
+import org.affectgate.features.voice.UtteranceSegmenter;
+import org.affectgate.features.voice.VoiceFeatures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

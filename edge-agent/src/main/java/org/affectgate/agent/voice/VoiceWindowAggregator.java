@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.EmotionClass;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package org.affectgate.agent.hrv;
 
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvWindow;
+import org.affectgate.features.hrv.HrvWindowEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.InstantSource;
 import java.util.List;
@@ -28,8 +31,7 @@ public final class HrvEngineBenchmark {
 
   private static void run(int subjects, int minutes) {
     HrvWindowEngine engine =
-        new HrvWindowEngine(
-            HrvConfig.defaults(), new SimpleMeterRegistry(), InstantSource.system());
+        HrvMeters.engine(HrvConfig.defaults(), new SimpleMeterRegistry(), InstantSource.system());
     WindowAggregator aggregator =
         new WindowAggregator(AggregationConfig.defaults(), new SimpleMeterRegistry());
     Random random = new Random(1);

@@ -23,8 +23,8 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.stress.StressAggregator;
 import org.affectgate.agent.stress.StressReport;
@@ -82,7 +82,7 @@ class StressPipelineTest {
             vertx,
             clock,
             gate,
-            new HrvWindowEngine(HrvConfig.defaults(), registry, clock),
+            HrvMeters.engine(HrvConfig.defaults(), registry, clock),
             new WindowAggregator(new AggregationConfig(K), registry),
             new EgressGate(
                 outbox,

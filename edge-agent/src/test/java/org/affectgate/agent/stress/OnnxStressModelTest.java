@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRuntimeConfig;

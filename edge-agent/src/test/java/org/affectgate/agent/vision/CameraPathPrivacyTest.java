@@ -1,5 +1,6 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.SharedFaces;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,10 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceDetector;
+import org.affectgate.features.face.ExpressionClassifier;
+import org.affectgate.features.face.FaceAnalyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

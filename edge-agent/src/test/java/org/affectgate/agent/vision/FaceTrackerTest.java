@@ -1,5 +1,7 @@
 package org.affectgate.agent.vision;
 
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceObservation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,5 +1,8 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.WavFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.voice.VoiceFeatureSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,13 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.FrameAnalyzer;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.StreamResampler;
+import org.affectgate.features.voice.UtteranceSegmenter;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.WavFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

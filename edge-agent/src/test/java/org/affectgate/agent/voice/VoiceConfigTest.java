@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.SegmenterConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

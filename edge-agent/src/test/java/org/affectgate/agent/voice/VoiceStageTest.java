@@ -1,5 +1,8 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.WavFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

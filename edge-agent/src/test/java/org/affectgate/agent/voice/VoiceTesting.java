@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.WavFixtures;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
