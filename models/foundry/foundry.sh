@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the model foundry CLI (build, verify, eval, bench, calibrate, ...) from the repository root
-# against THIS checkout's modules: the reactor compiles models, edge-agent and their dependencies and
-# the CLI runs on their target/classes, never on SNAPSHOT jars that may sit in ~/.m2.
+# against THIS checkout's modules: the reactor compiles models, features (edge-agent/features) and
+# their dependencies and the CLI runs on their target/classes, never on SNAPSHOT jars that may sit
+# in ~/.m2.
 # Usage: models/foundry/foundry.sh eval hrv-stress --data ../shared/datasets/stress-predict
+#        models/foundry/foundry.sh --main org.affectgate.models.eval.FacesEval [args]  (another main)
 # Extra Maven flags (e.g. -o for offline) go in MVN_FLAGS.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -11,4 +13,9 @@ cp_file=models/foundry/target/runtime.classpath
 # shellcheck disable=SC2086
 mvn -B -q ${MVN_FLAGS:-} -pl models/foundry -am compile dependency:build-classpath \
   -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime >&2
-exec java -cp "models/foundry/target/classes:$(cat "$cp_file")" org.affectgate.models.cli.ModelsCli "$@"
+main=org.affectgate.models.cli.ModelsCli
+if [[ "${1:-}" == --main ]]; then
+  main="${2:?--main needs a class name}"
+  shift 2
+fi
+exec java -cp "models/foundry/target/classes:$(cat "$cp_file")" "$main" "$@"

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *       #engine}).
  * </ul>
  *
- * <p>Every meter is registered at construction, so a zero is visible before the first event.
- * Called on the engine's thread (the wearable pipeline's event-loop context); never blocks.
+ * <p>Every meter is registered at construction, so a zero is visible before the first event. Called
+ * on the engine's thread (the wearable pipeline's event-loop context); never blocks.
  */
 public final class HrvMeters implements HrvEvents {
   private final Counter late;

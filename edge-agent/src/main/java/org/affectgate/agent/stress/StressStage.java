@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.affectgate.agent.hrv.HrvMeters;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -14,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.affectgate.agent.hrv.HrvMeters;
+import org.affectgate.device.wearable.HrSample;
 import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.features.hrv.HrvWindow;
 import org.affectgate.features.hrv.HrvWindowEngine;
-import org.affectgate.device.wearable.HrSample;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.affectgate.sync.logging.RateLimitedLog;
@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * hrv-stress} model was trained: its own {@link HrvWindowEngine} with {@value
  * HrvRunningBaseline#HRV_WINDOW_SECONDS} s windows every {@value
  * HrvRunningBaseline#HRV_STEP_SECONDS} s and the other HRV settings at their defaults (see {@link
- * HrvConfig#hrvStress}), then one {@link HrvRunningBaseline} per subject fed with every window's {@link
- * HrvTimeFeatures#vector}. The agent's main HRV stage keeps its own window for {@code hrv_window}.
+ * HrvConfig#hrvStress}), then one {@link HrvRunningBaseline} per subject fed with every window's
+ * {@link HrvTimeFeatures#vector}. The agent's main HRV stage keeps its own window for {@code
+ * hrv_window}.
  *
  * <p>Threads: {@link #onSample}, {@link #closeWindowsUpTo}, {@link #purge} and {@link #current} run
  * on the wearable pipeline's event-loop context (CPU only, microseconds); {@link #infer} runs the

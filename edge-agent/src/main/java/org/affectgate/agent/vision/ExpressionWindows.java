@@ -1,12 +1,12 @@
 package org.affectgate.agent.vision;
 
-import org.affectgate.features.face.FrameAnalysis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.sync.Metric;
 
 /**

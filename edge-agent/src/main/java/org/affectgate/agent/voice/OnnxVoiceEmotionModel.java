@@ -1,7 +1,7 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.VoiceFeatureSpec;
 import ai.onnxruntime.OrtException;
+import org.affectgate.features.voice.VoiceFeatureSpec;
 import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;

@@ -1,9 +1,9 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.SegmenterConfig;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
+import org.affectgate.features.voice.SegmenterConfig;
 
 /**
  * Kiosk voice settings (YAML {@code voice.*}, documented in {@code deploy/agent.example.yaml}).

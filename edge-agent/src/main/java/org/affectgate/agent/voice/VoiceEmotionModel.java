@@ -1,6 +1,7 @@
 package org.affectgate.agent.voice;
 
 import org.affectgate.features.voice.VoiceFeatureSpec;
+
 /**
  * The inference stage: one {@value VoiceFeatureSpec#ID} vector in, one {@link VoiceEstimate} out.
  *

@@ -1,6 +1,7 @@
 package org.affectgate.agent.voice;
 
 import org.affectgate.features.voice.EmotionClass;
+
 /**
  * What the voice model says about one segment.
  *

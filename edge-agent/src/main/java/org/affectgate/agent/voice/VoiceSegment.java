@@ -1,6 +1,7 @@
 package org.affectgate.agent.voice;
 
 import org.affectgate.features.voice.VoiceFeatureSpec;
+
 /**
  * One analysed utterance segment. Holds features and the model's estimate, never audio.
  *

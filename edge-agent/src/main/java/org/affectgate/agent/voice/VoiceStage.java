@@ -1,11 +1,5 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.Frame;
-import org.affectgate.features.voice.FrameAnalyzer;
-import org.affectgate.features.voice.SegmenterConfig;
-import org.affectgate.features.voice.StreamResampler;
-import org.affectgate.features.voice.UtteranceSegmenter;
-import org.affectgate.features.voice.VoiceFeatures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,6 +22,9 @@ import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.audio.AudioChunk;
 import org.affectgate.device.kiosk.audio.AudioListener;
 import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.VoiceFeatures;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.logging.RateLimitedLog;
 import org.affectgate.sync.outbox.Outbox;

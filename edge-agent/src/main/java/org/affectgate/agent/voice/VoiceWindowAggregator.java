@@ -1,6 +1,5 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.EmotionClass;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.features.voice.EmotionClass;
 import org.affectgate.sync.Metric;
 
 /**

@@ -1,8 +1,5 @@
 package org.affectgate.agent.hrv;
 
-import org.affectgate.features.hrv.HrvConfig;
-import org.affectgate.features.hrv.HrvWindow;
-import org.affectgate.features.hrv.HrvWindowEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.InstantSource;
 import java.util.List;
@@ -11,6 +8,9 @@ import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvWindow;
+import org.affectgate.features.hrv.HrvWindowEngine;
 
 /**
  * Prints the CPU cost of the HRV engine plus aggregation: {@code subjects} wearables, one sample

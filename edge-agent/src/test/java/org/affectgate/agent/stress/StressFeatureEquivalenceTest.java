@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * trains {@code hrv-stress} on for the same sequence.
  *
  * <p>The foundry side is restated here because the agent cannot depend on the foundry, not even in
- * tests: {@code HrvRecipe.config()} for the shipped recipe (180 s, default step and
- * artifact rules), {@code HrvWindows.features} (one sample per beat, windows closed at every beat's
- * end, a final flush), then {@code FeatureSet.RUNNING} (one {@link HrvRunningBaseline} fed every
- * window's {@link HrvTimeFeatures#vector}). The agent side is the {@link StressStage} as the
- * pipeline drives it: ticks every 250 ms of the clock, not at beat ends.
+ * tests: {@code HrvRecipe.config()} for the shipped recipe (180 s, default step and artifact
+ * rules), {@code HrvWindows.features} (one sample per beat, windows closed at every beat's end, a
+ * final flush), then {@code FeatureSet.RUNNING} (one {@link HrvRunningBaseline} fed every window's
+ * {@link HrvTimeFeatures#vector}). The agent side is the {@link StressStage} as the pipeline drives
+ * it: ticks every 250 ms of the clock, not at beat ends.
  */
 class StressFeatureEquivalenceTest {
   private static final long TICK_MS = 250;

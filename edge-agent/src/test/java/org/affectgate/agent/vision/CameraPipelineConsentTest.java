@@ -1,10 +1,5 @@
 package org.affectgate.agent.vision;
 
-import org.affectgate.features.face.FaceAligner;
-import org.affectgate.features.face.FaceDetection;
-import org.affectgate.features.face.FaceDetector;
-import org.affectgate.features.face.ExpressionClassifier;
-import org.affectgate.features.face.FaceAnalyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,6 +30,11 @@ import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.TestImages;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
+import org.affectgate.features.face.ExpressionClassifier;
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceDetector;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;

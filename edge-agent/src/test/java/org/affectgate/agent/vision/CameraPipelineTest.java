@@ -1,11 +1,5 @@
 package org.affectgate.agent.vision;
 
-import org.affectgate.features.face.FaceAligner;
-import org.affectgate.features.face.FaceDetection;
-import org.affectgate.features.face.FaceDetector;
-import org.affectgate.features.face.ExpressionClassifier;
-import org.affectgate.features.face.FaceAnalyzer;
-import org.affectgate.features.face.VisionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,6 +20,12 @@ import org.affectgate.device.kiosk.camera.CameraFrame;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.TestImages;
+import org.affectgate.features.face.ExpressionClassifier;
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceDetector;
+import org.affectgate.features.face.VisionException;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.OutboxEntry;
 import org.affectgate.sync.outbox.SqliteOutbox;

@@ -1,5 +1,11 @@
 package org.affectgate.agent.voice;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.affectgate.features.voice.Frame;
 import org.affectgate.features.voice.FrameAnalyzer;
 import org.affectgate.features.voice.SegmenterConfig;
@@ -8,12 +14,6 @@ import org.affectgate.features.voice.UtteranceSegmenter;
 import org.affectgate.features.voice.VoiceFeatureSpec;
 import org.affectgate.features.voice.VoiceFeatures;
 import org.affectgate.features.voice.WavFixtures;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Prints the cost of the voice path on one thread over the bundled fixtures: resampling, frame

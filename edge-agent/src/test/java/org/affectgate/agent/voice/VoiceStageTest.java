@@ -1,8 +1,5 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.SegmenterConfig;
-import org.affectgate.features.voice.VoiceFeatureSpec;
-import org.affectgate.features.voice.WavFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.device.kiosk.audio.AudioChunk;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.OutboxEntry;
 import org.affectgate.sync.outbox.SqliteOutbox;

@@ -1,6 +1,5 @@
 package org.affectgate.agent.voice;
 
-import org.affectgate.features.voice.WavFixtures;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.affectgate.device.kiosk.audio.AudioChunk;
+import org.affectgate.features.voice.WavFixtures;
 
 /** Shared helpers for voice tests: chunking fixtures, a settable clock, a counting fake model. */
 final class VoiceTesting {

@@ -71,13 +71,16 @@ public final class VisionModels implements AutoCloseable {
     return analyzer;
   }
 
-  /** The detector's session (for the benchmark's bare-runtime baseline). */
-  LoadedModel detectorModel() {
+  /** The detector's session (for the benchmark's bare-runtime baseline); owned by this object. */
+  public LoadedModel detectorModel() {
     return models.get(0);
   }
 
-  /** The expression model's session (for the benchmark's bare-runtime baseline). */
-  LoadedModel expressionModel() {
+  /**
+   * The expression model's session (for the benchmark's bare-runtime baseline); owned by this
+   * object.
+   */
+  public LoadedModel expressionModel() {
     return models.get(1);
   }
 

@@ -103,8 +103,8 @@ public record HrvConfig(
    * {@code hrv.*} says for the published HRV windows. The agent's stress stage runs its engine with
    * these; the foundry's shipped recipe must equal them.
    *
-   * @param lateness how late samples may arrive ({@code hrv.latenessSeconds}); it only decides which
-   *     samples are dropped as late, never a window's values
+   * @param lateness how late samples may arrive ({@code hrv.latenessSeconds}); it only decides
+   *     which samples are dropped as late, never a window's values
    */
   public static HrvConfig hrvStress(Duration lateness) {
     return new HrvConfig(

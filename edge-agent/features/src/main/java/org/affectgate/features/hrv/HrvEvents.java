@@ -1,10 +1,10 @@
 package org.affectgate.features.hrv;
 
 /**
- * What the HRV stage ({@link HrvWindowEngine} and its {@link RrArtifactFilter}) reports as it
- * drops or rejects data, so that a caller can count it without this package knowing about meters
- * or logs. The agent implements it with Micrometer counters ({@code affectgate.hrv.*}) and a
- * rate-limited warning; the foundry, replaying recordings, passes {@link #NONE}.
+ * What the HRV stage ({@link HrvWindowEngine} and its {@link RrArtifactFilter}) reports as it drops
+ * or rejects data, so that a caller can count it without this package knowing about meters or logs.
+ * The agent implements it with Micrometer counters ({@code affectgate.hrv.*}) and a rate-limited
+ * warning; the foundry, replaying recordings, passes {@link #NONE}.
  *
  * <p>Contract: every method is called synchronously on the thread that called the engine or the
  * filter (for the agent, the wearable pipeline's event-loop context), so it must be quick, must not

@@ -37,8 +37,8 @@ import org.affectgate.device.wearable.HrSample;
  * (consent revoked).
  *
  * <p><b>Counting.</b> Everything dropped or rejected is reported to the {@link HrvEvents} given at
- * construction, on the calling thread; the agent turns the events into its {@code
- * affectgate.hrv.*} meters and the late-sample warning.
+ * construction, on the calling thread; the agent turns the events into its {@code affectgate.hrv.*}
+ * meters and the late-sample warning.
  *
  * <p><b>Threading.</b> Not thread-safe. Create, feed and close from one Vert.x event-loop context.
  * Every call is CPU-only (no I/O, no blocking) and proportional to the beats buffered.

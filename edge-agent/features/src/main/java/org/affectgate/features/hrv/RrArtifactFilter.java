@@ -27,8 +27,8 @@ import java.util.Optional;
  *
  * <p>Every rejection is reported as {@link HrvEvents#artifact} (the agent's {@code
  * affectgate.hrv.artifacts{rule=range|successive|contact}}) and counted in the subject's {@link
- * History}. Not thread-safe: call from the HRV engine's event-loop
- * context only. Allocation-light, no I/O.
+ * History}. Not thread-safe: call from the HRV engine's event-loop context only. Allocation-light,
+ * no I/O.
  */
 public final class RrArtifactFilter {
   /** How many recently accepted RRs form the successive-rule reference. */

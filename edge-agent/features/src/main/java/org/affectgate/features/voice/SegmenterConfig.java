@@ -30,7 +30,11 @@ public record SegmenterConfig(
     }
   }
 
-  int frames(int ms) {
+  /**
+   * Analysis frames ({@link AnalysisFormat#HOP_SECONDS} apart) in {@code ms} milliseconds, rounded,
+   * at least 1.
+   */
+  public int frames(int ms) {
     return Math.max(1, (int) Math.round(ms / 1000.0 / AnalysisFormat.HOP_SECONDS));
   }
 }

@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -14,12 +15,12 @@ import javax.imageio.ImageIO;
 /**
  * Real face photos for tests, read at test time from {@code ../shared/datasets/faces-eval} beside
  * the repository (never copied into it). Fails the test, with the reason, when that folder is
- * absent: CI has it.
+ * absent: CI has it. Public for the agent's camera tests (through this module's test-jar).
  */
-final class SharedFaces {
+public final class SharedFaces {
   private SharedFaces() {}
 
-  static Path dir() {
+  public static Path dir() {
     Path root = Path.of(System.getProperty("affectgate.repoRoot", "."));
     Path dir = root.resolve("../shared/datasets/faces-eval").normalize();
     assertThat(dir.resolve("labels.csv"))
@@ -31,12 +32,15 @@ final class SharedFaces {
     return dir;
   }
 
-  /** The first {@code n} photos of labels.csv, decoded. */
-  static List<BufferedImage> photos(int n) throws IOException {
+  /** The first {@code n} photos of labels.csv ({@code image,emotion} rows), decoded. */
+  public static List<BufferedImage> photos(int n) throws IOException {
     Path dir = dir();
-    return FacesEval.samples(dir).stream()
+    List<String> lines = Files.readAllLines(dir.resolve("labels.csv"));
+    return lines.subList(1, lines.size()).stream()
+        .map(line -> line.split(","))
+        .filter(cols -> cols.length >= 2)
         .limit(n)
-        .map(s -> read(dir.resolve("images").resolve(s.file())))
+        .map(cols -> read(dir.resolve("images").resolve(cols[0].trim())))
         .toList();
   }
 
@@ -49,7 +53,8 @@ final class SharedFaces {
   }
 
   /** A colour JPEG frame of {@code cols x rows} tiles of {@code tile} px, one photo per tile. */
-  static byte[] grid(List<BufferedImage> photos, int cols, int rows, int tile) throws IOException {
+  public static byte[] grid(List<BufferedImage> photos, int cols, int rows, int tile)
+      throws IOException {
     BufferedImage frame = new BufferedImage(cols * tile, rows * tile, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = frame.createGraphics();
     g.setColor(Color.DARK_GRAY);

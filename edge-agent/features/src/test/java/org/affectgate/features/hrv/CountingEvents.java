@@ -1,11 +1,18 @@
 package org.affectgate.features.hrv;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@link HrvEvents} that counts what it is told, for assertions. Single-threaded, as the engine. */
+/**
+ * {@link HrvEvents} that counts what it is told, for assertions. Single-threaded, as the engine.
+ */
 final class CountingEvents implements HrvEvents {
   long late;
+
+  /** Arguments of the last {@link #lateSample}: site, timestamp, closed-up-to. */
+  List<Object> lastLate = List.of();
+
   long evicted;
   long overflowedBeats;
   final Map<ArtifactRule, Long> artifacts = new EnumMap<>(ArtifactRule.class);
@@ -14,6 +21,7 @@ final class CountingEvents implements HrvEvents {
   @Override
   public void lateSample(String site, long timestampMs, long closedUpToMs) {
     late++;
+    lastLate = List.of(site, timestampMs, closedUpToMs);
   }
 
   @Override

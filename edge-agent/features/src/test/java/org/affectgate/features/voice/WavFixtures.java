@@ -3,6 +3,7 @@ package org.affectgate.features.voice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -14,36 +15,67 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
-/** The bundled WAV fixtures under {@code src/test/resources/voice/} (see its README). */
-final class WavFixtures {
+/**
+ * The bundled WAV fixtures under {@code edge-agent/features/src/test/resources/voice/} (see its
+ * README), for the features tests and, through this module's test-jar, the agent's voice stage
+ * tests.
+ */
+public final class WavFixtures {
+  /** Where the fixtures live in the repository, for callers that get this class from a jar. */
+  private static final String SOURCE_DIR = "edge-agent/features/src/test/resources/voice";
+
   /** A decoded 16-bit mono WAV. */
-  record Wav(Path path, int rateHz, float[] samples, short[] pcm) {
-    String name() {
+  public record Wav(Path path, int rateHz, float[] samples, short[] pcm) {
+    public String name() {
       return path.getFileName().toString();
     }
 
-    double seconds() {
+    public double seconds() {
       return samples.length / (double) rateHz;
     }
   }
 
   private WavFixtures() {}
 
-  static Path dir() {
-    try {
-      return Path.of(WavFixtures.class.getResource("/voice/").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+  /**
+   * The fixture folder as a real directory (Praat reads the files by path): this module's test
+   * classes folder, or, when this class comes from the test-jar (another module's tests in a build
+   * that packaged this one), the source folder under {@code affectgate.repoRoot}.
+   */
+  public static Path dir() {
+    URL url = WavFixtures.class.getResource("/voice/");
+    if (url != null && "file".equals(url.getProtocol())) {
+      try {
+        return Path.of(url.toURI());
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    Path dir = Path.of(System.getProperty("affectgate.repoRoot", ".")).resolve(SOURCE_DIR);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(
+          "WAV fixtures not found at "
+              + dir.toAbsolutePath()
+              + " (set affectgate.repoRoot to the repository root)");
+    }
+    return dir;
   }
 
-  static List<Path> all() throws IOException {
+  /**
+   * The frames the agent's analysis gives for {@code wav}: resampled to {@value
+   * AnalysisFormat#RATE_HZ} Hz by {@link StreamResampler}, then {@link FrameAnalyzer}.
+   */
+  public static List<Frame> analyse(Wav wav) {
+    return new FrameAnalyzer().push(new StreamResampler(wav.rateHz()).process(wav.samples()));
+  }
+
+  public static List<Path> all() throws IOException {
     try (Stream<Path> s = Files.list(dir())) {
       return s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
     }
   }
 
-  static Wav read(Path p) throws IOException {
+  public static Wav read(Path p) throws IOException {
     try (AudioInputStream in = AudioSystem.getAudioInputStream(p.toFile())) {
       AudioFormat f = in.getFormat();
       if (f.getChannels() != 1

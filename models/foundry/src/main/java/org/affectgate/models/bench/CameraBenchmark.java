@@ -1,12 +1,5 @@
-package org.affectgate.agent.vision;
+package org.affectgate.models.bench;
 
-import org.affectgate.features.face.YuNetInput;
-import org.affectgate.features.face.FaceAligner;
-import org.affectgate.features.face.FaceAnalyzer;
-import org.affectgate.features.face.FrameAnalysis;
-import org.affectgate.features.face.OnnxExpressionClassifier;
-import org.affectgate.features.face.VisionModels;
-import org.affectgate.features.face.VisionConfig;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -35,8 +28,16 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
+import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.VisionConfig;
+import org.affectgate.features.face.VisionModels;
+import org.affectgate.features.face.YuNetInput;
 import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelRuntimeConfig;
+import org.affectgate.models.eval.FacesEval;
 
 /**
  * Prints the camera path's per-frame cost; not a test. Fixture frames are built in memory: each of
@@ -46,8 +47,10 @@ import org.affectgate.models.ModelRuntimeConfig;
  * align and expression (the agent's {@link FrameDecoder} and {@link FaceAnalyzer}), the bare ONNX
  * Runtime run time of the two models on pre-built tensors, and the throughput with 1 and 2 threads.
  *
- * <p>Usage: {@code CameraBenchmark [dataDir] [--manifest models/manifest.json] [--frames 200]
- * [--rounds 3] [--model face-expression]}.
+ * <p>Usage, from the repository root: {@code models/foundry/foundry.sh --main
+ * org.affectgate.models.bench.CameraBenchmark [dataDir] [--manifest models/manifest.json] [--frames
+ * 200] [--rounds 3] [--model face-expression]}; {@code dataDir} defaults to {@value
+ * FacesEval#DEFAULT_DATA}. A foundry tool: not in the agent's jar.
  */
 public final class CameraBenchmark {
   private CameraBenchmark() {}

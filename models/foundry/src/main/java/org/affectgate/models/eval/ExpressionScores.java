@@ -1,4 +1,4 @@
-package org.affectgate.agent.vision;
+package org.affectgate.models.eval;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,11 +1,5 @@
-package org.affectgate.agent.vision;
+package org.affectgate.models.eval;
 
-import org.affectgate.features.face.FaceAligner;
-import org.affectgate.features.face.FaceAnalyzer;
-import org.affectgate.features.face.FrameAnalysis;
-import org.affectgate.features.face.OnnxExpressionClassifier;
-import org.affectgate.features.face.VisionModels;
-import org.affectgate.features.face.VisionConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +11,12 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
+import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.VisionConfig;
+import org.affectgate.features.face.VisionModels;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRuntimeConfig;
 
@@ -27,17 +27,19 @@ import org.affectgate.models.ModelRuntimeConfig;
  * expression); the highest-scoring face is the prediction. Prints detection rate, per-class recall,
  * precision and F1, macro-F1 and accuracy for the fp32 and int8 expression models.
  *
- * <p>Usage: {@code FacesEval [dataDir] [--manifest models/manifest.json] [--zoom 0.85] [--shift 0]
- * [--model face-expression]}; {@code dataDir} defaults to {@value #DEFAULT_DATA}. Images are read
- * from there only, in memory, and never copied.
+ * <p>Usage, from the repository root: {@code models/foundry/foundry.sh --main
+ * org.affectgate.models.eval.FacesEval [dataDir] [--manifest models/manifest.json] [--zoom 0.85]
+ * [--shift 0] [--model face-expression]}; {@code dataDir} defaults to {@value #DEFAULT_DATA} (the
+ * shared datasets beside the repository, as for the other foundry commands). Images are read from
+ * there only, in memory, and never copied. A foundry tool: not in the agent's jar.
  */
 public final class FacesEval {
   public static final String DEFAULT_DATA = "../shared/datasets/faces-eval";
 
   private FacesEval() {}
 
-  /** One labelled image. */
-  record Sample(String file, String label) {}
+  /** One labelled image: file name under {@code images/} and its label. */
+  public record Sample(String file, String label) {}
 
   public static void main(String[] args) throws IOException, ModelLoadException {
     Path data = Path.of(DEFAULT_DATA);
@@ -88,7 +90,8 @@ public final class FacesEval {
   /** Evaluation outcome. */
   public record Result(ExpressionScores scores, int undecodable, int unknownLabel) {}
 
-  static List<Sample> samples(Path data) throws IOException {
+  /** The rows of {@code data/labels.csv} ({@code image,emotion}), header skipped. */
+  public static List<Sample> samples(Path data) throws IOException {
     List<String> lines = Files.readAllLines(data.resolve("labels.csv"));
     List<Sample> out = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
