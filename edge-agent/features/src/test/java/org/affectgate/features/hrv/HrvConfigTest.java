@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.junit.jupiter.api.Test;
 
 class HrvConfigTest {
@@ -64,5 +65,20 @@ class HrvConfigTest {
         .hasMessageContaining(
             "hrv.minCleanBeats must be <= hrv.windowSeconds * 1000 / hrv.rrMinMs = 33 (got 34)");
     assertThat(with(10, 10, 300, 2000, 0.2, 33, 5).minCleanBeats()).isEqualTo(33);
+  }
+
+  @Test
+  void hrvStress_isTheModelsWindowAndStep_defaultsOtherwise_latenessFromTheCaller() {
+    HrvConfig c = HrvConfig.hrvStress(Duration.ofSeconds(7));
+    assertThat(c.window())
+        .isEqualTo(Duration.ofSeconds(HrvRunningBaseline.HRV_WINDOW_SECONDS))
+        .isEqualTo(Duration.ofSeconds(180));
+    assertThat(c.step()).isEqualTo(Duration.ofSeconds(HrvRunningBaseline.HRV_STEP_SECONDS));
+    assertThat(c.lateness()).isEqualTo(Duration.ofSeconds(7));
+    HrvConfig d = HrvConfig.defaults();
+    assertThat(c.rrMinMs()).isEqualTo(d.rrMinMs());
+    assertThat(c.rrMaxMs()).isEqualTo(d.rrMaxMs());
+    assertThat(c.maxSuccessiveChange()).isEqualTo(d.maxSuccessiveChange());
+    assertThat(c.minCleanBeats()).isEqualTo(d.minCleanBeats());
   }
 }
