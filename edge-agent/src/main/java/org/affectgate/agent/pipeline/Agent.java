@@ -24,6 +24,7 @@ import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
+import org.affectgate.agent.consent.MqttKioskConsent;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.consent.RetentionReaper;
@@ -85,6 +86,7 @@ public final class Agent implements AutoCloseable {
    */
   static final long KIOSK_LAPSE_CHECK_MS = 10_000;
 
+  /** Wearable samples waiting for the pipeline's event loop, in all (see SampleHandOff). */
   static final int MAX_IN_FLIGHT = 10_000;
 
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -307,16 +309,18 @@ public final class Agent implements AutoCloseable {
       wireNoticeLeases(gpioKiosk, kioskConsent, voice, cameras);
     }
 
+    // Kiosk consent events over MQTT: a withdrawal stops the kiosk in memory on the MQTT callback
+    // thread; ledger writes run in order on their own thread (closed after the transport).
+    MqttKioskConsent mqttKioskConsent = new MqttKioskConsent(kioskConsent, registry, clock);
+    toClose.push(mqttKioskConsent);
     transport = new PahoMqttTransport(config.mqtt(), registry);
     toClose.push(transport);
     new WearableMqttSource(transport, config.mqtt(), pipeline::onSample, registry, clock).start();
-    // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
-    // loop), so a withdrawal stops processing before the next message is handled.
     new KioskConsentMqttSource(
             transport,
             config.mqtt().topicPrefix(),
             config.mqtt().maxPayloadBytes(),
-            kioskConsent::apply,
+            mqttKioskConsent,
             registry,
             clock)
         .start();
