@@ -29,7 +29,8 @@ import org.affectgate.device.wearable.HrSample;
  * waits behind at most one sample per other device per round, and every device's wait is bounded by
  * {@code maxPerDevice} rounds. Each shed also counts {@code
  * affectgate.wearable.samples{outcome=shed}}; {@code affectgate.wearable.queued} (gauge) shows the
- * samples waiting.
+ * samples waiting. Each taken sample carries the {@link System#nanoTime()} it was queued at, for
+ * the caller's wait timer.
  *
  * <p>Threads: {@link #offer} from any thread, {@link #take} from the one consumer; both hold a
  * short lock (no I/O, no allocation beyond the queues).
@@ -41,8 +42,11 @@ final class SampleHandOff {
   private final Counter shedOverload;
   private final Counter shed;
 
+  /** A sample and when it was queued ({@link System#nanoTime()}). */
+  record Waiting(HrSample sample, long queuedAtNanos) {}
+
   /** Devices with waiting samples, in round-robin order; guarded by {@code this}. */
-  private final LinkedHashMap<String, ArrayDeque<HrSample>> waiting = new LinkedHashMap<>();
+  private final LinkedHashMap<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
 
   private int queued;
   private boolean drainScheduled;
@@ -73,13 +77,14 @@ final class SampleHandOff {
    */
   boolean offer(HrSample sample) {
     String device = sample.site() + "/" + sample.deviceId();
+    Waiting w = new Waiting(sample, System.nanoTime());
     synchronized (this) {
-      ArrayDeque<HrSample> q = waiting.get(device);
+      ArrayDeque<Waiting> q = waiting.get(device);
       if (q == null) {
         q = new ArrayDeque<>();
         waiting.put(device, q);
       }
-      q.addLast(sample);
+      q.addLast(w);
       queued++;
       if (q.size() > maxPerDevice) {
         q.pollFirst();
@@ -109,13 +114,13 @@ final class SampleHandOff {
    * @return the samples taken; empty when nothing waits, in which case the drain is over (the next
    *     {@link #offer} asks for a new one)
    */
-  List<HrSample> take(int max) {
+  List<Waiting> take(int max) {
     synchronized (this) {
-      List<HrSample> out = new ArrayList<>(Math.min(max, queued));
+      List<Waiting> out = new ArrayList<>(Math.min(max, queued));
       while (out.size() < max && queued > 0) {
-        Iterator<Map.Entry<String, ArrayDeque<HrSample>>> it = waiting.entrySet().iterator();
-        Map.Entry<String, ArrayDeque<HrSample>> first = it.next();
-        ArrayDeque<HrSample> q = first.getValue();
+        Iterator<Map.Entry<String, ArrayDeque<Waiting>>> it = waiting.entrySet().iterator();
+        Map.Entry<String, ArrayDeque<Waiting>> first = it.next();
+        ArrayDeque<Waiting> q = first.getValue();
         out.add(q.pollFirst());
         queued--;
         it.remove();

@@ -119,6 +119,7 @@ public final class WearablePipeline implements AutoCloseable {
   private final Counter windowFailures;
 
   private final Timer ingestLatency;
+  private final Timer handOffWait;
   private final MeterRegistry registry;
   private final Predicate<String> syncOptedIn;
   private final CloudDeletions cloudDeletions;
@@ -252,6 +253,11 @@ public final class WearablePipeline implements AutoCloseable {
             .description("capture timestamp of a consented sample to the HRV engine (used or late)")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
+    this.handOffWait =
+        Timer.builder("affectgate.wearable.handoff.wait")
+            .description("time a sample waited in the hand-off for the event loop")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   /**
@@ -276,13 +282,17 @@ public final class WearablePipeline implements AutoCloseable {
    * consent purges and window closes run between batches instead of behind the whole backlog.
    */
   private void drain() {
-    List<HrSample> batch = handOff.take(DRAIN_BATCH);
+    List<SampleHandOff.Waiting> batch = handOff.take(DRAIN_BATCH);
     if (batch.isEmpty()) {
       return;
     }
-    for (HrSample sample : batch) {
+    long taken = System.nanoTime();
+    for (SampleHandOff.Waiting w : batch) {
+      handOffWait.record(taken - w.queuedAtNanos(), TimeUnit.NANOSECONDS);
+    }
+    for (SampleHandOff.Waiting w : batch) {
       try {
-        admitAndUpdate(sample);
+        admitAndUpdate(w.sample());
       } catch (RuntimeException e) {
         failed.increment();
         failureLog.warn("wearable sample could not be processed: {}", e.toString());

@@ -36,6 +36,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.overload", matches = "true")
+@Timeout(value = 30, unit = TimeUnit.MINUTES) // not a timed test: the runs take minutes
 class OverloadBenchmark {
   private static final int DEVICES = Integer.getInteger("bench.devices", 200);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 60);
@@ -77,11 +79,13 @@ class OverloadBenchmark {
     List<String> rows = new ArrayList<>();
     for (int factor : new int[] {1, 10, 50}) {
       rows.add(run(factor));
+      System.out.println(rows.get(rows.size() - 1));
     }
     System.out.println();
     System.out.println(
-        "load | msg/s offered | published | received | used | late | no_consent | shed"
-            + " (reasons) | latency p50 / p99 ms | agent CPU % of a core | RSS peak / end MB");
+        "load | msg/s offered | msg/s published | received | used | late | no_consent | shed"
+            + " (reasons) | ingest latency p50 / p99 ms | hand-off wait p50 / p99 ms | agent CPU %"
+            + " of a core | RSS peak / end MB");
     rows.forEach(System.out::println);
     assertThat(addsUp).as("every accepted sample has one outcome: %s", identities).isTrue();
   }
@@ -106,7 +110,7 @@ class OverloadBenchmark {
                 broker.uri(), "overload-pub-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setMaxInflight(65_000);
+        o.setMaxInflight(1_000); // a deeper client queue would add its own delay to the latency
         pub.connect(o).waitForCompletion();
 
         WearableTopics topics = new WearableTopics("affectgate/v1");
@@ -228,11 +232,11 @@ class OverloadBenchmark {
         addsUp &= accepted == used + late + noConsent + shed;
         return String.format(
             Locale.ROOT,
-            "%3dx | %6d | %7d | %7.0f | %7.0f | %5.0f | %4.0f | %5.0f (%s) | %.1f / %.1f | %.1f |"
-                + " %.0f / %.0f",
+            "%3dx | %6d | %6.0f | %7.0f | %7.0f | %6.0f | %4.0f | %5.0f (%s) | %.1f / %.1f |"
+                + " %.2f / %.2f | %.1f | %.0f / %.0f",
             factor,
             perSecond,
-            published,
+            published / pubSeconds,
             received(m),
             used,
             late,
@@ -241,6 +245,8 @@ class OverloadBenchmark {
             reasons,
             1000 * get(m, "affectgate.ingest.latency.percentile,phi=0.5"),
             1000 * get(m, "affectgate.ingest.latency.percentile,phi=0.99"),
+            1000 * get(m, "affectgate.wearable.handoff.wait.percentile,phi=0.5"),
+            1000 * get(m, "affectgate.wearable.handoff.wait.percentile,phi=0.99"),
             100 * cpuSeconds / seconds,
             rssPeakKb / 1024.0,
             rssEndKb / 1024.0);

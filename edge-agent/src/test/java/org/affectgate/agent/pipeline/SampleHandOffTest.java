@@ -39,7 +39,7 @@ class SampleHandOffTest {
     }
     h.offer(s("b", 1));
     assertThat(shed("device_backlog")).isEqualTo(2);
-    assertThat(h.take(100)).extracting(HrSample::seq).containsExactly(3L, 1L, 4L, 5L);
+    assertThat(h.take(100)).extracting(w -> w.sample().seq()).containsExactly(3L, 1L, 4L, 5L);
   }
 
   @Test
@@ -56,7 +56,7 @@ class SampleHandOffTest {
         .isEqualTo(2);
     assertThat(h.queued()).isEqualTo(4);
     assertThat(h.take(100))
-        .extracting(x -> x.deviceId() + x.seq())
+        .extracting(x -> x.sample().deviceId() + x.sample().seq())
         .containsExactly("a1", "b2", "c1", "a2");
   }
 
@@ -68,10 +68,12 @@ class SampleHandOffTest {
     }
     h.offer(s("b", 1));
     h.offer(s("c", 1));
-    assertThat(h.take(2)).extracting(x -> x.deviceId() + x.seq()).containsExactly("a1", "b1");
+    assertThat(h.take(2))
+        .extracting(x -> x.sample().deviceId() + x.sample().seq())
+        .containsExactly("a1", "b1");
     h.offer(s("b", 2));
     assertThat(h.take(100))
-        .extracting(x -> x.deviceId() + x.seq())
+        .extracting(x -> x.sample().deviceId() + x.sample().seq())
         .containsExactly("c1", "a2", "b2", "a3");
   }
 }
