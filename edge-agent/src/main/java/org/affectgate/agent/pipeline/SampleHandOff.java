@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.affectgate.device.wearable.HrSample;
@@ -13,16 +14,19 @@ import org.affectgate.device.wearable.HrSample;
 /**
  * The bounded hand-off of wearable samples from the threads that receive them (MQTT callback, pulse
  * sensor) to the pipeline's event loop. It never blocks a producer: when a bound is reached, the
- * oldest waiting sample of the arriving sample's device is shed and counted.
+ * oldest waiting sample of the device with the most samples waiting is shed and counted.
  *
  * <ul>
  *   <li>Per device ({@code site/deviceId}) at most {@code maxPerDevice} samples wait; one more
  *       sheds that device's oldest ({@code affectgate.wearable.shed{reason=device_backlog}}). A
  *       device publishing faster than the pipeline serves it loses its own stale samples, not
  *       anyone else's.
- *   <li>In all at most {@code maxQueued} samples wait; one more sheds the arriving device's oldest
- *       waiting sample, which is the arriving sample itself when its device has none waiting
- *       ({@code affectgate.wearable.shed{reason=overload}}: many devices at once).
+ *   <li>In all at most {@code maxQueued} samples wait; one more sheds the oldest waiting sample of
+ *       the device with the most waiting, counting the arrival (on a tie, the arriving device's;
+ *       when that device had none waiting, the arrival itself) ({@code
+ *       affectgate.wearable.shed{reason=overload}}). So when many devices flood at once, a device
+ *       sending at a normal rate, with at most one sample waiting, keeps its samples as long as any
+ *       flooding device has more than one waiting.
  * </ul>
  *
  * <p>The consumer takes samples round-robin across devices ({@link #take}), so a flooding device
@@ -48,6 +52,12 @@ final class SampleHandOff {
   /** Devices with waiting samples, in round-robin order; guarded by {@code this}. */
   private final LinkedHashMap<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
 
+  /**
+   * {@code bySize.get(n)}: the devices with exactly {@code n} samples waiting (index 0 unused), to
+   * find the longest queue in at most {@code maxPerDevice} steps; guarded by {@code this}.
+   */
+  private final List<LinkedHashSet<String>> bySize = new ArrayList<>();
+
   private int queued;
   private boolean drainScheduled;
 
@@ -66,6 +76,9 @@ final class SampleHandOff {
         registry.counter("affectgate.wearable.shed", "reason", "device_backlog");
     this.shedOverload = registry.counter("affectgate.wearable.shed", "reason", "overload");
     this.shed = registry.counter("affectgate.wearable.samples", "outcome", "shed");
+    for (int n = 0; n <= maxPerDevice; n++) {
+      bySize.add(new LinkedHashSet<>());
+    }
     registry.gauge("affectgate.wearable.queued", this, SampleHandOff::queued);
   }
 
@@ -80,26 +93,31 @@ final class SampleHandOff {
     Waiting w = new Waiting(sample, System.nanoTime());
     synchronized (this) {
       ArrayDeque<Waiting> q = waiting.get(device);
+      int size = q == null ? 0 : q.size();
+      if (size == maxPerDevice) {
+        shedOldest(device, q);
+        shedDeviceBacklog.increment();
+        q = waiting.get(device);
+      } else if (queued == maxQueued) {
+        String victim = longest();
+        if (size + 1 >= waiting.get(victim).size()) {
+          victim = device;
+        }
+        shedOverload.increment();
+        if (q == null && victim.equals(device)) {
+          shed.increment(); // the arrival itself
+          return false; // something is queued, so a drain is already scheduled
+        }
+        shedOldest(victim, waiting.get(victim));
+        q = waiting.get(device);
+      }
       if (q == null) {
         q = new ArrayDeque<>();
         waiting.put(device, q);
       }
+      resized(device, q.size(), q.size() + 1);
       q.addLast(w);
       queued++;
-      if (q.size() > maxPerDevice) {
-        q.pollFirst();
-        queued--;
-        shedDeviceBacklog.increment();
-        shed.increment();
-      } else if (queued > maxQueued) {
-        q.pollFirst();
-        queued--;
-        if (q.isEmpty()) {
-          waiting.remove(device);
-        }
-        shedOverload.increment();
-        shed.increment();
-      }
       if (drainScheduled) {
         return false;
       }
@@ -121,6 +139,7 @@ final class SampleHandOff {
         Iterator<Map.Entry<String, ArrayDeque<Waiting>>> it = waiting.entrySet().iterator();
         Map.Entry<String, ArrayDeque<Waiting>> first = it.next();
         ArrayDeque<Waiting> q = first.getValue();
+        resized(first.getKey(), q.size(), q.size() - 1);
         out.add(q.pollFirst());
         queued--;
         it.remove();
@@ -132,6 +151,36 @@ final class SampleHandOff {
         drainScheduled = false;
       }
       return out;
+    }
+  }
+
+  /** Drops {@code device}'s oldest waiting sample (counted as shed); lock held. */
+  private void shedOldest(String device, ArrayDeque<Waiting> q) {
+    resized(device, q.size(), q.size() - 1);
+    q.pollFirst();
+    queued--;
+    shed.increment();
+    if (q.isEmpty()) {
+      waiting.remove(device);
+    }
+  }
+
+  /** A device with the most samples waiting; lock held, something waiting. */
+  private String longest() {
+    for (int n = maxPerDevice; n > 0; n--) {
+      if (!bySize.get(n).isEmpty()) {
+        return bySize.get(n).iterator().next();
+      }
+    }
+    throw new IllegalStateException("nothing waiting");
+  }
+
+  private void resized(String device, int from, int to) {
+    if (from > 0) {
+      bySize.get(from).remove(device);
+    }
+    if (to > 0) {
+      bySize.get(to).add(device);
     }
   }
 

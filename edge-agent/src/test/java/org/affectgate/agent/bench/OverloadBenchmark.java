@@ -53,7 +53,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>
  * mvn -o -B -q -pl edge-agent -am test -Dtest=OverloadBenchmark \
- *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.overload=true [-Dbench.seconds=60]
+ *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.overload=true \
+ *   [-Dbench.seconds=60] [-Dbench.loads=1,10,50] [-Dbench.devices=200]
  * cat edge-agent/target/surefire-reports/org.affectgate.agent.bench.OverloadBenchmark-output.txt
  * </pre>
  */
@@ -77,7 +78,8 @@ class OverloadBenchmark {
         DEVICES,
         SECONDS);
     List<String> rows = new ArrayList<>();
-    for (int factor : new int[] {1, 10, 50}) {
+    for (String load : System.getProperty("bench.loads", "1,10,50").split(",")) {
+      int factor = Integer.parseInt(load.trim());
       rows.add(run(factor));
       System.out.println(rows.get(rows.size() - 1));
     }
@@ -315,15 +317,20 @@ class OverloadBenchmark {
 
   private static Process startAgent(Path configFile, Path dir) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "-Xmx128m",
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
+    String extra = System.getProperty("bench.agentJvmArgs", "").trim(); // e.g. a JFR recording
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             AffectgateCli.class.getName(),
             "run",
             "--config",
-            configFile.toString())
+            configFile.toString()));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile())
         .start();

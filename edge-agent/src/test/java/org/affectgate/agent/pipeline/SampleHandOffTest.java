@@ -43,21 +43,43 @@ class SampleHandOffTest {
   }
 
   @Test
-  void overload_shedsTheArrivingDevicesOldest_orTheArrivalItself() {
+  void overload_shedsTheLongestQueuesOldest_soAQuietDeviceKeepsItsSample() {
     SampleHandOff h = new SampleHandOff(4, 3, registry);
     h.offer(s("a", 1));
     h.offer(s("a", 2));
     h.offer(s("b", 1));
     h.offer(s("c", 1));
-    h.offer(s("b", 2)); // full: b's oldest (b1) goes
-    h.offer(s("d", 1)); // full, d has nothing waiting: d1 itself goes
+    h.offer(s("b", 2)); // full; b would have 2 like a: on a tie the arriving device's oldest goes
+    h.offer(s("d", 1)); // full; a has the most waiting: a1 goes, d1 stays
     assertThat(shed("overload")).isEqualTo(2);
     assertThat(registry.counter("affectgate.wearable.samples", "outcome", "shed").count())
         .isEqualTo(2);
     assertThat(h.queued()).isEqualTo(4);
     assertThat(h.take(100))
         .extracting(x -> x.sample().deviceId() + x.sample().seq())
-        .containsExactly("a1", "b2", "c1", "a2");
+        .containsExactly("a2", "c1", "b2", "d1");
+  }
+
+  @Test
+  void overload_everyDeviceWithOneWaiting_shedsTheArrivalItself() {
+    SampleHandOff h = new SampleHandOff(2, 3, registry);
+    h.offer(s("a", 1));
+    h.offer(s("b", 1));
+    assertThat(h.offer(s("c", 1))).isFalse();
+    assertThat(shed("overload")).isEqualTo(1);
+    assertThat(h.take(100))
+        .extracting(x -> x.sample().deviceId() + x.sample().seq())
+        .containsExactly("a1", "b1");
+  }
+
+  @Test
+  void perDeviceBoundOfOne_keepsTheNewest() {
+    SampleHandOff h = new SampleHandOff(10, 1, registry);
+    h.offer(s("a", 1));
+    h.offer(s("a", 2));
+    h.offer(s("a", 3));
+    assertThat(shed("device_backlog")).isEqualTo(2);
+    assertThat(h.take(100)).extracting(w -> w.sample().seq()).containsExactly(3L);
   }
 
   @Test

@@ -64,6 +64,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class WithdrawalUnderLoadBenchmark {
   private static final String SITE = "site1";
   private static final int DEVICES = 400;
+  private static final int STEADY = 12;
   private static final int WITHDRAWALS = Integer.getInteger("bench.withdrawals", 50);
 
   @Test
@@ -106,11 +107,11 @@ class WithdrawalUnderLoadBenchmark {
             Agent.MAX_IN_FLIGHT,
             registry);
     Instant granted = Instant.now().minusSeconds(60);
-    for (int i = 0; i < DEVICES; i++) {
-      cli.grant("p" + i, "hr-" + i, SITE, "prog-" + (i % 10), granted);
+    for (int i = 0; i < DEVICES + STEADY; i++) {
+      cli.grant("p" + i, "hr-" + i, SITE, i < DEVICES ? "prog-" + (i % 10) : "steady", granted);
     }
     pipeline.start(Agent.TICK_MS, Agent.CONSENT_REFRESH_MS);
-    while (gate.activeBindings() < DEVICES) {
+    while (gate.activeBindings() < DEVICES + STEADY) {
       Thread.sleep(10);
     }
 
@@ -131,7 +132,36 @@ class WithdrawalUnderLoadBenchmark {
             },
             "flood");
     flood.start();
-    Thread.sleep(3_000); // the hand-off fills; windows start closing into the locked outbox
+    // Twelve well-behaved wearables at 1 Hz with plausible RR intervals: their windows have
+    // features, so k-aggregates go to the (locked) outbox every 10 s. The flood's samples, stamped
+    // milliseconds apart, give none.
+    Thread steady =
+        new Thread(
+            () -> {
+              for (long seq = 1; flooding.get(); seq++) {
+                long now = System.currentTimeMillis();
+                for (int i = DEVICES; i < DEVICES + STEADY; i++) {
+                  pipeline.onSample(
+                      new HrSample(
+                          SITE,
+                          "hr-" + i,
+                          seq,
+                          now,
+                          60,
+                          List.of(990.0 + (seq % 3) * 5),
+                          Contact.DETECTED,
+                          null));
+                }
+                try {
+                  Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "steady");
+    steady.start();
+    Thread.sleep(20_000); // the hand-off fills; windows start closing
 
     Connection lock = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
     try (Statement st = lock.createStatement()) {
@@ -174,6 +204,7 @@ class WithdrawalUnderLoadBenchmark {
             : (scansDoneNanos.get(scansDoneNanos.size() - 1) - released) / 1e9;
     flooding.set(false);
     flood.join(10_000);
+    steady.join(10_000);
 
     double shed =
         registry.get("affectgate.wearable.samples").tag("outcome", "shed").counter().count();
