@@ -41,6 +41,7 @@ public final class ConsentRefresher implements AutoCloseable {
   private final Context context;
   private final ExecutorService lane;
   private boolean inFlight;
+  private volatile boolean closed;
 
   /** The consent lane's thread name. */
   public static final String THREAD = "affectgate-consent";
@@ -107,7 +108,9 @@ public final class ConsentRefresher implements AutoCloseable {
               failure = e;
             }
             Throwable f = failure;
-            context.runOnContext(v -> refreshed(f));
+            if (!closed) {
+              context.runOnContext(v -> refreshed(f));
+            }
           });
     } catch (RejectedExecutionException e) {
       inFlight = false; // closed
@@ -117,6 +120,9 @@ public final class ConsentRefresher implements AutoCloseable {
   /** On the context, after a refresh on the lane. */
   private void refreshed(Throwable failure) {
     inFlight = false;
+    if (closed) {
+      return;
+    }
     if (failure != null) {
       failures.increment();
       log.warn("Consent refresh failed, keeping the previous snapshot: {}", failure.toString());
@@ -128,11 +134,12 @@ public final class ConsentRefresher implements AutoCloseable {
   }
 
   /**
-   * Stops polling and the lane (a refresh already running finishes on its own; its result is still
-   * delivered to the context if that is still running). Call on the same context.
+   * Stops polling and the lane; a refresh already running finishes on its own and its result is
+   * dropped. Call on the same context.
    */
   @Override
   public void close() {
+    closed = true;
     vertx.cancelTimer(timerId);
     lane.shutdown();
   }
