@@ -26,6 +26,7 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.consent.LedgerUpkeep;
+import org.affectgate.agent.consent.MqttKioskConsent;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.consent.RetentionReaper;
@@ -86,6 +87,7 @@ public final class Agent implements AutoCloseable {
    */
   static final long KIOSK_LAPSE_CHECK_MS = 10_000;
 
+  /** Wearable samples waiting for the pipeline's event loop, in all (see SampleHandOff). */
   static final int MAX_IN_FLIGHT = 10_000;
 
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -310,6 +312,10 @@ public final class Agent implements AutoCloseable {
       wireNoticeLeases(gpioKiosk, kioskConsent, voice, cameras);
     }
 
+    // Kiosk consent events over MQTT: a withdrawal stops the kiosk in memory on the MQTT callback
+    // thread; ledger writes run in order on their own thread (closed after the transport).
+    MqttKioskConsent mqttKioskConsent = new MqttKioskConsent(kioskConsent, registry, clock);
+    toClose.push(mqttKioskConsent);
     // MQTT 5 Maximum Packet Size: from the largest payload cap of any topic family subscribed.
     int largestPayload =
         Math.max(
@@ -326,14 +332,12 @@ public final class Agent implements AutoCloseable {
             registry,
             clock)
         .start();
-    // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
-    // loop), so a withdrawal stops processing before the next message is handled.
     new KioskConsentMqttSource(
             transport,
             config.mqtt().topicPrefix(),
             config.site(),
             config.mqtt().maxPayloadBytes(),
-            kioskConsent::apply,
+            mqttKioskConsent,
             registry,
             clock,
             config.mqtt().consentMaxAge())

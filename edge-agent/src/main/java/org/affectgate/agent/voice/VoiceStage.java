@@ -64,6 +64,9 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VoiceStage.class);
   static final long TICK_MS = 250;
 
+  /** How long {@link #close} waits for the worker before leaving the model to it. */
+  static final long CLOSE_WAIT_MS = 5_000;
+
   /** The sensing modality (and consent purpose) of the voice path. */
   public static final String MODALITY = "kiosk-voice";
 
@@ -107,7 +110,10 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private long lastTickMs = Long.MIN_VALUE;
   private long discardedSeen;
   private volatile boolean running;
-  private Thread worker;
+  private Thread worker; // guarded by this, as are the three below
+  private boolean workerDone;
+  private boolean closeRequested;
+  private boolean modelClosed;
 
   /** As below, with {@link VoiceConsent#NOT_REQUIRED}. */
   public VoiceStage(
@@ -260,6 +266,19 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   }
 
   private void run() {
+    try {
+      loop();
+    } finally {
+      synchronized (this) {
+        workerDone = true;
+        if (closeRequested) {
+          closeModel(); // close() gave up waiting: the last one out closes the model
+        }
+      }
+    }
+  }
+
+  private void loop() {
     while (running) {
       try {
         drainPurges();
@@ -420,7 +439,12 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     countDiscarded();
   }
 
-  /** Stops the worker (pending chunks are dropped) and closes the model; never throws. */
+  /**
+   * Stops the worker (pending chunks are dropped) and closes the model, never under a running
+   * inference: a model run cannot be interrupted, so when the worker is still busy {@value
+   * #CLOSE_WAIT_MS} ms after the interrupt, the model is closed by the worker as it exits instead
+   * (logged). Never throws.
+   */
   @Override
   public void close() {
     running = false;
@@ -431,11 +455,29 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     if (w != null) {
       w.interrupt();
       try {
-        w.join(5_000);
+        w.join(CLOSE_WAIT_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    model.close();
+    synchronized (this) {
+      closeRequested = true;
+      if (w == null || workerDone) {
+        closeModel();
+      } else {
+        LOG.error(
+            "voice analysis still running {} ms after shutdown began; the model is closed when it"
+                + " ends",
+            CLOSE_WAIT_MS);
+      }
+    }
+  }
+
+  /** Once; under this object's lock, with no worker running. */
+  private void closeModel() {
+    if (!modelClosed) {
+      modelClosed = true;
+      model.close();
+    }
   }
 }
