@@ -103,6 +103,17 @@ public final class VoiceEmotionEval {
     }
   }
 
+  /** Speakers with at least one segment the agent analysed, sorted. */
+  public static List<String> speakersWithSpeech(List<EmoDb.Utterance> data) {
+    Set<String> out = new TreeSet<>();
+    for (EmoDb.Utterance u : data) {
+      if (!u.segments().isEmpty()) {
+        out.add(u.speaker());
+      }
+    }
+    return List.copyOf(out);
+  }
+
   static final Set<EmotionClass> HIGH =
       Set.of(EmotionClass.ANGER, EmotionClass.FEAR, EmotionClass.HAPPINESS);
 
@@ -237,7 +248,7 @@ public final class VoiceEmotionEval {
   }
 
   /** Mean recall over the classes that have examples. */
-  private static double uar(int[] right, int[] total) {
+  static double uar(int[] right, int[] total) {
     double s = 0;
     int classes = 0;
     for (int c = 0; c < total.length; c++) {
@@ -257,7 +268,7 @@ public final class VoiceEmotionEval {
     return s;
   }
 
-  private static int argmax(double[] p) {
+  static int argmax(double[] p) {
     int best = 0;
     for (int c = 1; c < p.length; c++) {
       if (p[c] > p[best]) {
@@ -267,7 +278,7 @@ public final class VoiceEmotionEval {
     return best;
   }
 
-  private static boolean arousalRight(EmotionClass truth, double[] p, boolean disgustHigh) {
+  static boolean arousalRight(EmotionClass truth, double[] p, boolean disgustHigh) {
     double high = 0;
     for (EmotionClass c : EmotionClass.values()) {
       if (HIGH.contains(c) || (disgustHigh && c == EmotionClass.DISGUST)) {
