@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       VerifyTfjsCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
+      TemperatureCommand.class,
       TrainCommand.class,
       EvalCommand.class
     })

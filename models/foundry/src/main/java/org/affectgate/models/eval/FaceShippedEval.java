@@ -11,6 +11,7 @@ import org.affectgate.agent.vision.FaceAnalyzer;
 import org.affectgate.agent.vision.FrameAnalysis;
 import org.affectgate.agent.vision.VisionConfig;
 import org.affectgate.agent.vision.VisionModels;
+import org.affectgate.agent.vision.YuNetFaceDetector;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.kiosk.camera.CameraFrame;
 import org.affectgate.device.kiosk.camera.CameraLimits;
@@ -20,6 +21,7 @@ import org.affectgate.device.kiosk.camera.FrameDecoder;
 import org.affectgate.models.Calibration;
 import org.affectgate.models.ModelEntry;
 import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelManifest;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRuntimeConfig;
 
@@ -47,7 +49,7 @@ public final class FaceShippedEval {
    * @param emitted reliability of the detected faces' emitted (calibrated) confidences
    * @param raw the same before calibration
    * @param calibration the manifest's calibration, or null
-   * @param probabilities emitted probabilities of each detected face, in sample order
+   * @param rawProbabilities raw (T = 1) probabilities of each detected face, in sample order
    * @param truths the true class of each of those
    * @param images the image file of each of those
    */
@@ -59,7 +61,7 @@ public final class FaceShippedEval {
       Reliability emitted,
       Reliability raw,
       Calibration calibration,
-      List<float[]> probabilities,
+      List<float[]> rawProbabilities,
       int[] truths,
       List<String> images) {
 
@@ -91,6 +93,17 @@ public final class FaceShippedEval {
       b.append(Reliability.emittedVsRaw(emitted, raw, calibration));
       return b.toString();
     }
+  }
+
+  /**
+   * The person an image shows, as far as its file name tells: the name without extension and
+   * without a trailing {@code _NNNN} photo number (LFW style, e.g. {@code
+   * Gerhard_Schroeder_0088.jpg} is {@code Gerhard_Schroeder}); other names stand for themselves.
+   */
+  public static String person(String image) {
+    int dot = image.lastIndexOf('.');
+    String stem = dot > 0 ? image.substring(0, dot) : image;
+    return stem.replaceFirst("_\\d+$", "");
   }
 
   /**
@@ -147,6 +160,50 @@ public final class FaceShippedEval {
    * @throws ModelLoadException if the manifest refuses a model
    */
   public static Result run(Path manifest, String model, Path dir)
+      throws IOException, ModelLoadException {
+    return run(manifest, model, dir, false);
+  }
+
+  /**
+   * As {@link #run(Path, String, Path)}; with {@code uncalibrated}, the two models are run from a
+   * temporary copy of their files under a manifest without calibration, so the outputs are exactly
+   * the raw ones (fitting a temperature needs them; undoing a float32 calibration could reorder
+   * near-ties of the quantised model).
+   */
+  public static Result run(Path manifest, String model, Path dir, boolean uncalibrated)
+      throws IOException, ModelLoadException {
+    if (!uncalibrated) {
+      return runWith(manifest, model, dir);
+    }
+    ModelManifest full = ModelRegistry.open(ModelRuntimeConfig.of(manifest)).manifest();
+    Path tmp = Files.createTempDirectory("affectgate-uncalibrated");
+    try {
+      List<ModelEntry> entries = new ArrayList<>();
+      for (String name : List.of(YuNetFaceDetector.MODEL, model)) {
+        ModelEntry e =
+            full.find(name)
+                .orElseThrow(
+                    () ->
+                        new ModelLoadException(
+                            ModelLoadException.Reason.NOT_IN_MANIFEST, name, "not in " + manifest));
+        Path target = tmp.resolve(e.file());
+        Files.createDirectories(target.getParent());
+        Files.copy(manifest.toAbsolutePath().getParent().resolve(e.file()), target);
+        entries.add(e.withCalibration(null));
+      }
+      Path copy = tmp.resolve("manifest.json");
+      Files.writeString(copy, new ModelManifest(ModelManifest.FORMAT_VERSION, entries).toJson());
+      return runWith(copy, model, dir);
+    } finally {
+      try (var files = Files.walk(tmp)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static Result runWith(Path manifest, String model, Path dir)
       throws IOException, ModelLoadException {
     ModelRuntimeConfig runtime = ModelRuntimeConfig.of(manifest);
     ModelEntry entry =
@@ -206,7 +263,7 @@ public final class FaceShippedEval {
         Reliability.ofTopClass(emitted, y),
         Reliability.ofTopClass(raw, y),
         calibration,
-        List.copyOf(emitted),
+        List.copyOf(raw),
         y,
         List.copyOf(images));
   }
