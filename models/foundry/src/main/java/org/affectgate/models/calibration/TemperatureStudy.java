@@ -126,13 +126,10 @@ public record TemperatureStudy(
     return b.toString();
   }
 
-  /** Lists of many people are shortened for the printout (the record keeps them all). */
+  /** Up to {@value TemperatureRecord#MAX_LISTED_GROUPS} ids are listed; more only counted. */
   private static List<String> abbreviated(List<String> ids) {
-    if (ids.size() <= 12) {
-      return ids;
-    }
-    List<String> out = new ArrayList<>(ids.subList(0, 5));
-    out.add("... " + (ids.size() - 5) + " more");
-    return out;
+    return ids.size() <= TemperatureRecord.MAX_LISTED_GROUPS
+        ? ids
+        : List.of(ids.size() + " groups");
   }
 }

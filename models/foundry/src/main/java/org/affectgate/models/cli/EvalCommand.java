@@ -100,6 +100,10 @@ final class EvalCommand implements Callable<Integer> {
       System.err.println("no evaluation defined for model '" + name + "'");
       return 2;
     }
+    if (!java.nio.file.Files.isRegularFile(data.resolve("labels.csv"))) {
+      throw new DataFolderException(
+          data + ": expected labels.csv (image,emotion rows after a header) and images/");
+    }
     ModelRegistry registry =
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
     try (LoadedModel model =

@@ -149,6 +149,14 @@ class SmallFolderEvalTest {
   }
 
   @Test
+  void crossValidatedAndCropEval_missingFolder_failWithOneLine() {
+    String missing = dir.resolve("no-such-dir").toString();
+    for (String model : List.of("voice-emotion", "hrv-stress", "face-expression")) {
+      eval(model, "--data", missing).failedWithOneLine("no-such-dir");
+    }
+  }
+
+  @Test
   void shippedVoice_fileNameWithoutEmotionLetter_failsWithOneLineNamingIt() throws Exception {
     Path data = SmallFolders.emodb(dir.resolve("wav"), 2, "03");
     Files.copy(data.resolve("03a01Fa.wav"), data.resolve("03a01Xa.wav"));
