@@ -14,7 +14,8 @@ import org.affectgate.models.hrv.HrvRunningBaseline;
  * requirement naming feature spec {@value HrvRunningBaseline#ID} and preprocessing {@value
  * HrvRunningBaseline#PREPROCESSING}, so a model trained on another window length or baseline is
  * refused at start-up. Input {@code features} float32 [1, 4]; output {@code probabilities} [1, 2] =
- * [P(rest), P(stress)].
+ * [P(rest), P(stress)], with the manifest entry's confidence calibration applied ({@link
+ * LoadedModel#calibrate}: a temperature, so P(stress) stays on the same side of 0.5).
  *
  * <p>Thread-safe for {@link #stressProbability} (ONNX Runtime sessions are).
  */
@@ -66,7 +67,7 @@ public final class OnnxStressModel implements StressModel {
   public double stressProbability(float[] features) throws StressModelException {
     float[] out;
     try {
-      out = model.infer(features);
+      out = model.calibrate(model.infer(features));
     } catch (OrtException | IllegalArgumentException e) {
       throw new StressModelException("hrv-stress inference failed: " + e.getMessage(), e);
     }

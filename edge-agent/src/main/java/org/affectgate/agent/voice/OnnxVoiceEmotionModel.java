@@ -10,7 +10,9 @@ import org.affectgate.models.ModelRequirement;
  * The {@code voice-emotion} model through ONNX Runtime: loaded by {@link ModelRegistry} with a
  * requirement naming {@value #MODEL_NAME} and feature spec {@value VoiceFeatureSpec#ID}, so a model
  * trained on another feature layout is refused at start-up. Input {@code [1, n]} float32 (n = the
- * feature spec's length), first output the 7 class probabilities.
+ * feature spec's length), first output the 7 class probabilities; the manifest entry's confidence
+ * calibration ({@link LoadedModel#calibrate}) is applied before arousal, valence and confidence are
+ * derived.
  *
  * <p>Thread-safe for {@link #estimate} (ONNX Runtime sessions are); {@link #close()} must not race
  * with it.
@@ -40,7 +42,7 @@ public final class OnnxVoiceEmotionModel implements VoiceEmotionModel {
   public VoiceEstimate estimate(float[] features) throws VoiceModelException {
     float[] out;
     try {
-      out = model.infer(features);
+      out = model.calibrate(model.infer(features));
     } catch (OrtException | IllegalArgumentException e) {
       throw new VoiceModelException("voice-emotion inference failed: " + e.getMessage(), e);
     }
