@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.common.log.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**
