@@ -11,7 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
-import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.sync.storage.OwnerOnly;
 import org.affectgate.sync.storage.StorageFaults;
 import org.slf4j.Logger;

@@ -13,8 +13,8 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.sync.Metric;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

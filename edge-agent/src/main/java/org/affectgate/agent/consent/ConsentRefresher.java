@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.common.log.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

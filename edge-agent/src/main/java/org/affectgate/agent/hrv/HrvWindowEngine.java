@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

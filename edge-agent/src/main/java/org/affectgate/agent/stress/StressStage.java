@@ -17,10 +17,10 @@ import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.hrv.HrvFeatures;
 import org.affectgate.agent.hrv.HrvWindow;
 import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

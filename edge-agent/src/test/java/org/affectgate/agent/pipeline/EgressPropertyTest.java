@@ -32,6 +32,7 @@ import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvConfig;
 import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.sync.loop.SyncConfig;
@@ -159,7 +160,7 @@ class EgressPropertyTest {
               SyncConfig.defaults(),
               clock,
               registry,
-              java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
+              new ManualScheduler(), // runOnce only
               () -> 0.5);
       loop.runOnce();
     }
