@@ -105,9 +105,9 @@ class StressFeatureEquivalenceTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "/org/affectgate/agent/demo/ibi/S05.csv",
-        "/org/affectgate/agent/demo/ibi/S07.csv",
-        "/org/affectgate/agent/demo/ibi/S09.csv"
+        "/fixtures/stress-predict-demo-ibi/S05.csv",
+        "/fixtures/stress-predict-demo-ibi/S07.csv",
+        "/fixtures/stress-predict-demo-ibi/S09.csv"
       })
   void recordedIbi_agentInputsEqualTrainingInputs(String resource) throws Exception {
     List<IbiBeats.Beat> beats = IbiBeats.read(resource);

@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one scheduler thread of its own; {@link #close()} stops it.
  */
-public final class DirectoryCameraSource implements AutoCloseable {
+final class DirectoryCameraSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryCameraSource.class);
 
   private final MqttTransport transport;

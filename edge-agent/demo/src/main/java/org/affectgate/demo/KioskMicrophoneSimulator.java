@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import org.affectgate.device.mqtt.MqttUnavailableException;
  * {prefix}/{site}/kiosk/{kioskId}/audio}, exactly as a kiosk would publish them. Owns a scheduler
  * thread.
  */
-public final class KioskMicrophoneSimulator implements AutoCloseable {
+final class KioskMicrophoneSimulator implements AutoCloseable {
   static final int CHUNK_MS = 100;
   static final int PAUSE_MS = 1500;
   static final String[] CLIPS = {"03a01Wa", "08a02Na", "11a02Tc", "12a01Lb", "09a01Ea"};
@@ -59,7 +59,7 @@ public final class KioskMicrophoneSimulator implements AutoCloseable {
     List<short[]> parts = new ArrayList<>();
     int r = 0;
     for (String clip : CLIPS) {
-      Clip c = read("/org/affectgate/agent/demo/voice/emodb-" + clip + ".wav");
+      Clip c = read("/org/affectgate/demo/voice/emodb-" + clip + ".wav");
       r = c.rate;
       parts.add(c.pcm);
       parts.add(new short[c.rate * PAUSE_MS / 1000]);

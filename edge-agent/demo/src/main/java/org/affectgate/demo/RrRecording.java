@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.List;
  * @param beatEndSeconds beat times relative to the first beat of the recording, ascending
  * @param rrMs the interval ending at each beat, in milliseconds
  */
-public record RrRecording(String name, double[] beatEndSeconds, double[] rrMs) {
+record RrRecording(String name, double[] beatEndSeconds, double[] rrMs) {
 
   /** Duration from the first to the last beat, in seconds. */
   public double durationSeconds() {

@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
@@ -11,7 +11,7 @@ import java.util.Properties;
  * The demo's MQTT 3.1.1 broker: Moquette, in memory, on loopback only, telemetry off. Production
  * uses Mosquitto; this exists so that {@code affectgate demo} needs nothing installed.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+final class EmbeddedBroker implements AutoCloseable {
   private final Server server = new Server();
   private final int port;
 

@@ -1,4 +1,4 @@
-package org.affectgate.agent.cli;
+package org.affectgate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.affectgate.agent.cli;
+package org.affectgate.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,14 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.affectgate.agent.cli.AffectgateCli;
+import org.affectgate.agent.cli.WindowLinePrinter;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
-import org.affectgate.agent.demo.DirectoryCameraSource;
-import org.affectgate.agent.demo.EmbeddedBroker;
-import org.affectgate.agent.demo.KioskMicrophoneSimulator;
-import org.affectgate.agent.demo.RrRecording;
-import org.affectgate.agent.demo.WearableSimulator;
 import org.affectgate.agent.pipeline.Agent;
 import org.affectgate.agent.voice.EmotionClass;
 import org.affectgate.agent.voice.VoiceSegment;
@@ -335,7 +332,7 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    RunCommand.awaitShutdown(stopOrder);
+    AffectgateCli.awaitShutdown(stopOrder);
     return 0;
   }
 
@@ -484,7 +481,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static RrRecording recording(String name) {
-    String resource = "/org/affectgate/agent/demo/ibi/" + name + ".csv";
+    String resource = "/org/affectgate/demo/ibi/" + name + ".csv";
     InputStream in = DemoCommand.class.getResourceAsStream(resource);
     if (in == null) {
       throw new IllegalStateException("bundled recording missing: " + resource);

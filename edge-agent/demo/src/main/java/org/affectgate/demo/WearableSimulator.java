@@ -1,4 +1,4 @@
-package org.affectgate.agent.demo;
+package org.affectgate.demo;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one scheduler thread of its own; {@link #close()} stops it.
  */
-public final class WearableSimulator implements AutoCloseable {
+final class WearableSimulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WearableSimulator.class);
 
   /** One simulated device. */
