@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the agent (tests skipped) and runs `affectgate demo`: embedded MQTT broker on loopback,
-# simulated wearables replaying real RR intervals, consent grants, the full pipeline, and sync to
-# ./data/export/*.lp (or to --influx-url URL). Extra arguments go to `affectgate demo`. Ctrl-C stops.
+# Builds the agent and the demo (tests skipped) and runs `affectgate demo` from the demo's own jar
+# (edge-agent/demo/target/affectgate-demo.jar; the production jar has no broker): embedded MQTT
+# broker on loopback, simulated wearables replaying real RR intervals, consent grants, the full
+# pipeline, and sync to ./data/export/*.lp (or to --influx-url URL). Extra arguments go to
+# `affectgate demo`. Ctrl-C stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests install
-exec java -Xmx64m -jar edge-agent/target/affectgate.jar demo "$@"
+exec java -Xmx64m -jar edge-agent/demo/target/affectgate-demo.jar demo "$@"

@@ -6,12 +6,15 @@
 # Usage: models/foundry/foundry.sh eval hrv-stress --data ../shared/datasets/stress-predict
 #        models/foundry/foundry.sh --main org.affectgate.models.eval.FacesEval [args]  (another main)
 # Extra Maven flags (e.g. -o for offline) go in MVN_FLAGS.
+# test-compile, not compile: resolving the classpath needs the test-jars that edge-agent's tests
+# depend on (device-drivers, cloud-sync); Maven 3 resolves them from the reactor only once test
+# classes exist, so with plain compile the command fails unless SNAPSHOT test-jars sit in ~/.m2.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 cp_file=models/foundry/target/runtime.classpath
 # shellcheck disable=SC2086
-mvn -B -q ${MVN_FLAGS:-} -pl models/foundry -am compile dependency:build-classpath \
+mvn -B -q ${MVN_FLAGS:-} -pl models/foundry -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime >&2
 main=org.affectgate.models.cli.ModelsCli
 if [[ "${1:-}" == --main ]]; then

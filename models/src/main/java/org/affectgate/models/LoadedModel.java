@@ -72,6 +72,34 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies the manifest's {@link ModelEntry#calibration() calibration} to class probabilities this
+   * model produced, in place; without one in the manifest they are returned unchanged. Every caller
+   * that hands a model's probabilities on as confidences goes through this, so what the agent emits
+   * is what the model card's calibration figures describe. Thread-safe.
+   *
+   * @param probabilities the model's output probabilities, in label order; overwritten
+   * @return {@code probabilities}
+   * @throws IllegalArgumentException if the vector does not hold one probability per label, or a
+   *     value is negative or not finite
+   */
+  public float[] calibrate(float[] probabilities) {
+    Calibration c = entry.calibration();
+    if (c == null) {
+      return probabilities;
+    }
+    if (probabilities.length != entry.labels().size()) {
+      throw new IllegalArgumentException(
+          entry.name()
+              + " calibration expects "
+              + entry.labels().size()
+              + " probabilities (got "
+              + probabilities.length
+              + ")");
+    }
+    return c.apply(probabilities);
+  }
+
   @Override
   public void close() throws OrtException {
     session.close();

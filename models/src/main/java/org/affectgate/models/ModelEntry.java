@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param labels class labels in output order; empty for models without class outputs
  * @param featureSpec id of the feature-vector spec the model was trained on, or {@code null} for
  *     models fed raw signals (images)
+ * @param calibration how to turn the output probabilities into calibrated confidences, or {@code
+ *     null} for models whose outputs are used as they are (needs at least two labels; see {@link
+ *     LoadedModel#calibrate})
  */
 @JsonPropertyOrder({
   "name",
@@ -30,7 +33,8 @@ import java.util.regex.Pattern;
   "outputs",
   "preprocessing",
   "labels",
-  "featureSpec"
+  "featureSpec",
+  "calibration"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelEntry(
@@ -43,7 +47,8 @@ public record ModelEntry(
     List<TensorSpec> outputs,
     String preprocessing,
     List<String> labels,
-    String featureSpec) {
+    String featureSpec,
+    Calibration calibration) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -86,5 +91,51 @@ public record ModelEntry(
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     labels = labels == null ? List.of() : List.copyOf(labels);
+    if (calibration != null && labels.size() < 2) {
+      throw new IllegalArgumentException(
+          where + "calibration needs class probabilities (at least two labels)");
+    }
+  }
+
+  /** An entry without calibration. */
+  public ModelEntry(
+      String name,
+      String version,
+      String file,
+      long bytes,
+      String sha256,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs,
+      String preprocessing,
+      List<String> labels,
+      String featureSpec) {
+    this(
+        name,
+        version,
+        file,
+        bytes,
+        sha256,
+        inputs,
+        outputs,
+        preprocessing,
+        labels,
+        featureSpec,
+        null);
+  }
+
+  /** This entry with {@code calibration} (or none, if {@code null}). */
+  public ModelEntry withCalibration(Calibration calibration) {
+    return new ModelEntry(
+        name,
+        version,
+        file,
+        bytes,
+        sha256,
+        inputs,
+        outputs,
+        preprocessing,
+        labels,
+        featureSpec,
+        calibration);
   }
 }

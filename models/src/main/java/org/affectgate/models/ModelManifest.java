@@ -3,6 +3,7 @@ package org.affectgate.models;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -76,11 +77,27 @@ public record ModelManifest(int formatVersion, List<ModelEntry> models) {
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ModelLoadException(
-          ModelLoadException.Reason.MANIFEST_INVALID, null, cause.getMessage(), e);
+          ModelLoadException.Reason.MANIFEST_INVALID,
+          null,
+          cause.getMessage() + where(e.getPath()),
+          e);
     } catch (JsonProcessingException e) {
       throw new ModelLoadException(
           ModelLoadException.Reason.MANIFEST_INVALID, null, e.getOriginalMessage(), e);
     }
+  }
+
+  /** " (at models[4].calibration)" for a nested value, "" at the top level. */
+  private static String where(List<JsonMappingException.Reference> path) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.length() == 0 ? "" : " (at " + b + ")";
   }
 
   /** Returns the entry called {@code name}. */

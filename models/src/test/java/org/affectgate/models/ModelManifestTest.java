@@ -76,4 +76,52 @@ class ModelManifestTest {
             () -> new ModelManifest(1, java.util.List.of(e, e)));
     assertThat(t).hasMessage("models: name 'tiny-relu' appears twice");
   }
+
+  @Test
+  void calibration_roundTripsThroughTheCanonicalForm() throws Exception {
+    ModelEntry e =
+        TinyModel.entry(
+            TinyModel.bytes(),
+            java.util.List.of("a", "b", "c", "d"),
+            Calibration.temperature(1.75, "split A of test data", 0.12, 0.03));
+    ModelManifest m = new ModelManifest(1, java.util.List.of(e));
+
+    assertThat(m.toJson()).contains("\"calibration\" : {\n      \"method\" : \"temperature\"");
+    assertThat(ModelManifest.parse(m.toJson())).isEqualTo(m);
+    assertThat(ModelManifest.parse(m.toJson()).models().get(0).calibration().temperature())
+        .isEqualTo(1.75);
+  }
+
+  @Test
+  void calibrationTemperatureOutOfRange_invalidNamingKeyAndEntry() throws Exception {
+    ModelEntry e =
+        TinyModel.entry(
+            TinyModel.bytes(),
+            java.util.List.of("a", "b", "c", "d"),
+            Calibration.temperature(1.75, "x", 0.12, 0.03));
+    String json =
+        new ModelManifest(1, java.util.List.of(e))
+            .toJson()
+            .replace("\"temperature\" : 1.75", "\"temperature\" : -3");
+    ModelLoadException ex =
+        catchThrowableOfType(() -> ModelManifest.parse(json), ModelLoadException.class);
+    assertThat(ex.reason()).isEqualTo(Reason.MANIFEST_INVALID);
+    assertThat(ex.getMessage())
+        .contains("calibration.temperature must be in [0.05, 20.0] (got -3.0)")
+        .contains("(at models[0].calibration)");
+  }
+
+  @Test
+  void calibrationOnModelWithoutLabels_invalid() {
+    Throwable t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                TinyModel.entry(
+                    TinyModel.bytes(),
+                    java.util.List.of(),
+                    Calibration.temperature(2, "x", 0.1, 0.1)));
+    assertThat(t)
+        .hasMessage(
+            "model 'tiny-relu': calibration needs class probabilities (at least two labels)");
+  }
 }

@@ -23,6 +23,11 @@ final class TinyModel {
 
   /** Writes {@code tiny-relu/tiny-relu.onnx} and {@code manifest.json}; returns the manifest. */
   static Path write(Path dir) throws IOException {
+    return write(dir, entry(bytes()));
+  }
+
+  /** Writes the model file and a manifest holding {@code entry} (e.g. an edited {@link #entry}). */
+  static Path write(Path dir, ModelEntry entry) throws IOException {
     byte[] bytes = bytes();
     Path model = dir.resolve(NAME + "/" + NAME + ".onnx");
     Files.createDirectories(model.getParent());
@@ -30,12 +35,17 @@ final class TinyModel {
     Path manifest = dir.resolve("manifest.json");
     Files.writeString(
         manifest,
-        new ModelManifest(ModelManifest.FORMAT_VERSION, List.of(entry(bytes))).toJson(),
+        new ModelManifest(ModelManifest.FORMAT_VERSION, List.of(entry)).toJson(),
         StandardCharsets.UTF_8);
     return manifest;
   }
 
   static ModelEntry entry(byte[] bytes) {
+    return entry(bytes, List.of(), null);
+  }
+
+  /** The tiny model's entry with class labels and a calibration (may be null). */
+  static ModelEntry entry(byte[] bytes, List<String> labels, Calibration calibration) {
     return new ModelEntry(
         NAME,
         "1.0.0",
@@ -45,8 +55,9 @@ final class TinyModel {
         List.of(new TensorSpec("x", "float32", List.of(1L, 4L))),
         List.of(new TensorSpec("y", "float32", List.of(1L, 4L))),
         "identity-v1",
-        List.of(),
-        "tiny-features-v1");
+        labels,
+        "tiny-features-v1",
+        calibration);
   }
 
   static byte[] bytes() {

@@ -10,14 +10,13 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
-import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.common.log.RateLimitedLog;
+import org.affectgate.common.retry.Backoff;
+import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.sync.outbox.DeletionQueue;
 import org.affectgate.sync.outbox.DeletionResult;
 import org.affectgate.sync.outbox.Outbox;
@@ -44,10 +43,9 @@ import org.slf4j.LoggerFactory;
  * old request. Unsupported and refused deletions are settled (kept for the record, counted, logged)
  * and do not hold up writes.
  *
- * <p><b>Threads.</b> Passes run on one thread of the given {@link ScheduledExecutorService}, never
- * on an event loop; the loop reschedules itself. {@link #runOnce()} runs one pass on the caller's
- * thread for tests; do not mix it with {@link #start()}. {@link #state()} is safe from any thread
- * and does no I/O.
+ * <p><b>Threads.</b> Passes run on the given {@link Scheduler}'s thread, never on an event loop;
+ * the loop reschedules itself. {@link #runOnce()} runs one pass on the caller's thread for tests;
+ * do not mix it with {@link #start()}. {@link #state()} is safe from any thread and does no I/O.
  *
  * <p><b>Meters.</b> {@code affectgate.sync.points{result=accepted|deadlettered}}, {@code
  * affectgate.sync.errors{kind}} (one per failed pass; kind {@code rejected} per refused request),
@@ -67,8 +65,11 @@ public final class SyncLoop implements AutoCloseable {
   private final SyncConfig config;
   private final InstantSource clock;
   private final MeterRegistry registry;
-  private final ScheduledExecutorService executor;
-  private final boolean ownsExecutor;
+  private final Scheduler scheduler;
+
+  /** The scheduler this loop created and closes; {@code null} when it was given one. */
+  private final ExecutorScheduler ownScheduler;
+
   private final Backoff backoff;
   private final RateLimitedLog failureLog;
   private final Counter accepted;
@@ -89,13 +90,13 @@ public final class SyncLoop implements AutoCloseable {
   private volatile boolean running;
   private volatile boolean closed;
   private final List<Meter> gauges;
-  private ScheduledFuture<?> next;
+  private Scheduler.Cancellable next;
   private long scheduleGeneration;
   private boolean passInProgress;
   private boolean passRequested;
 
   /**
-   * @param executor runs the passes; must execute tasks on a single thread at a time
+   * @param scheduler runs the passes, on the same time as {@code clock}
    * @param random uniform values in [0, 1) for backoff jitter
    */
   public SyncLoop(
@@ -104,15 +105,15 @@ public final class SyncLoop implements AutoCloseable {
       SyncConfig config,
       InstantSource clock,
       MeterRegistry registry,
-      ScheduledExecutorService executor,
+      Scheduler scheduler,
       DoubleSupplier random) {
-    this(outbox, DeletionQueue.NONE, sink, config, clock, registry, executor, false, random);
+    this(outbox, DeletionQueue.NONE, sink, config, clock, registry, scheduler, null, random);
   }
 
   /**
    * A loop that also carries out the cloud deletions queued in {@code deletions}.
    *
-   * @param executor runs the passes; must execute tasks on a single thread at a time
+   * @param scheduler runs the passes, on the same time as {@code clock}
    * @param random uniform values in [0, 1) for backoff jitter
    */
   public SyncLoop(
@@ -122,9 +123,9 @@ public final class SyncLoop implements AutoCloseable {
       SyncConfig config,
       InstantSource clock,
       MeterRegistry registry,
-      ScheduledExecutorService executor,
+      Scheduler scheduler,
       DoubleSupplier random) {
-    this(outbox, deletions, sink, config, clock, registry, executor, false, random);
+    this(outbox, deletions, sink, config, clock, registry, scheduler, null, random);
   }
 
   private SyncLoop(
@@ -134,8 +135,8 @@ public final class SyncLoop implements AutoCloseable {
       SyncConfig config,
       InstantSource clock,
       MeterRegistry registry,
-      ScheduledExecutorService executor,
-      boolean ownsExecutor,
+      Scheduler scheduler,
+      ExecutorScheduler ownScheduler,
       DoubleSupplier random) {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.deletions = Objects.requireNonNull(deletions, "deletions");
@@ -143,9 +144,10 @@ public final class SyncLoop implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.executor = Objects.requireNonNull(executor, "executor");
-    this.ownsExecutor = ownsExecutor;
-    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), random);
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.ownScheduler = ownScheduler;
+    // full jitter: uniform in [0, min(max, initial * 2^(n-1)))
+    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), 2.0, 1.0, random);
     this.failureLog = new RateLimitedLog(LOG, clock, Duration.ofMinutes(1));
     this.accepted = registry.counter("affectgate.sync.points", "result", "accepted");
     this.deadLettered = registry.counter("affectgate.sync.points", "result", "deadlettered");
@@ -185,13 +187,7 @@ public final class SyncLoop implements AutoCloseable {
       SyncConfig config,
       InstantSource clock,
       MeterRegistry registry) {
-    ScheduledExecutorService executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "affectgate-sync");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorScheduler scheduler = ExecutorScheduler.singleThread("affectgate-sync");
     return new SyncLoop(
         outbox,
         deletions,
@@ -199,8 +195,8 @@ public final class SyncLoop implements AutoCloseable {
         config,
         clock,
         registry,
-        executor,
-        true,
+        scheduler,
+        scheduler,
         () -> ThreadLocalRandom.current().nextDouble());
   }
 
@@ -218,7 +214,7 @@ public final class SyncLoop implements AutoCloseable {
 
   /**
    * Stops scheduling passes and waits for a pass in progress to finish its current batch (bounded
-   * by the sink's timeout). Pending points stay in the outbox. Shuts down the executor if this loop
+   * by the sink's timeout). Pending points stay in the outbox. Closes the scheduler if this loop
    * created it. Blocking.
    */
   @Override
@@ -227,22 +223,14 @@ public final class SyncLoop implements AutoCloseable {
     synchronized (this) {
       running = false;
       if (next != null) {
-        next.cancel(false);
+        next.cancel();
       }
     }
     synchronized (passLock) {
       // waits for a pass in progress, which stops after its current batch
     }
-    if (ownsExecutor) {
-      executor.shutdown();
-      try {
-        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-          executor.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        executor.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
+    if (ownScheduler != null) {
+      ownScheduler.close();
     }
     gauges.forEach(registry::remove);
   }
@@ -259,7 +247,7 @@ public final class SyncLoop implements AutoCloseable {
       return;
     }
     if (next != null) {
-      next.cancel(false);
+      next.cancel();
     }
     schedule(Duration.ZERO);
   }
@@ -271,12 +259,10 @@ public final class SyncLoop implements AutoCloseable {
     }
     long generation = ++scheduleGeneration;
     try {
-      next =
-          executor.schedule(
-              () -> scheduledPass(generation), delay.toMillis(), TimeUnit.MILLISECONDS);
+      next = scheduler.schedule(delay, () -> scheduledPass(generation));
     } catch (RejectedExecutionException e) {
       running = false;
-      LOG.warn("sync executor refused the next pass; sync stopped", e);
+      LOG.warn("sync scheduler refused the next pass; sync stopped", e);
     }
   }
 
@@ -407,7 +393,10 @@ public final class SyncLoop implements AutoCloseable {
     consecutiveFailures++;
     lastError = new SyncState.SyncError(failure.kind(), failure.message(), clock.instant());
     registry.counter("affectgate.sync.errors", "kind", failure.kind()).increment();
-    Duration wait = backoff.next(consecutiveFailures, failure.retryAfter());
+    Duration wait = backoff.delay(consecutiveFailures);
+    if (failure.retryAfter().isPresent() && failure.retryAfter().get().compareTo(wait) > 0) {
+      wait = failure.retryAfter().get(); // the server asked for longer
+    }
     currentBackoff = wait;
     failureLog.warn(
         "sync failed ({}: {}); {} in a row, retrying in {} ms",

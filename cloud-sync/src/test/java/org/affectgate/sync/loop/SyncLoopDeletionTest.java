@@ -7,8 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.DeletionStats;
 import org.affectgate.sync.outbox.OutboxConfig;
@@ -31,7 +30,10 @@ class SyncLoopDeletionTest {
   @TempDir Path dir;
   private final ManualClock clock = new ManualClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
+
+  /** The loops here run by {@link SyncLoop#runOnce()}; this scheduler is never asked. */
+  private final ManualScheduler unused = new ManualScheduler();
+
   private SqliteOutbox outbox;
 
   @BeforeEach
@@ -41,7 +43,6 @@ class SyncLoopDeletionTest {
 
   @AfterEach
   void close() {
-    unused.shutdownNow();
     outbox.close();
   }
 

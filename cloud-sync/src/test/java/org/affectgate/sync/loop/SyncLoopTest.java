@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.DeadLetter;
 import org.affectgate.sync.outbox.OutboxConfig;
@@ -55,10 +55,9 @@ class SyncLoopTest {
     outbox.close();
   }
 
+  /** A loop driven by {@link SyncLoop#runOnce()} only: its scheduler is never asked. */
   private SyncLoop loop(PointSink sink, SyncConfig config, DoubleSupplier random) {
-    ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
-    toClose.add(unused::shutdownNow);
-    return new SyncLoop(outbox, sink, config, clock, registry, unused, random);
+    return new SyncLoop(outbox, sink, config, clock, registry, new ManualScheduler(), random);
   }
 
   private static List<String> lines(List<Metric> points) {
@@ -303,31 +302,124 @@ class SyncLoopTest {
     assertThat(outbox.stats().backlogCount()).isEqualTo(2);
   }
 
-  @Test
-  void start_onExecutor_drainsOutboxAndCloseStopsIt() {
-    outbox.enqueue(Points.series("a", T0, 50));
-    ScriptedSink sink = new ScriptedSink();
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-    toClose.add(executor::shutdownNow);
+  /** Virtual time: the scheduler is also the clock of the loop and of its own outbox. */
+  private final ManualScheduler time = new ManualScheduler();
+
+  private SqliteOutbox outboxOnVirtualTime() {
+    SqliteOutbox own =
+        SqliteOutbox.open(
+            OutboxConfig.defaults(dir.resolve("virtual.db")), time, new SimpleMeterRegistry());
+    toClose.add(own);
+    return own;
+  }
+
+  private SyncLoop loopOnVirtualTime(SqliteOutbox own, PointSink sink, SyncConfig config) {
     SyncLoop loop =
-        new SyncLoop(
-            outbox,
-            sink,
-            new SyncConfig(10, Duration.ofMillis(20), Duration.ofMillis(10), Duration.ofMillis(50)),
-            clock,
-            registry,
-            executor,
-            () -> 0.5);
+        new SyncLoop(own, sink, config, time, new SimpleMeterRegistry(), time, () -> 0.5);
     toClose.add(0, loop);
+    return loop;
+  }
+
+  @Test
+  void start_onScheduler_drainsOutboxThenPassesEveryIntervalAndCloseStopsIt() {
+    SqliteOutbox own = outboxOnVirtualTime();
+    own.enqueue(Points.series("a", T0, 50));
+    ScriptedSink sink = new ScriptedSink();
+    SyncLoop loop =
+        loopOnVirtualTime(
+            own,
+            sink,
+            new SyncConfig(
+                10, Duration.ofMillis(20), Duration.ofMillis(10), Duration.ofMillis(50)));
 
     loop.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> sink.accepted().size() == 50);
-    outbox.enqueue(Points.series("b", T0, 5));
-    await().atMost(Duration.ofSeconds(10)).until(() -> sink.accepted().size() == 55);
-    loop.close();
+    assertThat(sink.accepted()).as("start only schedules").isEmpty();
+    time.runDue();
+    assertThat(sink.batchSizes()).containsExactly(10, 10, 10, 10, 10);
+    assertThat(time.nextDelay()).contains(Duration.ofMillis(20));
 
-    assertThat(loop.state().backlogCount()).isZero();
-    assertThat(sink.accepted()).doesNotHaveDuplicates();
+    own.enqueue(Points.series("b", T0, 5));
+    time.advance(Duration.ofMillis(19));
+    assertThat(sink.accepted()).hasSize(50);
+    time.advance(Duration.ofMillis(1));
+    assertThat(sink.accepted()).hasSize(55);
+
+    loop.close();
+    assertThat(time.pending()).isZero();
+    own.enqueue(Points.series("c", T0, 5));
+    time.advance(Duration.ofHours(1));
+    assertThat(sink.accepted()).hasSize(55).doesNotHaveDuplicates();
+    assertThat(loop.state().backlogCount()).isEqualTo(5);
+  }
+
+  @Test
+  void start_failingSink_nextPassesWaitEachBackoffThenTheInterval() {
+    SqliteOutbox own = outboxOnVirtualTime();
+    own.enqueue(Points.series("a", T0, 3));
+    ScriptedSink sink =
+        new ScriptedSink()
+            .thenReturn(
+                new WriteOutcome.Retryable("io", "connection refused"),
+                new WriteOutcome.Retryable("io", "connection refused"));
+    SyncLoop loop = loopOnVirtualTime(own, sink, CONFIG);
+
+    loop.start();
+    time.runDue();
+    assertThat(sink.calls()).hasSize(1);
+    assertThat(time.nextDelay()).as("half of 1 s").contains(Duration.ofMillis(500));
+
+    time.advance(Duration.ofMillis(499));
+    assertThat(sink.calls()).hasSize(1);
+    time.advance(Duration.ofMillis(1));
+    assertThat(sink.calls()).hasSize(2);
+    assertThat(time.nextDelay()).as("half of 2 s").contains(Duration.ofSeconds(1));
+
+    time.advance(Duration.ofSeconds(1));
+    assertThat(sink.accepted()).hasSize(3);
+    assertThat(loop.state().consecutiveFailures()).isZero();
+    assertThat(loop.state().lastSuccess()).contains(time.instant());
+    assertThat(time.nextDelay()).contains(CONFIG.interval());
+    assertThat(time.pending()).isEqualTo(1);
+  }
+
+  @Test
+  void requestPass_whileHealthy_runsAPassNowInsteadOfAfterTheInterval() {
+    SqliteOutbox own = outboxOnVirtualTime();
+    ScriptedSink sink = new ScriptedSink();
+    SyncLoop loop =
+        loopOnVirtualTime(
+            own,
+            sink,
+            new SyncConfig(
+                500, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(60)));
+    loop.start();
+    time.runDue();
+    assertThat(time.nextDelay()).contains(Duration.ofHours(1));
+
+    own.enqueue(Points.series("a", T0, 2));
+    loop.requestPass();
+    time.runDue();
+
+    assertThat(sink.accepted()).hasSize(2);
+    assertThat(time.pending()).as("the hour-long wait was replaced, not added to").isEqualTo(1);
+    assertThat(time.nextDelay()).contains(Duration.ofHours(1));
+  }
+
+  @Test
+  void requestPass_duringBackoff_keepsTheBackoff() {
+    SqliteOutbox own = outboxOnVirtualTime();
+    own.enqueue(Points.series("a", T0, 1));
+    ScriptedSink sink =
+        new ScriptedSink().thenReturn(new WriteOutcome.Retryable("server", "HTTP 503"));
+    SyncLoop loop = loopOnVirtualTime(own, sink, CONFIG);
+    loop.start();
+    time.runDue();
+
+    loop.requestPass();
+    time.runDue();
+
+    assertThat(sink.calls()).hasSize(1);
+    assertThat(time.nextDelay()).contains(Duration.ofMillis(500));
   }
 
   @Test
@@ -353,8 +445,8 @@ class SyncLoopTest {
           @Override
           public void close() {}
         };
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-    toClose.add(executor::shutdownNow);
+    ExecutorScheduler scheduler = ExecutorScheduler.singleThread("test-sync");
+    toClose.add(scheduler);
     SyncLoop loop =
         new SyncLoop(
             outbox,
@@ -362,7 +454,7 @@ class SyncLoopTest {
             new SyncConfig(10, Duration.ofMillis(20), Duration.ofMillis(10), Duration.ofMillis(50)),
             clock,
             registry,
-            executor,
+            scheduler,
             () -> 0.5);
     loop.start();
     inWrite.await();

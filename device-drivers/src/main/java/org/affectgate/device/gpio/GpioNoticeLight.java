@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
-import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.common.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +21,12 @@ public final class GpioNoticeLight implements NoticeLight {
 
   private final LevelOutput line;
   private final Counter failures;
-  private final LogRateLimiter logLimit;
+  private final RateLimitedLog logLimit;
 
   public GpioNoticeLight(LevelOutput line, MeterRegistry registry, InstantSource clock) {
     this.line = line;
     this.failures = registry.counter("affectgate.gpio.notice.failures");
-    this.logLimit = new LogRateLimiter(clock, Duration.ofSeconds(10));
+    this.logLimit = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
   }
 
   @Override

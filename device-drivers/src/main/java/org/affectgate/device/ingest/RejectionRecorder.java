@@ -3,6 +3,7 @@ package org.affectgate.device.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.common.log.RateLimitedLog;
 import org.slf4j.Logger;
 
 /**
@@ -22,7 +23,7 @@ public final class RejectionRecorder {
   static final int MAX_LOGGED_TOPIC_CHARS = 128;
 
   private final MeterRegistry registry;
-  private final LogRateLimiter limiter;
+  private final RateLimitedLog limiter;
   private final Logger log;
 
   /**
@@ -30,7 +31,7 @@ public final class RejectionRecorder {
    */
   public RejectionRecorder(MeterRegistry registry, InstantSource clock, Logger log) {
     this.registry = registry;
-    this.limiter = new LogRateLimiter(clock, LOG_INTERVAL);
+    this.limiter = new RateLimitedLog(log, clock, LOG_INTERVAL);
     this.log = log;
   }
 

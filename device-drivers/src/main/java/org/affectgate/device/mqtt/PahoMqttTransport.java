@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import javax.net.SocketFactory;
+import org.affectgate.common.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +108,7 @@ public final class PahoMqttTransport implements MqttTransport {
 
   private final MqttConfig config;
   private final PahoClient.Settings settings;
-  private final Duration initialRetry;
-  private final Duration maxRetry;
+  private final Backoff retry;
   private final InstantSource clock;
   private final IntConsumer exit;
   private final ScheduledExecutorService connector;
@@ -214,8 +214,7 @@ public final class PahoMqttTransport implements MqttTransport {
     this.config = config;
     this.settings =
         new PahoClient.Settings(config, maximumPacketSize(largestPayloadBytes), socketFactory);
-    this.initialRetry = initialRetry;
-    this.maxRetry = maxRetry;
+    this.retry = connectBackoff(initialRetry, maxRetry);
     this.clock = clock;
     this.exit = exit;
     this.protocol = config.protocol();
@@ -239,6 +238,14 @@ public final class PahoMqttTransport implements MqttTransport {
   }
 
   /**
+   * The wait after the n-th failed connect in a row: {@code initialRetry} doubling up to {@code
+   * maxRetry}, without jitter (the broker is on the gateway itself: no fleet to spread out).
+   */
+  static Backoff connectBackoff(Duration initialRetry, Duration maxRetry) {
+    return Backoff.doubling(initialRetry, maxRetry);
+  }
+
+  /**
    * The Maximum Packet Size advertised for a largest payload cap: {@code largestPayloadBytes +}
    * {@value #HEADER_ROOM_BYTES}, in bytes.
    */
@@ -252,16 +259,21 @@ public final class PahoMqttTransport implements MqttTransport {
       return;
     }
     Session s = current;
-    connector.execute(() -> attemptConnect(s, initialRetry));
+    connector.execute(() -> attemptConnect(s, 1));
   }
 
-  /** Connector thread. */
-  private void attemptConnect(Session s, Duration delay) {
+  /**
+   * Connector thread.
+   *
+   * @param attempt this attempt's number since the last connect or loss, from 1
+   */
+  private void attemptConnect(Session s, int attempt) {
     if (closed.get() || s != current) {
       return;
     }
     s.client.connect(
-        () -> onConnector(() -> connected(s)), e -> onConnector(() -> connectFailed(s, e, delay)));
+        () -> onConnector(() -> connected(s)),
+        e -> onConnector(() -> connectFailed(s, e, attempt)));
   }
 
   private void onConnector(Runnable task) {
@@ -298,7 +310,7 @@ public final class PahoMqttTransport implements MqttTransport {
   }
 
   /** Connector thread. */
-  private void connectFailed(Session s, Throwable e, Duration delay) {
+  private void connectFailed(Session s, Throwable e, int attempt) {
     connectFailures.increment();
     if (closed.get() || s != current) {
       return;
@@ -313,6 +325,7 @@ public final class PahoMqttTransport implements MqttTransport {
       replaceClient(s, true);
       return;
     }
+    Duration delay = retry.delay(attempt);
     log.warn(
         "MQTT connect to {} failed ({}{}); retrying in {} ms",
         config.uri(),
@@ -321,13 +334,8 @@ public final class PahoMqttTransport implements MqttTransport {
             ? "; the broker refuses MQTT 5 and mqtt.protocol is 5"
             : "",
         delay.toMillis());
-    Duration after = next(delay);
-    schedule(() -> attemptConnect(s, after), delay);
-  }
-
-  private Duration next(Duration delay) {
-    Duration doubled = delay.multipliedBy(2);
-    return doubled.compareTo(maxRetry) > 0 ? maxRetry : doubled;
+    int next = attempt == Integer.MAX_VALUE ? attempt : attempt + 1;
+    schedule(() -> attemptConnect(s, next), delay);
   }
 
   /**
@@ -346,7 +354,7 @@ public final class PahoMqttTransport implements MqttTransport {
       return;
     }
     current = next;
-    attemptConnect(next, initialRetry);
+    attemptConnect(next, 1);
   }
 
   /** Any thread: a Paho thread died or a handler threw an {@link Error}. */
@@ -507,7 +515,7 @@ public final class PahoMqttTransport implements MqttTransport {
       }
       log.warn(
           "MQTT connection to {} lost ({}); reconnecting", config.uri(), String.valueOf(cause));
-      onConnector(() -> schedule(() -> attemptConnect(this, initialRetry), initialRetry));
+      onConnector(() -> schedule(() -> attemptConnect(this, 1), retry.delay(1)));
     }
 
     @Override

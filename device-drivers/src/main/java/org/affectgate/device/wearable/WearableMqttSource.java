@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.FutureTimestamps;
-import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -54,7 +54,7 @@ public final class WearableMqttSource {
   private final WearableListener listener;
   private final MeterRegistry registry;
   private final RejectionRecorder rejections;
-  private final LogRateLimiter listenerErrorLog;
+  private final RateLimitedLog listenerErrorLog;
   private final FutureTimestamps future;
   private final DeviceSequences sequences;
   private final Counter seqResets;
@@ -142,7 +142,7 @@ public final class WearableMqttSource {
     this.listener = listener;
     this.registry = registry;
     this.rejections = new RejectionRecorder(registry, clock, log);
-    this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.listenerErrorLog = new RateLimitedLog(log, clock, RejectionRecorder.LOG_INTERVAL);
     this.future = new FutureTimestamps(clock, maxFutureSkew);
     Counter evicted = registry.counter("affectgate.ingest.devices.evicted");
     this.sequences = new DeviceSequences(maxDevices, evicted::increment);

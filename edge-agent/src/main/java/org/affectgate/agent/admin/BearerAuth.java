@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.InstantSource;
-import org.affectgate.sync.logging.RateLimitedLog;
+import org.affectgate.common.log.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.pipeline.Agent;
@@ -53,27 +52,7 @@ final class RunCommand implements Callable<Integer> {
             + agent.httpPort()
             + "/status");
     out.flush();
-    awaitShutdown(agent);
+    AffectgateCli.awaitShutdown(agent);
     return 0;
-  }
-
-  /** Blocks until the JVM is asked to stop, then closes the agent in the shutdown hook. */
-  static void awaitShutdown(AutoCloseable... closeables) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  for (AutoCloseable c : closeables) {
-                    try {
-                      c.close();
-                    } catch (Exception e) {
-                      System.err.println("affectgate: error while stopping: " + e);
-                    }
-                  }
-                  stopped.countDown();
-                },
-                "affectgate-shutdown"));
-    stopped.await();
   }
 }

@@ -11,12 +11,18 @@ import org.affectgate.sync.Metric;
 /**
  * Prints one line per (window, site, programme): the aggregate that goes to the outbox, or the
  * suppression when fewer than k subjects contributed. Never prints a participant or device id.
+ * Public for the demo module, whose {@code demo} command prints the same lines as {@code run}.
+ * Called on the pipeline's thread; each line is flushed.
  */
-final class WindowLinePrinter implements WearablePipeline.WindowListener {
+public final class WindowLinePrinter implements WearablePipeline.WindowListener {
   private final PrintWriter out;
   private final int k;
 
-  WindowLinePrinter(PrintWriter out, int k) {
+  /**
+   * @param out where the lines go
+   * @param k the configured minimum group size, quoted in suppression lines
+   */
+  public WindowLinePrinter(PrintWriter out, int k) {
     this.out = out;
     this.k = k;
   }

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.RejectReason;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

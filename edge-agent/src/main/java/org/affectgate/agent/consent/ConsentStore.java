@@ -4,25 +4,17 @@ import io.vertx.core.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.affectgate.agent.consent.FullDiskWithdrawals.Withdrawal;
 import org.affectgate.sync.storage.OwnerOnly;
 import org.affectgate.sync.storage.SpaceReserve;
 import org.affectgate.sync.storage.StorageFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The consent ledger in SQLite: an append-only, hash-chained list of {@link LedgerEntry entries}
@@ -59,6 +51,12 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Files: the database, its {@code -wal} and {@code -shm} files and the reserve are mode 0600.
  *
+ * <p><b>Structure.</b> This class is the façade: it owns the connection ({@link LedgerDatabase})
+ * and the lock, validates arguments, turns participant ids into pseudonyms and checks the thread.
+ * The work is done by {@link LedgerSchema} (schema and migration), {@link LedgerWriter} (the
+ * append-only hash-chained writes), {@link LedgerReader} (the read model) and {@link
+ * FullDiskWithdrawals} (the space reserve and withdrawals held in memory).
+ *
  * <p>Threading: every method blocks on disk I/O and is serialised on this instance. Call from
  * worker threads ({@code executeBlocking}) or a CLI main thread, never from an event loop (this is
  * checked and throws {@link IllegalStateException}). Database failures throw {@link
@@ -69,96 +67,22 @@ public final class ConsentStore implements AutoCloseable {
   /** The purpose of device grants: heart-rate wellness aggregation. */
   public static final String PURPOSE = Purposes.WELLNESS_HR;
 
-  static final int SCHEMA_VERSION = 2;
-
-  private static final String[] SCHEMA = {
-    """
-    CREATE TABLE IF NOT EXISTS consent_ledger (
-      seq INTEGER PRIMARY KEY,
-      at_ms INTEGER NOT NULL,
-      kind TEXT NOT NULL CHECK (kind IN ('GRANT', 'WITHDRAW', 'ERASE', 'NOTICE_SHOWN')),
-      subject TEXT NOT NULL,
-      purpose TEXT NOT NULL,
-      scope TEXT NOT NULL,
-      expires_ms INTEGER,
-      prev_hash TEXT NOT NULL,
-      hash TEXT NOT NULL)""",
-    """
-    CREATE TRIGGER IF NOT EXISTS consent_ledger_no_update BEFORE UPDATE ON consent_ledger
-    BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END""",
-    """
-    CREATE TRIGGER IF NOT EXISTS consent_ledger_no_delete BEFORE DELETE ON consent_ledger
-    BEGIN SELECT RAISE(ABORT, 'consent_ledger is append-only'); END""",
-    """
-    CREATE TABLE IF NOT EXISTS consent_current (
-      subject TEXT NOT NULL,
-      purpose TEXT NOT NULL,
-      device TEXT,
-      site TEXT NOT NULL,
-      programme TEXT,
-      granted_ms INTEGER NOT NULL,
-      expires_ms INTEGER,
-      revoked_ms INTEGER,
-      PRIMARY KEY (subject, purpose))""",
-    """
-    CREATE UNIQUE INDEX IF NOT EXISTS consent_current_active_device
-    ON consent_current (device) WHERE revoked_ms IS NULL AND device IS NOT NULL""",
-    "CREATE INDEX IF NOT EXISTS consent_ledger_subject ON consent_ledger (subject, kind)",
-    "PRAGMA user_version = " + SCHEMA_VERSION
-  };
-
   private static final Logger LOG = LoggerFactory.getLogger(ConsentStore.class);
 
-  private final Path file;
   private final Path saltFile;
-  private final SpaceReserve reserve;
+  private final LedgerDatabase db;
   private final SubjectPseudonyms pseudonyms;
-
-  /** Null after a failed statement until {@link #connection()} opens a new one. */
-  private Connection conn;
-
-  private int migrated = -1;
-  private boolean closed;
-
-  /** Withdrawals in force in memory, not yet in the ledger (disk full), oldest first. */
-  private final List<HeldWithdrawal> held = new ArrayList<>();
-
-  /** {@code held.size()}, readable without the lock. */
-  private volatile int heldCount;
-
-  /** A withdrawal was held since {@link #snapshotAfter} last reported them. */
-  private boolean heldUnreported;
-
-  /** The last snapshot read from the database, for when the disk cannot be read. */
-  private ConsentSnapshot lastRead;
-
-  /**
-   * A withdrawal not yet written.
-   *
-   * @param purpose the purpose withdrawn, or null for every purpose
-   * @param erase whether it is an erasure (every purpose, and the current state deleted)
-   */
-  private record HeldWithdrawal(String subject, String purpose, boolean erase, Instant at) {
-    boolean endsBinding() {
-      return erase || purpose == null || purpose.equals(PURPOSE);
-    }
-
-    boolean endsSync() {
-      return endsBinding() || purpose.equals(Purposes.WELLNESS_HR_SYNC);
-    }
-  }
+  private final FullDiskWithdrawals fullDisk;
 
   private ConsentStore(
-      Path file,
       Path saltFile,
-      SpaceReserve reserve,
-      Connection conn,
-      SubjectPseudonyms pseudonyms) {
-    this.file = file;
+      LedgerDatabase db,
+      SubjectPseudonyms pseudonyms,
+      FullDiskWithdrawals fullDisk) {
     this.saltFile = saltFile;
-    this.reserve = reserve;
-    this.conn = conn;
+    this.db = db;
     this.pseudonyms = pseudonyms;
+    this.fullDisk = fullDisk;
   }
 
   /**
@@ -173,50 +97,18 @@ public final class ConsentStore implements AutoCloseable {
       Files.createDirectories(file.getParent());
       SubjectPseudonyms pseudonyms = SubjectPseudonyms.open(config.saltFile());
       OwnerOnly.restrictDatabase(file);
-      Connection conn = connect(file);
-      SpaceReserve reserve = new SpaceReserve(config.reserveFile(), config.reserveBytes());
-      ConsentStore store = new ConsentStore(file, config.saltFile(), reserve, conn, pseudonyms);
+      LedgerDatabase db = LedgerDatabase.open(file);
       try {
-        if (!store.schemaCurrent()) {
-          store.inTransaction(
-              () -> {
-                try (Statement st = conn.createStatement()) {
-                  boolean legacy = hasTable(st, "consent_event");
-                  if (legacy) {
-                    st.execute("DROP INDEX IF EXISTS consent_current_active_device");
-                    st.execute("ALTER TABLE consent_current RENAME TO consent_current_v1");
-                  }
-                  for (String ddl : SCHEMA) {
-                    st.execute(ddl);
-                  }
-                  if (legacy) {
-                    store.migrateLegacy(st);
-                  }
-                }
-                return null;
-              });
-        }
-        if (store.migrated >= 0) {
-          try (Statement st = conn.createStatement()) {
-            st.execute("VACUUM");
-            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-          }
-        }
+        LedgerSchema.ensure(db, pseudonyms);
       } catch (SQLException | RuntimeException e) {
-        store.reset();
+        db.reset();
         throw e;
       }
       OwnerOnly.restrictDatabase(file);
-      OwnerOnly.restrict(reserve.file());
-      if (!reserve.ensure()) {
-        LOG.warn(
-            "consent ledger {}: no room for its {} byte space reserve {}; written once the disk"
-                + " has room",
-            file,
-            reserve.bytes(),
-            reserve.file());
-      }
-      return store;
+      SpaceReserve reserve = new SpaceReserve(config.reserveFile(), config.reserveBytes());
+      FullDiskWithdrawals fullDisk = new FullDiskWithdrawals(db, reserve);
+      fullDisk.prepareReserve();
+      return new ConsentStore(config.saltFile(), db, pseudonyms, fullDisk);
     } catch (SQLException | IOException e) {
       throw new ConsentStoreException(
           "cannot open consent database "
@@ -248,113 +140,6 @@ public final class ConsentStore implements AutoCloseable {
           reserve.file());
       return open(config);
     }
-  }
-
-  /** A new connection: WAL, synchronous=FULL, 5 s busy timeout, IMMEDIATE transactions. */
-  private static Connection connect(Path file) throws SQLException {
-    SQLiteConfig sqlite = new SQLiteConfig();
-    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    sqlite.setBusyTimeout(5000);
-    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    Connection c = sqlite.createConnection("jdbc:sqlite:" + file);
-    try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA secure_delete = ON");
-    } catch (SQLException e) {
-      c.close();
-      throw e;
-    }
-    return c;
-  }
-
-  /**
-   * Whether the file already has this schema version and no pre-ledger table, so opening writes
-   * nothing (which lets a full disk's ledger be opened to record a withdrawal).
-   */
-  private boolean schemaCurrent() throws SQLException {
-    try (Statement st = connection().createStatement()) {
-      int version;
-      try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-        version = rs.next() ? rs.getInt(1) : 0;
-      }
-      return version == SCHEMA_VERSION && !hasTable(st, "consent_event");
-    }
-  }
-
-  /** The open connection, or a new one after a failure. */
-  private Connection connection() throws SQLException {
-    if (closed) {
-      throw new SQLException("consent database " + file + " is closed");
-    }
-    if (conn == null) {
-      conn = connect(file);
-    }
-    return conn;
-  }
-
-  /** Closes the connection after a failure (rolling back whatever SQLite still holds). */
-  private void reset() {
-    Connection c = conn;
-    conn = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the failure that led here is what gets reported
-      }
-    }
-  }
-
-  private static boolean hasTable(Statement st, String name) throws SQLException {
-    try (ResultSet rs =
-        st.executeQuery(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'")) {
-      return rs.next();
-    }
-  }
-
-  /**
-   * Converts the walking skeleton's schema ({@code consent_event} with participant ids in the
-   * clear) into ledger entries in one transaction: each GRANT becomes a {@value #PURPOSE} grant,
-   * each REVOKE a withdrawal, with the participant id replaced by its pseudonym; then the old
-   * tables are dropped, so no participant id remains in the file (SQLite may keep freed pages until
-   * the next VACUUM, which is run afterwards).
-   */
-  private void migrateLegacy(Statement st) throws SQLException {
-    record Event(
-        long atMs, String kind, String participant, String device, String site, String programme) {}
-    List<Event> events = new ArrayList<>();
-    try (ResultSet rs =
-        st.executeQuery(
-            "SELECT at_ms, kind, participant, device, site, programme FROM consent_event"
-                + " ORDER BY id")) {
-      while (rs.next()) {
-        events.add(
-            new Event(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6)));
-      }
-    }
-    for (Event e : events) {
-      String subject = pseudonyms.of(e.participant());
-      Instant at = Instant.ofEpochMilli(e.atMs());
-      if (e.kind().equals("GRANT")) {
-        Map<String, String> scope = new HashMap<>();
-        scope.put(Scope.DEVICE, e.device());
-        scope.put(Scope.SITE, e.site());
-        scope.put(Scope.PROGRAMME, e.programme());
-        grantInTx(subject, PURPOSE, Scope.render(scope), at, null);
-      } else {
-        withdrawInTx(subject, PURPOSE, at, null);
-      }
-    }
-    st.execute("DROP TABLE consent_event");
-    st.execute("DROP TABLE consent_current_v1");
-    migrated = events.size();
   }
 
   /** The pseudonym under which {@code participantId} is recorded. Pure; any thread. */
@@ -394,33 +179,8 @@ public final class ConsentStore implements AutoCloseable {
     requireExpiryAfter(at, expiresAt);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return inTransaction(
-        () -> {
-          try (PreparedStatement q =
-              conn.prepareStatement(
-                  "SELECT subject, expires_ms FROM consent_current"
-                      + " WHERE device = ? AND revoked_ms IS NULL AND subject <> ?")) {
-            q.setString(1, deviceId);
-            q.setString(2, subject);
-            try (ResultSet rs = q.executeQuery()) {
-              if (rs.next()) {
-                String holder = rs.getString(1);
-                long expires = rs.getLong(2);
-                boolean expired = !rs.wasNull() && expires <= at.toEpochMilli();
-                if (!expired) {
-                  return GrantOutcome.DEVICE_TAKEN;
-                }
-                withdrawInTx(holder, PURPOSE, at, null);
-              }
-            }
-          }
-          Map<String, String> scope = new HashMap<>();
-          scope.put(Scope.DEVICE, deviceId);
-          scope.put(Scope.SITE, site);
-          scope.put(Scope.PROGRAMME, programme);
-          grantInTx(subject, PURPOSE, Scope.render(scope), at, expiresAt);
-          return GrantOutcome.GRANTED;
-        });
+    return write(
+        c -> LedgerWriter.grantDevice(c, subject, deviceId, site, programme, at, expiresAt));
   }
 
   /**
@@ -438,9 +198,9 @@ public final class ConsentStore implements AutoCloseable {
     }
     checkThread();
     String subject = pseudonyms.of(participantId);
-    inTransaction(
-        () -> {
-          grantInTx(subject, purpose, Scope.render(Map.of(Scope.SITE, site)), at, expiresAt);
+    write(
+        c -> {
+          LedgerWriter.grant(c, subject, purpose, LedgerWriter.siteScope(site), at, expiresAt);
           return null;
         });
   }
@@ -464,8 +224,9 @@ public final class ConsentStore implements AutoCloseable {
     ConsentIds.requireParticipant(participantId);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return withdrawal(
-        new HeldWithdrawal(subject, null, false, at), () -> withdrawAllInTx(subject, at, null) > 0);
+    return fullDisk.record(
+        new Withdrawal(subject, null, false, at),
+        c -> LedgerWriter.withdrawAll(c, subject, at, null) > 0);
   }
 
   /**
@@ -486,9 +247,9 @@ public final class ConsentStore implements AutoCloseable {
     requirePurpose(purpose);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return withdrawal(
-        new HeldWithdrawal(subject, purpose, false, at),
-        () -> withdrawInTx(subject, purpose, at, null));
+    return fullDisk.record(
+        new Withdrawal(subject, purpose, false, at),
+        c -> LedgerWriter.withdraw(c, subject, purpose, at, null));
   }
 
   /**
@@ -508,167 +269,8 @@ public final class ConsentStore implements AutoCloseable {
     ConsentIds.requireParticipant(participantId);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    return withdrawal(new HeldWithdrawal(subject, null, true, at), () -> eraseInTx(subject, at));
-  }
-
-  private boolean eraseInTx(String subject, Instant at) throws SQLException {
-    if (!hasCurrentState(subject, null)) {
-      return false;
-    }
-    withdrawAllInTx(subject, at, null);
-    append(at, EntryKind.ERASE, subject, Purposes.ALL, "", null);
-    try (PreparedStatement del =
-        conn.prepareStatement("DELETE FROM consent_current WHERE subject = ?")) {
-      del.setString(1, subject);
-      del.executeUpdate();
-    }
-    return true;
-  }
-
-  /**
-   * Whether the subject has a current-state row: any when {@code activePurpose} is null, else an
-   * active one for that purpose.
-   */
-  private boolean hasCurrentState(String subject, String activePurpose) throws SQLException {
-    String sql =
-        activePurpose == null
-            ? "SELECT 1 FROM consent_current WHERE subject = ?"
-            : "SELECT 1 FROM consent_current WHERE subject = ? AND purpose = ?"
-                + " AND revoked_ms IS NULL";
-    try (PreparedStatement q = connection().prepareStatement(sql)) {
-      q.setString(1, subject);
-      if (activePurpose != null) {
-        q.setString(2, activePurpose);
-      }
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  /**
-   * Records a withdrawal: held withdrawals first, then this one; on a full disk once more after
-   * releasing the reserve; if the disk is still full, holds it in memory.
-   */
-  private WithdrawalOutcome withdrawal(HeldWithdrawal w, Work<Boolean> work) {
-    SQLException failure;
-    try {
-      return record(work);
-    } catch (SQLException e) {
-      failure = e;
-    }
-    if (!StorageFaults.isStorageFault(failure)) {
-      throw failed(failure);
-    }
-    if (reserve.release()) {
-      LOG.warn(
-          "consent ledger {}: disk full; released the {} byte space reserve {} to record a"
-              + " withdrawal",
-          file,
-          reserve.bytes(),
-          reserve.file());
-      try {
-        return record(work);
-      } catch (SQLException e) {
-        if (!StorageFaults.isStorageFault(e)) {
-          throw failed(e);
-        }
-        failure = e;
-      }
-    }
-    return hold(w, failure);
-  }
-
-  private WithdrawalOutcome record(Work<Boolean> work) throws SQLException {
-    flushHeld();
-    return transaction(work) ? WithdrawalOutcome.RECORDED : WithdrawalOutcome.NOT_ACTIVE;
-  }
-
-  /** Holds {@code w} in memory unless there is certainly nothing to withdraw. */
-  private WithdrawalOutcome hold(HeldWithdrawal w, SQLException failure) {
-    boolean alreadyHeld =
-        held.stream()
-            .anyMatch(
-                h ->
-                    h.subject().equals(w.subject())
-                        && (h.erase() || !w.erase())
-                        && (h.purpose() == null || h.purpose().equals(w.purpose())));
-    if (alreadyHeld) {
-      return WithdrawalOutcome.PENDING_DISK_FULL;
-    }
-    boolean something;
-    try {
-      if (w.erase()) {
-        something = hasCurrentState(w.subject(), null);
-      } else if (w.purpose() == null) {
-        something = hasActive(w.subject());
-      } else {
-        something = hasCurrentState(w.subject(), w.purpose());
-      }
-    } catch (SQLException | RuntimeException unreadable) {
-      reset();
-      something = true; // fail closed: withdraw whatever there may be
-    }
-    if (!something) {
-      return WithdrawalOutcome.NOT_ACTIVE;
-    }
-    held.add(w);
-    heldCount = held.size();
-    heldUnreported = true;
-    LOG.error(
-        "consent ledger {}: disk full ({}); {} of subject {} is in force in memory now and written"
-            + " to the ledger as soon as the disk has room ({} held)",
-        file,
-        failure.getMessage(),
-        w.erase() ? "erasure" : "withdrawal",
-        w.subject(),
-        held.size());
-    return WithdrawalOutcome.PENDING_DISK_FULL;
-  }
-
-  private boolean hasActive(String subject) throws SQLException {
-    try (PreparedStatement q =
-        connection()
-            .prepareStatement(
-                "SELECT 1 FROM consent_current WHERE subject = ? AND revoked_ms IS NULL")) {
-      q.setString(1, subject);
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  /**
-   * Writes the held withdrawals, in order and with their own times, in one transaction. Each ends
-   * only consents granted at or before its time: a grant made meanwhile (e.g. by the CLI once the
-   * disk had room) stays.
-   */
-  private void flushHeld() throws SQLException {
-    if (held.isEmpty()) {
-      return;
-    }
-    List<HeldWithdrawal> batch = List.copyOf(held);
-    transaction(
-        () -> {
-          for (HeldWithdrawal w : batch) {
-            long upTo = w.at().toEpochMilli();
-            if (w.erase()) {
-              eraseInTx(w.subject(), w.at());
-            } else if (w.purpose() == null) {
-              withdrawAllInTx(w.subject(), w.at(), upTo);
-            } else {
-              withdrawInTx(w.subject(), w.purpose(), w.at(), upTo);
-            }
-          }
-          return null;
-        });
-    held.removeAll(batch);
-    heldCount = held.size();
-    LOG.info(
-        "consent ledger {}: {} withdrawals held in memory while the disk was full are now"
-            + " recorded",
-        file,
-        batch.size());
+    return fullDisk.record(
+        new Withdrawal(subject, null, true, at), c -> LedgerWriter.erase(c, subject, at));
   }
 
   /**
@@ -680,21 +282,7 @@ public final class ConsentStore implements AutoCloseable {
    */
   public synchronized int maintain() {
     checkThread();
-    if (!held.isEmpty()) {
-      try {
-        flushHeld();
-      } catch (SQLException e) {
-        if (!StorageFaults.isStorageFault(e)) {
-          LOG.warn("consent ledger {}: cannot write held withdrawals yet: {}", file, e.toString());
-        }
-      }
-    }
-    if (held.isEmpty() && !reserve.present()) {
-      if (reserve.ensure()) {
-        LOG.info("consent ledger {}: space reserve {} in place again", file, reserve.file());
-      }
-    }
-    return held.size();
+    return fullDisk.maintain();
   }
 
   /**
@@ -704,16 +292,12 @@ public final class ConsentStore implements AutoCloseable {
    * @return how many were dropped
    */
   public synchronized int discardHeld() {
-    int n = held.size();
-    held.clear();
-    heldCount = 0;
-    heldUnreported = false;
-    return n;
+    return fullDisk.discard();
   }
 
   /** Withdrawals held in memory, not yet in the ledger. Lock-free; any thread (for a gauge). */
   public int heldWithdrawals() {
-    return heldCount;
+    return fullDisk.count();
   }
 
   /**
@@ -724,41 +308,9 @@ public final class ConsentStore implements AutoCloseable {
    * @param retention per purpose, how long an ended consent record is kept
    * @return records erased
    */
-  public synchronized int reapEnded(Instant now, Map<String, java.time.Duration> retention) {
+  public synchronized int reapEnded(Instant now, Map<String, Duration> retention) {
     checkThread();
-    return inTransaction(
-        () -> {
-          record Ended(String subject, String purpose) {}
-          List<Ended> due = new ArrayList<>();
-          try (PreparedStatement q =
-              conn.prepareStatement(
-                  "SELECT subject, purpose, coalesce(revoked_ms, expires_ms) FROM consent_current"
-                      + " WHERE revoked_ms IS NOT NULL OR expires_ms IS NOT NULL"
-                      + " ORDER BY subject, purpose")) {
-            try (ResultSet rs = q.executeQuery()) {
-              while (rs.next()) {
-                java.time.Duration keep = retention.get(rs.getString(2));
-                long endedMs = rs.getLong(3);
-                if (keep != null
-                    && endedMs <= now.toEpochMilli()
-                    && now.toEpochMilli() - endedMs >= keep.toMillis()) {
-                  due.add(new Ended(rs.getString(1), rs.getString(2)));
-                }
-              }
-            }
-          }
-          for (Ended e : due) {
-            append(now, EntryKind.ERASE, e.subject(), e.purpose(), "reason=retention", null);
-            try (PreparedStatement del =
-                conn.prepareStatement(
-                    "DELETE FROM consent_current WHERE subject = ? AND purpose = ?")) {
-              del.setString(1, e.subject());
-              del.setString(2, e.purpose());
-              del.executeUpdate();
-            }
-          }
-          return due.size();
-        });
+    return write(c -> LedgerWriter.reapEnded(c, now, retention));
   }
 
   /** Records that the processing notice for {@code purpose} was shown to the participant. */
@@ -769,15 +321,9 @@ public final class ConsentStore implements AutoCloseable {
     ConsentIds.requireId("site", site);
     checkThread();
     String subject = pseudonyms.of(participantId);
-    inTransaction(
-        () -> {
-          append(
-              at,
-              EntryKind.NOTICE_SHOWN,
-              subject,
-              purpose,
-              Scope.render(Map.of(Scope.SITE, site)),
-              null);
+    write(
+        c -> {
+          LedgerWriter.noticeShown(c, subject, purpose, site, at);
           return null;
         });
   }
@@ -785,35 +331,13 @@ public final class ConsentStore implements AutoCloseable {
   /** Current state of every (subject, purpose) recorded, sorted by subject then purpose. */
   public synchronized List<ConsentRecord> list() {
     checkThread();
-    return read(
-        () -> {
-          List<ConsentRecord> out = new ArrayList<>();
-          try (Statement st = conn.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT subject, device, site, programme, purpose, granted_ms, expires_ms,"
-                          + " revoked_ms FROM consent_current ORDER BY subject, purpose")) {
-            while (rs.next()) {
-              out.add(
-                  new ConsentRecord(
-                      rs.getString(1),
-                      rs.getString(2),
-                      rs.getString(3),
-                      rs.getString(4),
-                      rs.getString(5),
-                      Instant.ofEpochMilli(rs.getLong(6)),
-                      instantOrNull(rs, 7),
-                      instantOrNull(rs, 8)));
-            }
-          }
-          return out;
-        });
+    return db.read(LedgerReader::records);
   }
 
   /** Bindings of {@value #PURPOSE} consents not withdrawn (expired ones included), by device id. */
   public synchronized Map<String, Binding> activeBindings() {
     checkThread();
-    return read(this::readBindings);
+    return db.read(LedgerReader::bindings);
   }
 
   /**
@@ -827,15 +351,7 @@ public final class ConsentStore implements AutoCloseable {
    */
   public synchronized long lastEventId() {
     checkThread();
-    try {
-      long seq = read(this::readLastSeq);
-      return heldUnreported ? seq + 1 : seq;
-    } catch (ConsentStoreException e) {
-      if (heldUnreported && lastRead != null) {
-        return lastRead.lastEventId() + 1;
-      }
-      throw e;
-    }
+    return fullDisk.lastEventId();
   }
 
   /**
@@ -850,73 +366,7 @@ public final class ConsentStore implements AutoCloseable {
    */
   synchronized ConsentSnapshot snapshotAfter(long afterEventId) {
     checkThread();
-    ConsentSnapshot snap;
-    try {
-      snap = readSnapshotAfter(afterEventId);
-      lastRead = snap;
-    } catch (ConsentStoreException e) {
-      if (!heldUnreported || lastRead == null) {
-        throw e;
-      }
-      LOG.warn(
-          "consent ledger {} unreadable ({}); applying held withdrawals to the last snapshot",
-          file,
-          e.getMessage());
-      snap =
-          new ConsentSnapshot(
-              lastRead.bindings(), lastRead.lastEventId(), Set.of(), lastRead.syncOptIns());
-    }
-    return withHeld(snap);
-  }
-
-  /** {@code snap} with the held withdrawals applied; reports them as revoked once. */
-  private ConsentSnapshot withHeld(ConsentSnapshot snap) {
-    if (held.isEmpty() && !heldUnreported) {
-      return snap;
-    }
-    Set<String> unbound = new HashSet<>();
-    Set<String> unsynced = new HashSet<>();
-    for (HeldWithdrawal w : held) {
-      if (w.endsBinding()) {
-        unbound.add(w.subject());
-      }
-      if (w.endsSync()) {
-        unsynced.add(w.subject());
-      }
-    }
-    Map<String, Binding> bindings = new HashMap<>(snap.bindings());
-    bindings.values().removeIf(b -> unbound.contains(b.participantId()));
-    Map<String, Long> optIns = new HashMap<>(snap.syncOptIns());
-    optIns.keySet().removeAll(unsynced);
-    Set<String> revoked = new HashSet<>(snap.revokedSince());
-    if (heldUnreported) {
-      held.forEach(w -> revoked.add(w.subject()));
-      heldUnreported = false;
-    }
-    return new ConsentSnapshot(bindings, snap.lastEventId(), revoked, optIns);
-  }
-
-  private ConsentSnapshot readSnapshotAfter(long afterEventId) {
-    return read(
-        () -> {
-          long last = readLastSeq();
-          Set<String> revoked = new HashSet<>();
-          if (last > afterEventId) {
-            try (PreparedStatement q =
-                conn.prepareStatement(
-                    "SELECT DISTINCT subject FROM consent_ledger"
-                        + " WHERE seq > ? AND seq <= ? AND kind IN ('WITHDRAW', 'ERASE')")) {
-              q.setLong(1, afterEventId);
-              q.setLong(2, last);
-              try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                  revoked.add(rs.getString(1));
-                }
-              }
-            }
-          }
-          return new ConsentSnapshot(readBindings(), last, revoked, readSyncOptIns());
-        });
+    return fullDisk.snapshotAfter(afterEventId);
   }
 
   /**
@@ -930,32 +380,7 @@ public final class ConsentStore implements AutoCloseable {
    */
   public synchronized SyncWithdrawals syncWithdrawalsAfter(long afterSeq) {
     checkThread();
-    return read(
-        () -> {
-          long last = readLastSeq();
-          Set<String> subjects = new java.util.TreeSet<>();
-          try (PreparedStatement q =
-              conn.prepareStatement(
-                  "SELECT DISTINCT w.subject FROM consent_ledger w"
-                      + " WHERE w.seq > ? AND w.seq <= ?"
-                      + " AND ((w.kind = 'WITHDRAW' AND w.purpose IN (?, ?))"
-                      + "   OR (w.kind = 'ERASE' AND w.purpose = ?))"
-                      + " AND EXISTS (SELECT 1 FROM consent_ledger g WHERE g.subject = w.subject"
-                      + "   AND g.kind = 'GRANT' AND g.purpose = ? AND g.seq < w.seq)")) {
-            q.setLong(1, afterSeq);
-            q.setLong(2, last);
-            q.setString(3, Purposes.WELLNESS_HR);
-            q.setString(4, Purposes.WELLNESS_HR_SYNC);
-            q.setString(5, Purposes.ALL);
-            q.setString(6, Purposes.WELLNESS_HR_SYNC);
-            try (ResultSet rs = q.executeQuery()) {
-              while (rs.next()) {
-                subjects.add(rs.getString(1));
-              }
-            }
-          }
-          return new SyncWithdrawals(Math.max(last, afterSeq), subjects);
-        });
+    return db.read(c -> LedgerReader.syncWithdrawalsAfter(c, afterSeq));
   }
 
   /** Entries in order, for audits and tests: {@code seq kind subject purpose at_ms}. */
@@ -968,38 +393,7 @@ public final class ConsentStore implements AutoCloseable {
   /** Every ledger entry in sequence order. */
   public synchronized List<LedgerEntry> entries() {
     checkThread();
-    return read(
-        () -> {
-          List<LedgerEntry> out = new ArrayList<>();
-          try (Statement st = conn.createStatement();
-              ResultSet rs =
-                  st.executeQuery(
-                      "SELECT seq, at_ms, kind, subject, purpose, scope, expires_ms, prev_hash,"
-                          + " hash FROM consent_ledger ORDER BY seq")) {
-            while (rs.next()) {
-              long expires = rs.getLong(7);
-              Long exp = rs.wasNull() ? null : expires;
-              EntryKind kind;
-              try {
-                kind = EntryKind.valueOf(rs.getString(3));
-              } catch (IllegalArgumentException e) {
-                kind = null;
-              }
-              out.add(
-                  new LedgerEntry(
-                      rs.getLong(1),
-                      rs.getLong(2),
-                      kind,
-                      rs.getString(4),
-                      rs.getString(5),
-                      rs.getString(6),
-                      exp,
-                      rs.getString(8),
-                      rs.getString(9)));
-            }
-          }
-          return out;
-        });
+    return db.read(LedgerReader::entries);
   }
 
   /**
@@ -1011,7 +405,7 @@ public final class ConsentStore implements AutoCloseable {
    */
   public synchronized LedgerVerification verify() {
     List<LedgerEntry> entries = entries();
-    return read(() -> LedgerReplay.verify(entries, readCurrentRows()));
+    return db.read(c -> LedgerReplay.verify(entries, LedgerReader.currentRows(c)));
   }
 
   /**
@@ -1033,235 +427,27 @@ public final class ConsentStore implements AutoCloseable {
   }
 
   public Path file() {
-    return file;
+    return db.file();
   }
 
   /**
-   * Writes withdrawals held in memory if it can (a warning names what could not be written), then
-   * closes the database.
+   * Writes withdrawals held in memory if it can (an error line names what could not be written),
+   * then closes the database.
    */
   @Override
   public synchronized void close() {
-    if (!held.isEmpty()) {
-      try {
-        flushHeld();
-      } catch (SQLException e) {
-        LOG.error(
-            "consent ledger {}: closing with {} withdrawals held in memory that the full disk"
-                + " never took; they are not recorded (withdraw again once the disk has room)",
-            file,
-            held.size());
-      }
-    }
-    closed = true;
-    Connection c = conn;
-    conn = null;
-    if (c == null) {
-      return;
-    }
+    fullDisk.close();
+    db.close();
+  }
+
+  /** A write that is not a withdrawal: held withdrawals first; a full disk fails it. */
+  private <T> T write(LedgerDatabase.Work<T> work) {
     try {
-      c.close();
+      fullDisk.flush();
+      return db.transaction(work);
     } catch (SQLException e) {
-      throw new ConsentStoreException("cannot close consent database " + file, e);
+      throw db.failed(e);
     }
-  }
-
-  private void grantInTx(String subject, String purpose, String scope, Instant at, Instant expires)
-      throws SQLException {
-    Long expiresMs = expires == null ? null : expires.toEpochMilli();
-    append(at, EntryKind.GRANT, subject, purpose, scope, expiresMs);
-    Map<String, String> s = Scope.parse(scope);
-    try (PreparedStatement up =
-        conn.prepareStatement(
-            "INSERT INTO consent_current"
-                + " (subject, purpose, device, site, programme, granted_ms, expires_ms, revoked_ms)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"
-                + " ON CONFLICT (subject, purpose) DO UPDATE SET device = excluded.device,"
-                + " site = excluded.site, programme = excluded.programme,"
-                + " granted_ms = excluded.granted_ms, expires_ms = excluded.expires_ms,"
-                + " revoked_ms = NULL")) {
-      up.setString(1, subject);
-      up.setString(2, purpose);
-      up.setString(3, s.get(Scope.DEVICE));
-      up.setString(4, s.get(Scope.SITE));
-      up.setString(5, s.get(Scope.PROGRAMME));
-      up.setLong(6, at.toEpochMilli());
-      if (expiresMs == null) {
-        up.setNull(7, Types.INTEGER);
-      } else {
-        up.setLong(7, expiresMs);
-      }
-      up.executeUpdate();
-    }
-  }
-
-  /**
-   * @param grantedUpToMs when not null, only a consent granted at or before this time (epoch ms) is
-   *     withdrawn
-   */
-  private boolean withdrawInTx(String subject, String purpose, Instant at, Long grantedUpToMs)
-      throws SQLException {
-    try (PreparedStatement up =
-        conn.prepareStatement(
-            "UPDATE consent_current SET revoked_ms = ?"
-                + " WHERE subject = ? AND purpose = ? AND revoked_ms IS NULL"
-                + (grantedUpToMs == null ? "" : " AND granted_ms <= ?"))) {
-      up.setLong(1, at.toEpochMilli());
-      up.setString(2, subject);
-      up.setString(3, purpose);
-      if (grantedUpToMs != null) {
-        up.setLong(4, grantedUpToMs);
-      }
-      if (up.executeUpdate() == 0) {
-        return false;
-      }
-    }
-    append(at, EntryKind.WITHDRAW, subject, purpose, "", null);
-    return true;
-  }
-
-  private int withdrawAllInTx(String subject, Instant at, Long grantedUpToMs) throws SQLException {
-    List<String> purposes = new ArrayList<>();
-    try (PreparedStatement q =
-        conn.prepareStatement(
-            "SELECT purpose FROM consent_current WHERE subject = ? AND revoked_ms IS NULL"
-                + (grantedUpToMs == null ? "" : " AND granted_ms <= ?")
-                + " ORDER BY purpose")) {
-      q.setString(1, subject);
-      if (grantedUpToMs != null) {
-        q.setLong(2, grantedUpToMs);
-      }
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          purposes.add(rs.getString(1));
-        }
-      }
-    }
-    for (String p : purposes) {
-      withdrawInTx(subject, p, at, grantedUpToMs);
-    }
-    return purposes.size();
-  }
-
-  private void append(
-      Instant at, EntryKind kind, String subject, String purpose, String scope, Long expiresMs)
-      throws SQLException {
-    long seq;
-    String prev;
-    try (Statement st = conn.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT seq, hash FROM consent_ledger ORDER BY seq DESC LIMIT 1")) {
-      if (rs.next()) {
-        seq = rs.getLong(1) + 1;
-        prev = rs.getString(2);
-      } else {
-        seq = 1;
-        prev = LedgerEntry.GENESIS;
-      }
-    }
-    long atMs = at.toEpochMilli();
-    String hash = LedgerEntry.hashOf(seq, atMs, kind, subject, purpose, scope, expiresMs, prev);
-    try (PreparedStatement ins =
-        conn.prepareStatement(
-            "INSERT INTO consent_ledger"
-                + " (seq, at_ms, kind, subject, purpose, scope, expires_ms, prev_hash, hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ins.setLong(1, seq);
-      ins.setLong(2, atMs);
-      ins.setString(3, kind.name());
-      ins.setString(4, subject);
-      ins.setString(5, purpose);
-      ins.setString(6, scope);
-      if (expiresMs == null) {
-        ins.setNull(7, Types.INTEGER);
-      } else {
-        ins.setLong(7, expiresMs);
-      }
-      ins.setString(8, prev);
-      ins.setString(9, hash);
-      ins.executeUpdate();
-    }
-  }
-
-  private Map<String, Binding> readBindings() throws SQLException {
-    Map<String, Binding> out = new HashMap<>();
-    try (PreparedStatement st =
-        conn.prepareStatement(
-            "SELECT device, subject, site, programme, expires_ms FROM consent_current"
-                + " WHERE revoked_ms IS NULL AND device IS NOT NULL AND purpose = ?")) {
-      st.setString(1, PURPOSE);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          Long expires = longOrNull(rs, 5);
-          out.put(
-              rs.getString(1),
-              new Binding(
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  expires == null ? Long.MAX_VALUE : expires));
-        }
-      }
-    }
-    return out;
-  }
-
-  private Map<String, Long> readSyncOptIns() throws SQLException {
-    Map<String, Long> out = new HashMap<>();
-    try (PreparedStatement st =
-        conn.prepareStatement(
-            "SELECT subject, expires_ms FROM consent_current"
-                + " WHERE revoked_ms IS NULL AND purpose = ?")) {
-      st.setString(1, Purposes.WELLNESS_HR_SYNC);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          Long expires = longOrNull(rs, 2);
-          out.put(rs.getString(1), expires == null ? Long.MAX_VALUE : expires);
-        }
-      }
-    }
-    return out;
-  }
-
-  private List<LedgerReplay.Row> readCurrentRows() throws SQLException {
-    List<LedgerReplay.Row> out = new ArrayList<>();
-    try (Statement st = conn.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT subject, purpose, device, site, programme, granted_ms, expires_ms,"
-                    + " revoked_ms FROM consent_current")) {
-      while (rs.next()) {
-        out.add(
-            new LedgerReplay.Row(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getLong(6),
-                longOrNull(rs, 7),
-                longOrNull(rs, 8)));
-      }
-    }
-    return out;
-  }
-
-  private long readLastSeq() throws SQLException {
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM consent_ledger")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static Long longOrNull(ResultSet rs, int col) throws SQLException {
-    long v = rs.getLong(col);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Instant instantOrNull(ResultSet rs, int col) throws SQLException {
-    Long v = longOrNull(rs, col);
-    return v == null ? null : Instant.ofEpochMilli(v);
   }
 
   private static void requirePurpose(String purpose) {
@@ -1280,62 +466,6 @@ public final class ConsentStore implements AutoCloseable {
       throw new IllegalArgumentException(
           "expiresAt must be after the grant time (got " + expiresAt + " <= " + at + ")");
     }
-  }
-
-  interface Work<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> T read(Work<T> work) {
-    try {
-      connection();
-      return work.run();
-    } catch (SQLException e) {
-      reset();
-      throw failed(e);
-    }
-  }
-
-  /** A write that is not a withdrawal: held withdrawals first; a full disk fails it. */
-  private <T> T inTransaction(Work<T> work) {
-    try {
-      flushHeld();
-      return transaction(work);
-    } catch (SQLException e) {
-      throw failed(e);
-    }
-  }
-
-  /**
-   * Runs {@code work} in one IMMEDIATE transaction. After any failure the connection is closed
-   * (never reused; see the class comment) and the next call opens a new one.
-   */
-  private <T> T transaction(Work<T> work) throws SQLException {
-    Connection c = connection();
-    boolean done = false;
-    try {
-      c.setAutoCommit(false);
-      T result = work.run();
-      c.commit();
-      c.setAutoCommit(true);
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        reset();
-      }
-    }
-  }
-
-  private ConsentStoreException failed(SQLException e) {
-    boolean storage = StorageFaults.isStorageFault(e);
-    return new ConsentStoreException(
-        "consent database "
-            + file
-            + " failed"
-            + (storage ? " (disk full or I/O error): " : ": ")
-            + e.getMessage(),
-        e);
   }
 
   private static void checkThread() {

@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.features.hrv.ArtifactRule;
 import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.hrv.HrvEvents;
 import org.affectgate.features.hrv.HrvWindowEngine;
 import org.affectgate.features.hrv.SkipReason;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

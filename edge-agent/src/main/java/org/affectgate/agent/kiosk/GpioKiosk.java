@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.consent.KioskConsent;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.gpio.ConsentButton;
 import org.affectgate.device.gpio.GpioNoticeLight;
 import org.affectgate.device.gpio.KioskSessionFlow;
@@ -32,7 +33,6 @@ import org.affectgate.device.gpio.LevelOutput;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.gpio.PresenceTracker;
 import org.affectgate.device.gpio.SensingGuard;
-import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
 import org.slf4j.Logger;
@@ -77,7 +77,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
   private final ScheduledExecutorService ticks;
   private final Counter ledgerFailures;
   private final Counter queueFull;
-  private final LogRateLimiter logLimit;
+  private final RateLimitedLog logLimit;
   private final SecureRandom random = new SecureRandom();
   private NoticeLeases leases;
   private ConsentButton button;
@@ -100,7 +100,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
         registry.counter("affectgate.gpio.kiosk.consent.failures", "cause", "ledger");
     this.queueFull =
         registry.counter("affectgate.gpio.kiosk.consent.failures", "cause", "queue_full");
-    this.logLimit = new LogRateLimiter(clock, Duration.ofSeconds(10));
+    this.logLimit = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
     this.ledger =
         new ThreadPoolExecutor(
             1,

@@ -26,6 +26,7 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.consent.LedgerUpkeep;
+import org.affectgate.agent.consent.MqttKioskConsent;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.consent.RetentionReaper;
@@ -38,13 +39,11 @@ import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.status.StatusHandler;
-import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.stress.StressAggregator;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraConsent;
 import org.affectgate.agent.vision.CameraPipeline;
-import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.agent.voice.VoiceConsent;
 import org.affectgate.agent.voice.VoiceSegment;
@@ -61,6 +60,8 @@ import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.features.face.VisionModels;
+import org.affectgate.features.stress.OnnxStressModel;
+import org.affectgate.features.voice.OnnxVoiceEmotionModel;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -86,6 +87,7 @@ public final class Agent implements AutoCloseable {
    */
   static final long KIOSK_LAPSE_CHECK_MS = 10_000;
 
+  /** Wearable samples waiting for the pipeline's event loop, in all (see SampleHandOff). */
   static final int MAX_IN_FLIGHT = 10_000;
 
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -310,6 +312,10 @@ public final class Agent implements AutoCloseable {
       wireNoticeLeases(gpioKiosk, kioskConsent, voice, cameras);
     }
 
+    // Kiosk consent events over MQTT: a withdrawal stops the kiosk in memory on the MQTT callback
+    // thread; ledger writes run in order on their own thread (closed after the transport).
+    MqttKioskConsent mqttKioskConsent = new MqttKioskConsent(kioskConsent, registry, clock);
+    toClose.push(mqttKioskConsent);
     // MQTT 5 Maximum Packet Size: from the largest payload cap of any topic family subscribed.
     int largestPayload =
         Math.max(
@@ -326,14 +332,12 @@ public final class Agent implements AutoCloseable {
             registry,
             clock)
         .start();
-    // Kiosk consent events: ledger writes on the MQTT callback thread (rare, small, never an event
-    // loop), so a withdrawal stops processing before the next message is handled.
     new KioskConsentMqttSource(
             transport,
             config.mqtt().topicPrefix(),
             config.site(),
             config.mqtt().maxPayloadBytes(),
-            kioskConsent::apply,
+            mqttKioskConsent,
             registry,
             clock,
             config.mqtt().consentMaxAge())

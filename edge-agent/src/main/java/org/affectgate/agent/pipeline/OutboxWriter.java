@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
+import org.affectgate.common.retry.Backoff;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.Outbox;
 import org.affectgate.sync.outbox.OutboxStorageException;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxWriter {
   static final int ATTEMPTS = 5;
+
+  /** Pauses between attempts: 100, 200, 400 and 800 ms. */
+  static final Backoff PAUSES = Backoff.doubling(Duration.ofMillis(100), Duration.ofMillis(800));
+
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWriter.class);
 
   private final Vertx vertx;
@@ -92,7 +98,6 @@ public final class OutboxWriter {
   }
 
   private Object store(List<Metric> points) throws InterruptedException {
-    long pauseMs = 100;
     for (int attempt = 1; ; attempt++) {
       try {
         return outbox.enqueue(points);
@@ -101,8 +106,7 @@ public final class OutboxWriter {
           throw e;
         }
         LOG.warn("outbox enqueue failed (attempt {}): {}; retrying", attempt, e.toString());
-        Thread.sleep(pauseMs);
-        pauseMs *= 2;
+        Thread.sleep(PAUSES.delay(attempt).toMillis());
       }
     }
   }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -25,14 +24,15 @@ import org.affectgate.agent.consent.ConsentRefresher;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.SubjectWindows;
 import org.affectgate.agent.stress.StressAggregator;
-import org.affectgate.agent.stress.StressInput;
 import org.affectgate.agent.stress.StressReport;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.stress.SubjectStress;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.features.hrv.HrvWindow;
 import org.affectgate.features.hrv.HrvWindowEngine;
+import org.affectgate.features.stress.StressInput;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * MQTT (Paho callback thread)
  *   → WearableMqttSource   payload cap, topic, JSON/BLE decode, duplicate and order check
- *   → [hand-off to the pipeline's event-loop context, bounded by {@code maxInFlight} permits]
  *   → ConsentGate.admit    no active consent: dropped here, before any feature is computed
+ *   → SampleHandOff        bounded per device and in all; never blocks, sheds a device's oldest
+ *   → [event-loop context, in batches round-robin across devices; consent checked again]
  *   → HrvWindowEngine      RR artifact rejection, sliding windows, per-subject HRV features
  *   → WindowAggregator     per (site, programme) window aggregates, k-suppression
  *   [+ StressStage         with hrv.stress.enabled: 180 s HRV windows → running baseline →
@@ -55,18 +56,30 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Threads: the HRV engine and the aggregator live on one Vert.x event-loop context and are only
- * touched there; SQLite (outbox, consent refresh) runs on Vert.x worker threads; the MQTT callback
- * thread only decodes and hands off. When {@code maxInFlight} samples are waiting for the event
- * loop, the MQTT callback thread blocks, which holds back the broker's deliveries (and their
- * PUBACKs) instead of dropping acknowledged data.
+ * touched there; outbox writes, erasure and the cloud-deletion scan run on Vert.x workers in order
+ * (ordered {@code executeBlocking}, the data lane); the consent refresh runs on a thread of its own
+ * ({@link ConsentRefresher}, the consent lane), never behind them. The MQTT callback thread only
+ * decodes, checks consent and hands off; it never blocks on the pipeline: when a device has {@value
+ * #MAX_QUEUED_PER_DEVICE} samples waiting, or {@code maxQueued} wait in all, the device's oldest
+ * waiting sample is shed and counted ({@link SampleHandOff}), so a flood costs counted samples of
+ * the flooding devices instead of seconds of delay for everyone (and a consent message behind the
+ * flood is not held up).
+ *
+ * <p>Accounting: every sample handed to {@link #onSample} ({@code affectgate.wearable.received})
+ * ends in exactly one {@code affectgate.wearable.samples{outcome}}: {@code used} (entered the HRV
+ * windows), {@code late} (its window had closed; also {@code affectgate.hrv.late}), {@code
+ * no_consent}, {@code shed} (by reason in {@code affectgate.wearable.shed{reason}}) or {@code
+ * failed} (a bug, logged); {@code affectgate.wearable.queued} are still waiting. So received = used
+ * + late + no_consent + shed + failed + queued.
  *
  * <p>Stress (optional): the {@link StressStage}'s engine and baselines live on the same event-loop
  * context; each tick's due windows go to one {@code executeBlocking} (unordered, so inference never
  * waits behind outbox writes) for inference, and the results come back to the context for
  * aggregation. Results of subjects purged while inference ran are dropped there.
  *
- * <p>Withdrawal: revoked subjects are purged from the HRV engine (and the stress stage's 180 s
- * engine and baseline) on the event loop, then, on the pipeline's ordered worker queue (after every
+ * <p>Withdrawal: the consent lane refreshes the gate (from then on no sample of the subject is
+ * admitted, not even one already queued); revoked subjects are purged from the HRV engine (and the
+ * stress stage's 180 s engine and baseline) on the event loop, then, on the data lane (after every
  * outbox write handed over before), unsent points that could single them out are discarded ({@link
  * OutboxErasure}) and, with {@link CloudDeletions}, cloud deletions of opted-in subjects'
  * per-subject series are queued. The deletion scan also runs at start (withdrawals recorded while
@@ -75,6 +88,15 @@ import org.slf4j.LoggerFactory;
 public final class WearablePipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WearablePipeline.class);
   static final long DELETION_SCAN_MS = 5_000;
+
+  /**
+   * Samples one device may have waiting for the event loop (its oldest is shed beyond it): at the
+   * realistic one sample per second, half a minute of data.
+   */
+  static final int MAX_QUEUED_PER_DEVICE = 32;
+
+  /** Samples processed per event-loop task before other tasks get their turn. */
+  static final int DRAIN_BATCH = 256;
 
   private final Vertx vertx;
   private final Context context;
@@ -86,11 +108,18 @@ public final class WearablePipeline implements AutoCloseable {
   private final Counter withdrawals;
   private final Counter erasureFailures;
   private final WindowListener listener;
-  private final Semaphore inFlight;
+  private final SampleHandOff handOff;
+  private final Counter received;
+  private final Counter used;
+  private final Counter late;
+  private final Counter noConsent;
+  private final Counter failed;
+  private final RateLimitedLog failureLog;
   private final OutboxWriter writer;
   private final Counter windowFailures;
 
   private final Timer ingestLatency;
+  private final Timer handOffWait;
   private final MeterRegistry registry;
   private final Predicate<String> syncOptedIn;
   private final CloudDeletions cloudDeletions;
@@ -110,7 +139,15 @@ public final class WearablePipeline implements AutoCloseable {
     /** Called once per 180 s stress window that had estimates, on the event-loop context. */
     default void onStressWindow(StressReport report) {}
 
-    /** Called once per batch of withdrawals after the purge, on the event-loop context. */
+    /**
+     * Called once per batch of withdrawals as soon as their in-memory state is purged (before the
+     * outbox is scanned), on the event-loop context.
+     *
+     * @param subjects the pseudonyms withdrawn, erased or expired
+     */
+    default void onWithdrawn(Set<String> subjects) {}
+
+    /** Called once per batch of withdrawals after the outbox scan, on the event-loop context. */
     default void onPurge(PurgeReport report) {}
   }
 
@@ -158,7 +195,7 @@ public final class WearablePipeline implements AutoCloseable {
       Outbox outbox,
       OutboxErasure erasure,
       WindowListener listener,
-      int maxInFlight,
+      int maxQueued,
       MeterRegistry registry) {
     this(
         vertx,
@@ -169,7 +206,7 @@ public final class WearablePipeline implements AutoCloseable {
         outbox,
         erasure,
         listener,
-        maxInFlight,
+        maxQueued,
         registry,
         Extras.NONE);
   }
@@ -183,7 +220,7 @@ public final class WearablePipeline implements AutoCloseable {
       Outbox outbox,
       OutboxErasure erasure,
       WindowListener listener,
-      int maxInFlight,
+      int maxQueued,
       MeterRegistry registry,
       Extras extras) {
     this.stress = extras.stress();
@@ -201,44 +238,83 @@ public final class WearablePipeline implements AutoCloseable {
     this.withdrawals = registry.counter("affectgate.consent.withdrawals");
     this.erasureFailures = registry.counter("affectgate.consent.erasure.failures");
     this.listener = listener;
-    this.inFlight = new Semaphore(maxInFlight);
+    this.handOff = new SampleHandOff(maxQueued, MAX_QUEUED_PER_DEVICE, registry);
+    this.received = registry.counter("affectgate.wearable.received");
+    this.used = registry.counter("affectgate.wearable.samples", "outcome", "used");
+    this.late = registry.counter("affectgate.wearable.samples", "outcome", "late");
+    this.noConsent = registry.counter("affectgate.wearable.samples", "outcome", "no_consent");
+    this.failed = registry.counter("affectgate.wearable.samples", "outcome", "failed");
+    this.failureLog = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
     this.registry = registry;
     this.writer = new OutboxWriter(vertx, outbox, "wearable", registry);
     this.windowFailures = registry.counter("affectgate.pipeline.window.failures");
     this.ingestLatency =
         Timer.builder("affectgate.ingest.latency")
-            .description("capture timestamp of a sample to its HRV window update")
+            .description("capture timestamp of a consented sample to the HRV engine (used or late)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.handOffWait =
+        Timer.builder("affectgate.wearable.handoff.wait")
+            .description("time a sample waited in the hand-off for the event loop")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
   }
 
   /**
-   * The {@link WearableMqttSource} listener. Called on the MQTT callback thread; blocks only when
-   * the event loop is {@code maxInFlight} samples behind.
+   * The {@link WearableMqttSource} listener (and the pulse sensor's). Called on the MQTT callback
+   * thread (or the sensor's); never blocks: a sample whose device has no active consent is dropped
+   * here ({@code outcome=no_consent}), the rest wait in the bounded {@link SampleHandOff}, which
+   * sheds a device's oldest waiting sample when its bound is reached ({@code outcome=shed}).
    */
   public void onSample(HrSample sample) {
-    inFlight.acquireUninterruptibly();
-    context.runOnContext(
-        v -> {
-          try {
-            admitAndUpdate(sample);
-          } finally {
-            inFlight.release();
-          }
-        });
+    received.increment();
+    if (gate.admit(sample.site(), sample.deviceId()).isEmpty()) {
+      noConsent.increment(); // and counted and logged by the gate
+      return;
+    }
+    if (handOff.offer(sample)) {
+      context.runOnContext(v -> drain());
+    }
   }
 
+  /**
+   * Event-loop context: one batch from the hand-off, then the next batch as a new task, so timers,
+   * consent purges and window closes run between batches instead of behind the whole backlog.
+   */
+  private void drain() {
+    List<SampleHandOff.Waiting> batch = handOff.take(DRAIN_BATCH);
+    if (batch.isEmpty()) {
+      return;
+    }
+    long taken = System.nanoTime();
+    for (SampleHandOff.Waiting w : batch) {
+      handOffWait.record(taken - w.queuedAtNanos(), TimeUnit.NANOSECONDS);
+    }
+    for (SampleHandOff.Waiting w : batch) {
+      try {
+        admitAndUpdate(w.sample());
+      } catch (RuntimeException e) {
+        failed.increment();
+        failureLog.warn("wearable sample could not be processed: {}", e.toString());
+      }
+    }
+    context.runOnContext(v -> drain());
+  }
+
+  /** Event-loop context. Consent is checked again: it may have been withdrawn while queued. */
   private void admitAndUpdate(HrSample sample) {
     Optional<Binding> binding = gate.admit(sample.site(), sample.deviceId());
     if (binding.isEmpty()) {
-      return; // counted and logged by the gate
+      noConsent.increment();
+      return;
     }
     Binding b = binding.get();
-    engine.onSample(b.participantId(), b.site(), b.programme(), sample);
+    boolean inWindow = engine.onSample(b.participantId(), b.site(), b.programme(), sample);
     if (stress != null) {
       stress.onSample(b.participantId(), b.site(), b.programme(), sample);
     }
     ingestLatency.record(Math.max(0, clock.millis() - sample.timestampMs()), TimeUnit.MILLISECONDS);
+    (inWindow ? used : late).increment();
   }
 
   /** The event-loop context that owns the HRV engine and the aggregator. */
@@ -340,6 +416,7 @@ public final class WearablePipeline implements AutoCloseable {
       revokedSubjects.forEach(stress::purge);
     }
     withdrawals.increment(revokedSubjects.size());
+    listener.onWithdrawn(revokedSubjects);
     vertx
         .executeBlocking(
             () -> {

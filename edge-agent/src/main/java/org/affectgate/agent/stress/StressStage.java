@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.affectgate.agent.hrv.HrvMeters;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.features.hrv.HrvWindow;
 import org.affectgate.features.hrv.HrvWindowEngine;
+import org.affectgate.features.stress.StressInput;
+import org.affectgate.features.stress.StressModel;
+import org.affectgate.features.stress.StressModelException;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.pipeline.OutboxWriter;
-import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -95,7 +95,7 @@ public final class CameraPipeline implements AutoCloseable {
   private final ExecutorService workers;
   private final LatestFrameScheduler scheduler;
   private final RejectionRecorder rejections;
-  private final LogRateLimiter errorLog;
+  private final RateLimitedLog errorLog;
   private final Counter superseded;
   private final Counter analysed;
   private final Counter faces;
@@ -186,7 +186,7 @@ public final class CameraPipeline implements AutoCloseable {
             tooManyKiosks::increment);
     this.rejections = new RejectionRecorder(registry, clock, LOG);
     LOG.info("camera: JPEG frames decoded by {}", decoder.jpegDecoder());
-    this.errorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.errorLog = new RateLimitedLog(LOG, clock, RejectionRecorder.LOG_INTERVAL);
     this.superseded = registry.counter("affectgate.camera.frames.dropped", "cause", "superseded");
     this.analysed = registry.counter("affectgate.camera.frames.analysed");
     this.faces = registry.counter("affectgate.camera.faces");

@@ -1,5 +1,6 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.VoiceEstimate;
 import org.affectgate.features.voice.VoiceFeatureSpec;
 
 /**

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.pipeline.OutboxWriter;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.audio.AudioChunk;
@@ -24,9 +25,11 @@ import org.affectgate.device.kiosk.audio.AudioListener;
 import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.features.voice.Frame;
 import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.VoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEstimate;
 import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.VoiceModelException;
 import org.affectgate.sync.Metric;
-import org.affectgate.sync.logging.RateLimitedLog;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,9 @@ import org.slf4j.LoggerFactory;
 public final class VoiceStage implements AudioListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VoiceStage.class);
   static final long TICK_MS = 250;
+
+  /** How long {@link #close} waits for the worker before leaving the model to it. */
+  static final long CLOSE_WAIT_MS = 5_000;
 
   /** The sensing modality (and consent purpose) of the voice path. */
   public static final String MODALITY = "kiosk-voice";
@@ -110,7 +116,10 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   private long lastTickMs = Long.MIN_VALUE;
   private long discardedSeen;
   private volatile boolean running;
-  private Thread worker;
+  private Thread worker; // guarded by this, as are the three below
+  private boolean workerDone;
+  private boolean closeRequested;
+  private boolean modelClosed;
 
   /** As below, with {@link VoiceConsent#NOT_REQUIRED}. */
   public VoiceStage(
@@ -263,6 +272,19 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
   }
 
   private void run() {
+    try {
+      loop();
+    } finally {
+      synchronized (this) {
+        workerDone = true;
+        if (closeRequested) {
+          closeModel(); // close() gave up waiting: the last one out closes the model
+        }
+      }
+    }
+  }
+
+  private void loop() {
     while (running) {
       try {
         drainPurges();
@@ -423,7 +445,12 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     countDiscarded();
   }
 
-  /** Stops the worker (pending chunks are dropped) and closes the model; never throws. */
+  /**
+   * Stops the worker (pending chunks are dropped) and closes the model, never under a running
+   * inference: a model run cannot be interrupted, so when the worker is still busy {@value
+   * #CLOSE_WAIT_MS} ms after the interrupt, the model is closed by the worker as it exits instead
+   * (logged). Never throws.
+   */
   @Override
   public void close() {
     running = false;
@@ -434,11 +461,29 @@ public final class VoiceStage implements AudioListener, AutoCloseable {
     if (w != null) {
       w.interrupt();
       try {
-        w.join(5_000);
+        w.join(CLOSE_WAIT_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    model.close();
+    synchronized (this) {
+      closeRequested = true;
+      if (w == null || workerDone) {
+        closeModel();
+      } else {
+        LOG.error(
+            "voice analysis still running {} ms after shutdown began; the model is closed when it"
+                + " ends",
+            CLOSE_WAIT_MS);
+      }
+    }
+  }
+
+  /** Once; under this object's lock, with no worker running. */
+  private void closeModel() {
+    if (!modelClosed) {
+      modelClosed = true;
+      model.close();
+    }
   }
 }

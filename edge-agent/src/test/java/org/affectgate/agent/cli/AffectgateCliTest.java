@@ -28,6 +28,14 @@ class AffectgateCliTest {
     return f;
   }
 
+  /** The production jar has no broker and no demo: {@code demo} is in the demo module's jar. */
+  @Test
+  void demo_isNotAnAgentSubcommand_exits2() {
+    assertThat(AffectgateCli.commandLine().getSubcommands()).doesNotContainKey("demo");
+    assertThat(run("demo")).isEqualTo(2);
+    assertThat(err.toString()).contains("demo");
+  }
+
   @Test
   void checkConfig_validFile_exits0AndSaysWhatItWillDo() throws Exception {
     Path f = config("");

@@ -31,6 +31,7 @@ import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.agent.hrv.HrvMeters;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.features.hrv.HrvConfig;
@@ -159,7 +160,7 @@ class EgressPropertyTest {
               SyncConfig.defaults(),
               clock,
               registry,
-              java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
+              new ManualScheduler(), // runOnce only
               () -> 0.5);
       loop.runOnce();
     }

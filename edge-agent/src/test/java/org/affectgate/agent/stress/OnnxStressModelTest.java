@@ -12,6 +12,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.stress.OnnxStressModel;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRuntimeConfig;
@@ -108,11 +109,50 @@ class OnnxStressModelTest {
     }
     ((ObjectNode) models.get(0)).put(field, value);
     Files.createDirectories(dir.resolve("hrv-stress"));
-    Files.copy(
-        MODELS.resolve("hrv-stress/hrv-stress.onnx"), dir.resolve("hrv-stress/hrv-stress.onnx"));
+    if (!Files.exists(dir.resolve("hrv-stress/hrv-stress.onnx"))) {
+      Files.copy(
+          MODELS.resolve("hrv-stress/hrv-stress.onnx"), dir.resolve("hrv-stress/hrv-stress.onnx"));
+    }
     Path out = dir.resolve("manifest.json");
     json.writeValue(out.toFile(), manifest);
     return out;
+  }
+
+  /** A one-model manifest for the shipped file with the given temperature, or none. */
+  private Path manifestWithTemperature(Double temperature) throws Exception {
+    Path manifest = manifestWith("version", "2.0.0");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(manifest.toFile());
+    ObjectNode entry = (ObjectNode) root.withArray("models").get(0);
+    entry.remove("calibration");
+    if (temperature != null) {
+      entry.putPOJO(
+          "calibration",
+          org.affectgate.models.Calibration.temperature(temperature, "test", 0.2, 0.1));
+    }
+    Path out = dir.resolve("manifest-" + temperature + ".json");
+    json.writeValue(out.toFile(), root);
+    return out;
+  }
+
+  @Test
+  void manifestWithTemperature_stressProbabilityIsSigmoidOfLogitOverTemperature() throws Exception {
+    float[][] inputs = {{0.05f, -0.1f, 0.02f, -0.3f}, {0.2f, -0.4f, -0.3f, -0.9f}, {0, 0, 0, 0}};
+    try (OnnxStressModel raw =
+            OnnxStressModel.load(
+                ModelRegistry.open(ModelRuntimeConfig.of(manifestWithTemperature(null))));
+        OnnxStressModel calibrated =
+            OnnxStressModel.load(
+                ModelRegistry.open(ModelRuntimeConfig.of(manifestWithTemperature(2.5))))) {
+      for (float[] x : inputs) {
+        double p = raw.stressProbability(x);
+        double logit = Math.log(p / (1 - p));
+        assertThat(calibrated.stressProbability(x))
+            .isCloseTo(1 / (1 + Math.exp(-logit / 2.5)), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(calibrated.stressProbability(x) >= SubjectStress.THRESHOLD)
+            .isEqualTo(p >= SubjectStress.THRESHOLD);
+      }
+    }
   }
 
   @Test

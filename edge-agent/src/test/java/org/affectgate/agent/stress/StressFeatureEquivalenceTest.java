@@ -14,6 +14,7 @@ import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.hrv.HrvEvents;
 import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.features.hrv.HrvWindowEngine;
+import org.affectgate.features.stress.StressInput;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,9 +106,9 @@ class StressFeatureEquivalenceTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "/org/affectgate/agent/demo/ibi/S05.csv",
-        "/org/affectgate/agent/demo/ibi/S07.csv",
-        "/org/affectgate/agent/demo/ibi/S09.csv"
+        "/fixtures/stress-predict-demo-ibi/S05.csv",
+        "/fixtures/stress-predict-demo-ibi/S07.csv",
+        "/fixtures/stress-predict-demo-ibi/S09.csv"
       })
   void recordedIbi_agentInputsEqualTrainingInputs(String resource) throws Exception {
     List<IbiBeats.Beat> beats = IbiBeats.read(resource);

@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.stress.StressInput;
 import org.junit.jupiter.api.Test;
 
 class StressStageTest {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import org.affectgate.features.voice.OnnxVoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEstimate;
 import org.affectgate.features.voice.VoiceFeatureSpec;
 import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.VoiceModelException;
 import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;
@@ -36,6 +39,38 @@ class OnnxVoiceEmotionModelTest {
       assertThat(e.arousal()).isBetween(0.0, 1.0);
       assertThat(e.valence()).isBetween(-1.0, 1.0);
       assertThat(e.confidence()).isGreaterThanOrEqualTo(1.0 / 7 - 1e-6);
+    }
+  }
+
+  @Test
+  void estimate_manifestWithTemperature_probabilitiesAndConfidenceAreTemperatureScaled()
+      throws Exception {
+    float[] features = new float[VoiceFeatureSpec.size()];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = 40 * (float) Math.cos(i);
+    }
+    Path plain = TinyVoiceModel.write(dir.resolve("plain"), VoiceFeatureSpec.ID);
+    Path calibrated = TinyVoiceModel.write(dir.resolve("calibrated"), VoiceFeatureSpec.ID);
+    java.nio.file.Files.writeString(
+        calibrated,
+        java.nio.file.Files.readString(calibrated)
+            .replace(
+                "\"featureSpec\"",
+                "\"calibration\": {\"method\": \"temperature\", \"temperature\": 0.5,"
+                    + " \"fittedOn\": \"test\", \"eceBefore\": 0.3, \"eceAfter\": 0.1},"
+                    + " \"featureSpec\""));
+    try (OnnxVoiceEmotionModel a =
+            OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(plain)));
+        OnnxVoiceEmotionModel b =
+            OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(calibrated)))) {
+      VoiceEstimate raw = a.estimate(features);
+      VoiceEstimate sharp = b.estimate(features);
+      float[] want = org.affectgate.models.Calibration.apply(raw.probabilities().clone(), 0.5);
+      for (int c = 0; c < want.length; c++) {
+        assertThat(sharp.probabilities()[c])
+            .isCloseTo(want[c], org.assertj.core.data.Offset.offset(1e-6f));
+      }
+      assertThat(sharp.confidence()).isGreaterThan(raw.confidence());
     }
   }
 

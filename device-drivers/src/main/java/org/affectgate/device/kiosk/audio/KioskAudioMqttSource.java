@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.FutureTimestamps;
-import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -45,7 +45,7 @@ public final class KioskAudioMqttSource {
   private final int maxPayloadBytes;
   private final AudioListener listener;
   private final RejectionRecorder rejections;
-  private final LogRateLimiter listenerErrorLog;
+  private final RateLimitedLog listenerErrorLog;
   private final AudioChunkParser parser = new AudioChunkParser();
   private final FutureTimestamps future;
   private final KioskSequences sequences;
@@ -100,7 +100,7 @@ public final class KioskAudioMqttSource {
     this.maxPayloadBytes = maxPayloadBytes;
     this.listener = listener;
     this.rejections = new RejectionRecorder(registry, clock, log);
-    this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.listenerErrorLog = new RateLimitedLog(log, clock, RejectionRecorder.LOG_INTERVAL);
     this.future = new FutureTimestamps(clock, maxFutureSkew);
     this.sequences = new KioskSequences(DEFAULT_MAX_KIOSKS);
     this.accepted = registry.counter("affectgate.ingest.accepted", "format", FORMAT);

@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.FutureTimestamps;
-import org.affectgate.device.ingest.LogRateLimiter;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -47,7 +47,7 @@ public final class CameraMqttSource {
   private final CameraListener listener;
   private final MeterRegistry registry;
   private final RejectionRecorder rejections;
-  private final LogRateLimiter listenerErrorLog;
+  private final RateLimitedLog listenerErrorLog;
   private final FutureTimestamps future;
   private final FrameOrder order = new FrameOrder(DEFAULT_MAX_KIOSKS);
   private final Counter seqResets;
@@ -107,7 +107,7 @@ public final class CameraMqttSource {
     this.listener = listener;
     this.registry = registry;
     this.rejections = new RejectionRecorder(registry, clock, log);
-    this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.listenerErrorLog = new RateLimitedLog(log, clock, RejectionRecorder.LOG_INTERVAL);
     this.seqResets = registry.counter("affectgate.camera.seq.resets");
     this.listenerErrors = registry.counter("affectgate.camera.listener.errors");
   }

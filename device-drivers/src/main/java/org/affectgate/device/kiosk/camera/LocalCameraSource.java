@@ -12,7 +12,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.common.log.RateLimitedLog;
+import org.affectgate.common.retry.Backoff;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -75,9 +76,10 @@ public final class LocalCameraSource implements AutoCloseable {
   private final InstantSource clock;
   private final Launcher launcher;
   private final Sleeper sleeper;
+  private final Backoff restartBackoff;
   private final String where;
   private final RejectionRecorder rejections;
-  private final LogRateLimiter exitLog;
+  private final RateLimitedLog exitLog;
   private final Counter frames;
   private final Counter exits;
   private final Counter stalls;
@@ -122,9 +124,11 @@ public final class LocalCameraSource implements AutoCloseable {
     this.clock = clock;
     this.launcher = launcher;
     this.sleeper = sleeper;
+    // doubling per failed run, no jitter: one camera per gateway, nothing to spread out
+    this.restartBackoff = Backoff.doubling(config.restartBackoff(), config.maxRestartBackoff());
     this.where = "local:" + config.site() + "/" + config.kioskId();
     this.rejections = new RejectionRecorder(registry, clock, LOG);
-    this.exitLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.exitLog = new RateLimitedLog(LOG, clock, RejectionRecorder.LOG_INTERVAL);
     this.frames = registry.counter("affectgate.camera.local.frames");
     this.exits = registry.counter("affectgate.camera.local.exits");
     this.stalls = registry.counter("affectgate.camera.local.stalls");
@@ -142,7 +146,8 @@ public final class LocalCameraSource implements AutoCloseable {
   }
 
   private void supervise() {
-    Duration wait = config.restartBackoff();
+    int attempt = 1; // the restart the next wait comes before; back to 1 after a stable run
+    Duration wait = restartBackoff.delay(attempt);
     boolean first = true;
     while (!closed) {
       if (!first) {
@@ -155,7 +160,8 @@ public final class LocalCameraSource implements AutoCloseable {
           return;
         }
         restarts.increment();
-        wait = next(wait);
+        attempt = attempt == Integer.MAX_VALUE ? attempt : attempt + 1;
+        wait = restartBackoff.delay(attempt);
       }
       first = false;
       Run run;
@@ -170,7 +176,8 @@ public final class LocalCameraSource implements AutoCloseable {
         return;
       }
       if (run.stable(config.stableUptime())) {
-        wait = config.restartBackoff();
+        attempt = 1;
+        wait = restartBackoff.delay(attempt);
       }
       String stderr = lastStderrLine.isEmpty() ? "" : ", last stderr line: " + lastStderrLine;
       if (run.stalled()) {
@@ -189,11 +196,6 @@ public final class LocalCameraSource implements AutoCloseable {
       String code = p != null && !p.isAlive() ? String.valueOf(p.exitValue()) : "unknown";
       logExit("capture command exited (code " + code + stderr + ")", wait);
     }
-  }
-
-  private Duration next(Duration d) {
-    Duration doubled = d.multipliedBy(2);
-    return doubled.compareTo(config.maxRestartBackoff()) > 0 ? config.maxRestartBackoff() : doubled;
   }
 
   private void logExit(String what, Duration wait) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.affectgate.device.ingest.LogRateLimiter;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.ingest.ParseResult;
 import org.affectgate.device.ingest.RejectReason;
 import org.affectgate.device.ingest.RejectionRecorder;
@@ -55,7 +55,7 @@ public final class KioskConsentMqttSource {
   private final Consumer<KioskConsentMessage> listener;
   private final KioskConsentParser parser = new KioskConsentParser();
   private final RejectionRecorder rejections;
-  private final LogRateLimiter listenerErrorLog;
+  private final RateLimitedLog listenerErrorLog;
   private final Counter accepted;
   private final Counter listenerErrors;
 
@@ -124,7 +124,7 @@ public final class KioskConsentMqttSource {
     this.clock = clock;
     this.listener = listener;
     this.rejections = new RejectionRecorder(registry, clock, log);
-    this.listenerErrorLog = new LogRateLimiter(clock, RejectionRecorder.LOG_INTERVAL);
+    this.listenerErrorLog = new RateLimitedLog(log, clock, RejectionRecorder.LOG_INTERVAL);
     this.accepted = registry.counter("affectgate.ingest.accepted", "format", FORMAT);
     this.listenerErrors = registry.counter("affectgate.ingest.listener.errors");
   }

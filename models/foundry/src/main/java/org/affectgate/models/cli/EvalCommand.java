@@ -6,21 +6,32 @@ import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRequirement;
 import org.affectgate.models.ModelRuntimeConfig;
+import org.affectgate.models.eval.DataFolderException;
 import org.affectgate.models.eval.FaceExpressionEval;
+import org.affectgate.models.eval.FaceShippedEval;
 import org.affectgate.models.face.FacePreprocessing;
 import org.affectgate.models.foundry.FaceExpression;
 import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.stress.HrvStressEval;
 import org.affectgate.models.stress.HrvStressParameters;
+import org.affectgate.models.stress.StressPredictData;
+import org.affectgate.models.stress.StressShippedEval;
 import org.affectgate.models.voice.EmoDb;
 import org.affectgate.models.voice.MlpTrainer;
 import org.affectgate.models.voice.VoiceEmotion;
 import org.affectgate.models.voice.VoiceEmotionEval;
+import org.affectgate.models.voice.VoiceShippedEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code models eval <name>}: metrics of a shipped model on labelled data. */
+/**
+ * {@code models eval <name>}: metrics of a model on labelled data. With {@code --shipped}, the
+ * shipped model as the agent runs it (manifest, the agent's feature or camera path, ONNX Runtime,
+ * the manifest's calibration) on any folder in the documented layout, without retraining; without
+ * it, the cross-validated evaluation of the training recipe (voice, stress) or the classifier on
+ * centred crops (faces).
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
@@ -58,12 +69,24 @@ final class EvalCommand implements Callable<Integer> {
   double crop;
 
   @Option(
+      names = "--shipped",
+      description =
+          "Evaluate the shipped model as the agent runs it (manifest, the agent's feature or camera"
+              + " path, ONNX Runtime, its calibration) on --data without retraining: per-class"
+              + " recall, UAR, accuracy, macro-F1, confusion, per-speaker or per-participant"
+              + " figures, ROC AUC (stress) and calibration error. Any folder size.")
+  boolean shipped;
+
+  @Option(
       names = "--holdout",
       description = "Skip the rows used for int8 calibration (every 10th row of labels.csv).")
   boolean holdout;
 
   @Override
   public Integer call() throws Exception {
+    if (shipped) {
+      return evalShipped();
+    }
     if (HrvStress.NAME.equals(name)) {
       return evalStress();
     }
@@ -76,6 +99,10 @@ final class EvalCommand implements Callable<Integer> {
     if (!name.startsWith(FaceExpression.NAME)) {
       System.err.println("no evaluation defined for model '" + name + "'");
       return 2;
+    }
+    if (!java.nio.file.Files.isRegularFile(data.resolve("labels.csv"))) {
+      throw new DataFolderException(
+          data + ": expected labels.csv (image,emotion rows after a header) and images/");
     }
     ModelRegistry registry =
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
@@ -95,6 +122,52 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int evalShipped() throws Exception {
+    Path manifest = models.resolve("manifest.json");
+    if (VoiceEmotion.NAME.equals(name)) {
+      Path dir = data != null ? data : Path.of("../shared/datasets/emodb-2s/wav");
+      java.util.List<EmoDb.Utterance> utterances = EmoDb.load(dir);
+      ModelRegistry registry = ModelRegistry.open(ModelRuntimeConfig.of(manifest));
+      VoiceShippedEval.Result r = VoiceShippedEval.run(registry, utterances);
+      System.out.print(r.toText(title(registry, dir, "the agent's voice-v2 segment features")));
+      return 0;
+    }
+    if (HrvStress.NAME.equals(name)) {
+      Path dir = data != null ? data : Path.of("../shared/datasets/stress-predict");
+      java.util.List<StressPredictData.Recording> recordings = StressPredictData.read(dir);
+      ModelRegistry registry = ModelRegistry.open(ModelRuntimeConfig.of(manifest));
+      StressShippedEval.Result r = StressShippedEval.run(registry, recordings, dir.toString());
+      System.out.print(
+          r.toText(
+              title(
+                  registry,
+                  dir,
+                  "IBI.csv beats through the agent's HRV stage (180 s windows every 10 s) and"
+                      + " running baseline, threshold 0.5")));
+      return 0;
+    }
+    if (name.startsWith(FaceExpression.NAME)) {
+      Path dir = data != null ? data : Path.of("../shared/datasets/faces-eval");
+      FaceShippedEval.Result r = FaceShippedEval.run(manifest, name, dir);
+      System.out.print(
+          r.toText(
+              title(
+                  ModelRegistry.open(ModelRuntimeConfig.of(manifest)),
+                  dir,
+                  "the agent's camera path: frame decoder, YuNet detection, alignment, crop")));
+      return 0;
+    }
+    System.err.println("no evaluation defined for model '" + name + "'");
+    return 2;
+  }
+
+  private String title(ModelRegistry registry, Path dir, String path) {
+    String version =
+        registry.manifest().find(name).map(org.affectgate.models.ModelEntry::version).orElse("?");
+    return String.format(
+        "%s (shipped %s, %s) on %s: %s; no retraining", name, version, models, dir, path);
+  }
+
   /**
    * Nested leave-one-speaker-out of the shipped recipe (the headline figure), the fixed candidates
    * and an MLP for comparison, a speaker-normalised side figure, then the shipped model (loaded
@@ -105,6 +178,14 @@ final class EvalCommand implements Callable<Integer> {
       data = Path.of("../shared/datasets/emodb-2s/wav");
     }
     java.util.List<EmoDb.Utterance> utterances = EmoDb.load(data);
+    java.util.List<String> speakers = VoiceEmotionEval.speakersWithSpeech(utterances);
+    if (speakers.size() < 3) {
+      throw new DataFolderException(
+          String.format(
+              "%s: nested leave-one-speaker-out needs at least 3 speakers with speech; found %d"
+                  + " (%s); evaluate the shipped model on them with --shipped",
+              data, speakers.size(), String.join(", ", speakers)));
+    }
     VoiceEmotionEval.Result nested = VoiceEmotionEval.nested(utterances, VoiceEmotion.candidates());
     System.out.printf(
         "voice-emotion on %s, features %s: nested leave-one-speaker-out (L2 chosen per fold by an"

@@ -1,5 +1,7 @@
 package org.affectgate.models.cli;
 
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.eval.DataFolderException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +21,7 @@ import picocli.CommandLine.Command;
       VerifyTfjsCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
+      TemperatureCommand.class,
       TrainCommand.class,
       EvalCommand.class
     })
@@ -29,9 +32,28 @@ public final class ModelsCli implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the CLI and returns its exit code (0 success, 1 failed check, 2 usage error). */
+  /**
+   * Runs the CLI and returns its exit code: 0 success, 1 failed check (or a model the manifest
+   * refuses), 2 usage error or an unusable data folder. A data folder that is missing, empty,
+   * mislabelled or too small ({@link DataFolderException}) and a refused model ({@link
+   * ModelLoadException}) are reported in one line on stderr, without a stack trace; anything else
+   * is a bug and keeps its trace.
+   */
   public static int execute(String... args) {
-    return new CommandLine(new ModelsCli()).execute(args);
+    CommandLine cli = new CommandLine(new ModelsCli());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof DataFolderException) {
+            cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          if (e instanceof ModelLoadException) {
+            cmd.getErr().println(cmd.getCommandName() + ": REFUSED " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
+    return cli.execute(args);
   }
 
   @Override

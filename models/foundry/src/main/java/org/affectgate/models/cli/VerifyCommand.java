@@ -56,17 +56,33 @@ final class VerifyCommand implements Callable<Integer> {
       try (LoadedModel model = registry.load(ModelRequirement.named(entry.name()))) {
         System.out.printf(
             "%-18s loads: size, sha256 and I/O spec match the manifest%n", entry.name());
-        String rebuilt =
+        ModelEntry rebuiltEntry =
             fresh.stream()
-                .filter(a -> a.entry().name().equals(entry.name()))
-                .map(a -> a.entry().sha256())
+                .map(Foundry.Artifact::entry)
+                .filter(e -> e.name().equals(entry.name()))
                 .findFirst()
-                .orElse("(not built by the foundry)");
+                .orElse(null);
+        String rebuilt =
+            rebuiltEntry == null ? "(not built by the foundry)" : rebuiltEntry.sha256();
         boolean same = rebuilt.equals(entry.sha256());
         ok &= same;
         System.out.printf(
             "%-18s fresh build %s%n",
             entry.name(), same ? "is byte-identical" : "DIFFERS: " + rebuilt);
+        if (rebuiltEntry != null && !rebuiltEntry.equals(entry)) {
+          ok = false;
+          System.out.printf(
+              "%-18s manifest entry DIFFERS from the fresh build's (calibration %s vs %s)%n",
+              entry.name(), entry.calibration(), rebuiltEntry.calibration());
+        }
+        if (entry.calibration() != null) {
+          System.out.printf(
+              "%-18s confidence calibration: temperature %.4f, held-out ECE %.3f -> %.3f%n",
+              entry.name(),
+              entry.calibration().temperature(),
+              entry.calibration().eceBefore(),
+              entry.calibration().eceAfter());
+        }
         if (entry.name().equals(FaceExpression.NAME)) {
           KerasModel keras = FaceExpression.readKeras(upstream);
           double diff =

@@ -5,20 +5,51 @@ import java.util.Locale;
 
 /**
  * Confusion matrix of a single-label classifier with the usual derived metrics. Rows are true
- * classes, columns predicted classes. Not thread-safe while being filled.
+ * classes, columns predicted classes. An example the pipeline produced no prediction for (no face
+ * found, no speech found) can be counted as {@linkplain #addMissed missed}: it belongs to its true
+ * class's support and counts as wrong in recall and accuracy, but is no class's false positive. Not
+ * thread-safe while being filled.
  */
 public final class ClassificationReport {
   private final List<String> labels;
   private final long[][] confusion;
+  private final long[] missed;
 
   public ClassificationReport(List<String> labels) {
     this.labels = List.copyOf(labels);
     this.confusion = new long[labels.size()][labels.size()];
+    this.missed = new long[labels.size()];
   }
 
   /** Counts one example. */
   public void add(int trueClass, int predictedClass) {
     confusion[trueClass][predictedClass]++;
+  }
+
+  /** Counts one example of {@code trueClass} that got no prediction (wrong, no false positive). */
+  public void addMissed(int trueClass) {
+    missed[trueClass]++;
+  }
+
+  /** Examples of {@code trueClass} that got no prediction. */
+  public long missed(int trueClass) {
+    return missed[trueClass];
+  }
+
+  private long support(int c) {
+    long n = missed[c];
+    for (long v : confusion[c]) {
+      n += v;
+    }
+    return n;
+  }
+
+  private long totalMissed() {
+    long n = 0;
+    for (long m : missed) {
+      n += m;
+    }
+    return n;
   }
 
   public List<String> labels() {
@@ -29,12 +60,11 @@ public final class ClassificationReport {
     return confusion[trueClass][predictedClass];
   }
 
+  /** Examples counted, missed ones included. */
   public long total() {
     long n = 0;
-    for (long[] row : confusion) {
-      for (long v : row) {
-        n += v;
-      }
+    for (int c = 0; c < labels.size(); c++) {
+      n += support(c);
     }
     return n;
   }
@@ -47,12 +77,9 @@ public final class ClassificationReport {
     return total() == 0 ? Double.NaN : hit / (double) total();
   }
 
-  /** Recall of class {@code c}, NaN if it has no examples. */
+  /** Recall of class {@code c} (missed examples count as wrong), NaN if it has no examples. */
   public double recall(int c) {
-    long support = 0;
-    for (long v : confusion[c]) {
-      support += v;
-    }
+    long support = support(c);
     return support == 0 ? Double.NaN : confusion[c][c] / (double) support;
   }
 
@@ -98,8 +125,12 @@ public final class ClassificationReport {
     return n == 0 ? Double.NaN : sum / n;
   }
 
-  /** A plain-text table: per-class support/recall/precision/F1, summary and confusion matrix. */
+  /**
+   * A plain-text table: per-class support/recall/precision/F1, summary and confusion matrix (with a
+   * column of missed examples when there are any).
+   */
   public String toTable() {
+    boolean anyMissed = totalMissed() > 0;
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
@@ -111,10 +142,7 @@ public final class ClassificationReport {
             "precision",
             "F1"));
     for (int c = 0; c < labels.size(); c++) {
-      long support = 0;
-      for (long v : confusion[c]) {
-        support += v;
-      }
+      long support = support(c);
       s.append(
           String.format(
               Locale.ROOT,
@@ -138,11 +166,17 @@ public final class ClassificationReport {
     for (String l : labels) {
       s.append(String.format(Locale.ROOT, " %8.8s", l));
     }
+    if (anyMissed) {
+      s.append(String.format(Locale.ROOT, " %8s", "(missed)"));
+    }
     s.append('\n');
     for (int c = 0; c < labels.size(); c++) {
       s.append(String.format(Locale.ROOT, "%-10s", labels.get(c)));
       for (long v : confusion[c]) {
         s.append(String.format(Locale.ROOT, " %8d", v));
+      }
+      if (anyMissed) {
+        s.append(String.format(Locale.ROOT, " %8d", missed[c]));
       }
       s.append('\n');
     }

@@ -18,6 +18,7 @@ import org.affectgate.models.ModelEntry;
 import org.affectgate.models.ModelManifest;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.TensorSpec;
+import org.affectgate.models.calibration.TemperatureRecord;
 import org.affectgate.models.keras.KerasImportException;
 import org.affectgate.models.quant.ActivationRanges;
 import org.affectgate.models.stress.HrvStress;
@@ -53,7 +54,8 @@ public final class Foundry {
    *
    * @param upstreamDir the {@code upstream-models} directory (see {@code ../shared/README.md})
    * @param calibrationDir the models directory holding committed calibration ranges ({@value
-   *     FaceExpression#CALIBRATION}) and trained coefficients ({@value HrvStress#PARAMETERS})
+   *     FaceExpression#CALIBRATION}), trained coefficients ({@value HrvStress#PARAMETERS}) and
+   *     fitted confidence temperatures ({@code <name>/temperature.json})
    * @throws IOException if an upstream file is missing or differs from its pinned checksum
    * @throws KerasImportException if a Keras file cannot be converted
    */
@@ -102,7 +104,45 @@ public final class Foundry {
     VoiceEmotionParameters voiceParameters = VoiceEmotionParameters.read(voice);
     side.put(VoiceEmotion.PARAMETERS, voiceParameters.toBytes());
     out.add(VoiceEmotion.artifact(voiceParameters));
-    return new Build(List.copyOf(out), side);
+    List<Artifact> calibrated = new ArrayList<>();
+    for (Artifact a : out) {
+      calibrated.add(withTemperature(a, calibrationDir, side));
+    }
+    return new Build(List.copyOf(calibrated), side);
+  }
+
+  /**
+   * {@code a} with the confidence calibration of its committed {@code <name>/temperature.json},
+   * which also goes into the side files; {@code a} unchanged when there is none.
+   *
+   * @throws IOException if the record was fitted for another file than the one just built
+   */
+  static Artifact withTemperature(Artifact a, Path modelsDir, Map<String, byte[]> side)
+      throws IOException {
+    String name = a.entry().name();
+    Path file = modelsDir.resolve(TemperatureRecord.path(name));
+    if (!Files.isRegularFile(file)) {
+      return a;
+    }
+    TemperatureRecord r = TemperatureRecord.read(file);
+    if (!r.model().equals(name) || !r.modelSha256().equals(a.entry().sha256())) {
+      throw new IOException(
+          file
+              + " was fitted for "
+              + r.model()
+              + " sha256 "
+              + r.modelSha256()
+              + ", but the build produces "
+              + name
+              + " sha256 "
+              + a.entry().sha256()
+              + ": the model changed, so its temperature must be fitted again (remove the file, run"
+              + " `models build`, `models fit-temperature "
+              + name
+              + "`, `models build` again, and commit)");
+    }
+    side.put(TemperatureRecord.path(name), r.toBytes());
+    return new Artifact(a.entry().withCalibration(r.calibration()), a.bytes());
   }
 
   /**

@@ -71,6 +71,16 @@ public final class HrvStress {
   public static HrvStressParameters train(Path dataDir) throws IOException {
     List<Recording> recordings = StressPredictData.read(dataDir);
     List<HrvWindows.Window> windows = windows(recordings, SHIPPED);
+    int[] perClass = HrvStressEval.participantsPerClass(windows);
+    if (perClass[0] == 0 || perClass[1] == 0) {
+      throw new org.affectgate.models.eval.DataFolderException(
+          dataDir
+              + ": training needs labelled rest and stress windows (participants with rest windows: "
+              + perClass[0]
+              + ", with stress windows: "
+              + perClass[1]
+              + ")");
+    }
     LogisticModel m = SHIPPED.trainer().fit(windows);
     int stress = 0;
     for (HrvWindows.Window w : windows) {

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.affectgate.models.LoadedModel;
+import org.affectgate.models.eval.DataFolderException;
+import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.affectgate.models.stress.StressPredictData.Recording;
 
 /**
@@ -38,6 +40,22 @@ public final class HrvStressEval {
     for (HrvRecipe r : HrvStress.candidates()) {
       byRecipe.put(r, HrvStress.windows(recordings, r));
     }
+    for (Map.Entry<HrvRecipe, List<HrvWindows.Window>> e : byRecipe.entrySet()) {
+      int[] perClass = participantsPerClass(e.getValue());
+      if (perClass[0] < 3 || perClass[1] < 3) {
+        throw new DataFolderException(
+            String.format(
+                Locale.ROOT,
+                "%s: nested leave-one-participant-out needs at least 3 participants with rest"
+                    + " windows and 3 with stress windows in every candidate recipe (%s: %d and"
+                    + " %d of %d participants); evaluate the shipped model on them with --shipped",
+                dataDir,
+                e.getKey().name(),
+                perClass[0],
+                perClass[1],
+                recordings.size()));
+      }
+    }
     NestedLopo.Result nested = NestedLopo.evaluate(byRecipe);
     out.printf(
         "hrv-stress on %s (%d participants, threshold 0.5)%n%nNested leave-one-participant-out:"
@@ -45,6 +63,13 @@ public final class HrvStressEval {
             + "out over the other participants (mean balanced accuracy)%n%n",
         dataDir, recordings.size(), byRecipe.size());
     out.print(nested.toTable());
+    for (Map.Entry<HrvRecipe, List<HrvWindows.Window>> e : byRecipe.entrySet()) {
+      for (String feature : constantFeatures(e.getValue())) {
+        out.printf(
+            "note: %s is constant over every window of %s: it gets weight 0 in its models%n",
+            feature, e.getKey().name());
+      }
+    }
 
     NestedLopo.Choice top = NestedLopo.select(byRecipe, Set.of());
     out.printf(
@@ -85,6 +110,20 @@ public final class HrvStressEval {
           byRecipe.containsKey(recipe)
               ? byRecipe.get(recipe)
               : HrvStress.windows(recordings, recipe);
+      int[] perClass = participantsPerClass(w);
+      if (perClass[0] < 2 || perClass[1] < 2) {
+        out.printf(
+            Locale.ROOT,
+            "| %s | %d s | %s | %d | - | too few participants with both classes (%d rest, %d"
+                + " stress) | | | | | |%n",
+            recipe.source(),
+            recipe.windowSeconds(),
+            recipe.inputs(),
+            w.size(),
+            perClass[0],
+            perClass[1]);
+        continue;
+      }
       LeaveOneParticipantOut.Result r = LeaveOneParticipantOut.evaluate(w, recipe.trainer());
       double[] m = r.participantMeans();
       BinaryMetrics p = r.pooled();
@@ -115,5 +154,34 @@ public final class HrvStressEval {
         windows.size(),
         maxDiff);
     return nested;
+  }
+
+  /** Participants with at least one rest window, and with at least one stress window. */
+  static int[] participantsPerClass(List<HrvWindows.Window> windows) {
+    Set<String> rest = new java.util.TreeSet<>();
+    Set<String> stress = new java.util.TreeSet<>();
+    for (HrvWindows.Window w : windows) {
+      (w.label() == 1 ? stress : rest).add(w.participant());
+    }
+    return new int[] {rest.size(), stress.size()};
+  }
+
+  /** Names of the inputs that take one value in every window. */
+  static List<String> constantFeatures(List<HrvWindows.Window> windows) {
+    List<String> out = new ArrayList<>();
+    if (windows.isEmpty()) {
+      return out;
+    }
+    float[] first = windows.get(0).features();
+    for (int j = 0; j < first.length; j++) {
+      boolean constant = true;
+      for (HrvWindows.Window w : windows) {
+        constant &= w.features()[j] == first[j];
+      }
+      if (constant) {
+        out.add(HrvTimeFeatures.NAMES.get(j));
+      }
+    }
+    return out;
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.affectgate.models.calibration.Prediction;
 
 /**
  * Leave-one-participant-out evaluation: for each participant, train on every other participant's
@@ -73,6 +74,33 @@ public final class LeaveOneParticipantOut {
   }
 
   private LeaveOneParticipantOut() {}
+
+  /**
+   * Out-of-fold outputs: each participant's windows scored by {@code trainer} fitted on every other
+   * participant's windows, as {@code [P(rest), P(stress)]}.
+   */
+  public static List<Prediction> outOfFold(
+      List<HrvWindows.Window> windows, LogisticTrainer trainer) {
+    Map<String, List<HrvWindows.Window>> byParticipant = new TreeMap<>();
+    for (HrvWindows.Window w : windows) {
+      byParticipant.computeIfAbsent(w.participant(), k -> new ArrayList<>()).add(w);
+    }
+    List<Prediction> out = new ArrayList<>();
+    for (Map.Entry<String, List<HrvWindows.Window>> held : byParticipant.entrySet()) {
+      List<HrvWindows.Window> train = new ArrayList<>();
+      for (HrvWindows.Window w : windows) {
+        if (!w.participant().equals(held.getKey())) {
+          train.add(w);
+        }
+      }
+      LogisticModel model = trainer.fit(train);
+      for (HrvWindows.Window w : held.getValue()) {
+        double p = model.probability(w.features());
+        out.add(new Prediction(held.getKey(), w.label(), new float[] {(float) (1 - p), (float) p}));
+      }
+    }
+    return out;
+  }
 
   public static Result evaluate(List<HrvWindows.Window> windows, LogisticTrainer trainer) {
     Map<String, List<HrvWindows.Window>> byParticipant = new TreeMap<>();

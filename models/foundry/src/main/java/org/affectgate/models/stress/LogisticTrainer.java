@@ -7,6 +7,11 @@ import java.util.List;
  * standardised features, with an L2 penalty on the weights (not the bias) and class weights that
  * give both classes equal total weight, so that the 0.5 threshold aims at balanced accuracy.
  *
+ * <p><b>Constant inputs.</b> A feature that takes one value in every training window (pNN50 is 0
+ * throughout for some wearers at high heart rates) carries no information for this fit: it keeps
+ * scale 1 and weight 0, so the model ignores it, rather than failing the fit. Whether a feature is
+ * constant is decided on the training windows alone, as a live model would be trained.
+ *
  * <p>Deterministic: no randomness, a fixed iteration order, and a fixed number of iterations at
  * most; the same windows in the same order give a bit-identical model. Stateless.
  *
@@ -24,9 +29,12 @@ public record LogisticTrainer(double l2) {
   }
 
   /**
-   * @throws IllegalArgumentException if a class is missing or a feature is constant
+   * @throws IllegalArgumentException if there are no windows or a class is missing
    */
   public LogisticModel fit(List<HrvWindows.Window> windows) {
+    if (windows.isEmpty()) {
+      throw new IllegalArgumentException("no training windows");
+    }
     int n = windows.size();
     int d = windows.get(0).features().length;
     double[][] x = new double[n][d];
@@ -46,6 +54,7 @@ public record LogisticTrainer(double l2) {
     }
     double[] mean = new double[d];
     double[] scale = new double[d];
+    boolean[] constant = new boolean[d];
     for (int j = 0; j < d; j++) {
       double s = 0;
       for (double[] row : x) {
@@ -57,11 +66,12 @@ public record LogisticTrainer(double l2) {
         v += (row[j] - mean[j]) * (row[j] - mean[j]);
       }
       scale[j] = Math.sqrt(v / n);
-      if (!(scale[j] > 0)) {
-        throw new IllegalArgumentException("feature " + j + " is constant");
+      constant[j] = isConstant(x, j);
+      if (constant[j]) {
+        scale[j] = 1;
       }
       for (double[] row : x) {
-        row[j] = (row[j] - mean[j]) / scale[j];
+        row[j] = constant[j] ? 0 : (row[j] - mean[j]) / scale[j];
       }
     }
     double wPos = 0.5 / positives;
@@ -90,7 +100,8 @@ public record LogisticTrainer(double l2) {
       }
       for (int a = 1; a <= d; a++) {
         grad[a] += l2 * beta[a];
-        hess[a][a] += l2;
+        // a constant feature's row and column are 0: pin its weight at 0 with a unit diagonal
+        hess[a][a] += constant[a - 1] ? 1 : l2;
       }
       double[] step = solve(hess, grad);
       double size = 0;
@@ -105,6 +116,16 @@ public record LogisticTrainer(double l2) {
     double[] weights = new double[d];
     System.arraycopy(beta, 1, weights, 0, d);
     return new LogisticModel(mean, scale, weights, beta[0]);
+  }
+
+  /** Whether column {@code j} holds one value in every row. */
+  private static boolean isConstant(double[][] x, int j) {
+    for (double[] row : x) {
+      if (row[j] != x[0][j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Solves {@code a x = b} by Gaussian elimination with partial pivoting; a is small. */

@@ -19,6 +19,7 @@ import org.affectgate.features.voice.SegmenterConfig;
 import org.affectgate.features.voice.StreamResampler;
 import org.affectgate.features.voice.UtteranceSegmenter;
 import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.models.eval.DataFolderException;
 
 /**
  * EmoDB utterances turned into {@code voice-v2} vectors by the agent's own code path: 16 kHz
@@ -39,22 +40,76 @@ public final class EmoDb {
 
   private EmoDb() {}
 
-  /** Reads and analyses every {@code *.wav} in {@code dir} (sorted by name). */
+  /**
+   * Reads and analyses every {@code *.wav} in {@code dir} (sorted by name).
+   *
+   * @throws DataFolderException (one line) if {@code dir} is missing or holds no {@code .wav}, a
+   *     file name does not carry an EmoDB emotion letter as its 6th character, or a file is not
+   *     16-bit mono PCM WAV
+   */
   public static List<Utterance> load(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new DataFolderException(dir + ": no such folder");
+    }
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
     }
     if (files.isEmpty()) {
-      throw new IOException("no .wav files in " + dir);
+      throw new DataFolderException(
+          "no .wav files in " + dir + " (expected EmoDB-style names such as 03a01Fa.wav)");
     }
     List<Utterance> out = new ArrayList<>();
     for (Path p : files) {
       String name = p.getFileName().toString();
-      EmotionClass label = label(name.charAt(5));
-      out.add(new Utterance(name, name.substring(0, 2), label, segments(p)));
+      EmotionClass label = labelOf(p);
+      List<float[]> segments;
+      try {
+        segments = segments(p);
+      } catch (IOException e) {
+        String why = oneLine(e.getMessage());
+        throw new DataFolderException(why.startsWith(p.toString()) ? why : p + ": " + why, e);
+      }
+      out.add(new Utterance(name, name.substring(0, 2), label, segments));
     }
     return out;
+  }
+
+  /**
+   * The emotion of an EmoDB-style file name: speaker in characters 1-2, emotion letter in character
+   * 6 ({@code W L E A F T N}).
+   *
+   * @throws DataFolderException naming the file if it does not follow that layout
+   */
+  static EmotionClass labelOf(Path wav) throws DataFolderException {
+    String name = wav.getFileName().toString();
+    String stem = name.substring(0, name.length() - ".wav".length());
+    StringBuilder letters = new StringBuilder();
+    for (EmotionClass c : EmotionClass.values()) {
+      letters.append(letters.length() == 0 ? "" : " ").append(c.emodbLetter());
+    }
+    if (stem.length() < 6 || stem.substring(0, 2).isBlank()) {
+      throw new DataFolderException(
+          wav
+              + ": not an EmoDB-style name (speaker in characters 1-2, emotion letter "
+              + letters
+              + " in character 6, e.g. 03a01Fa.wav)");
+    }
+    try {
+      return label(stem.charAt(5));
+    } catch (IllegalArgumentException e) {
+      throw new DataFolderException(
+          wav
+              + ": character 6 is '"
+              + stem.charAt(5)
+              + "', not an EmoDB emotion letter ("
+              + letters
+              + ")");
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "unreadable" : message.replaceAll("\\s*\\R\\s*", " ");
   }
 
   static EmotionClass label(char letter) {

@@ -41,8 +41,12 @@ public record MlpTrainer(int hidden, double l2, int iterations, int members, lon
   /**
    * @param x training vectors, all of one length
    * @param y class index of each vector, 0..classes-1; every class present
+   * @throws IllegalArgumentException if {@code x} is empty
    */
   public MlpModel fit(List<float[]> x, int[] y, int classes) {
+    if (x.isEmpty()) {
+      throw new IllegalArgumentException("no training vectors");
+    }
     int n = x.size();
     int d = x.get(0).length;
     StandardizedSet set = StandardizedSet.of(x, y, classes);

@@ -22,8 +22,12 @@ public record SoftmaxTrainer(double l2, int iterations) {
   /**
    * @param x training vectors
    * @param y class index of each vector, 0..classes-1
+   * @throws IllegalArgumentException if {@code x} is empty
    */
   public SoftmaxModel fit(List<float[]> x, int[] y, int classes) {
+    if (x.isEmpty()) {
+      throw new IllegalArgumentException("no training vectors");
+    }
     int n = x.size();
     int d = x.get(0).length;
     StandardizedSet set = StandardizedSet.of(x, y, classes);

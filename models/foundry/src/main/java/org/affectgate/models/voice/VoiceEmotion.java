@@ -65,8 +65,21 @@ public final class VoiceEmotion {
         innerUar);
   }
 
+  /**
+   * @throws org.affectgate.models.eval.DataFolderException if the folder is unusable or has fewer
+   *     than two speakers with speech (the L2 choice is a leave-one-speaker-out)
+   */
   public static VoiceEmotionParameters train(Path dataDir) throws IOException {
-    return train(EmoDb.load(dataDir));
+    List<EmoDb.Utterance> data = EmoDb.load(dataDir);
+    List<String> speakers = VoiceEmotionEval.speakersWithSpeech(data);
+    if (speakers.size() < 2) {
+      throw new org.affectgate.models.eval.DataFolderException(
+          dataDir
+              + ": choosing the L2 penalty by leave-one-speaker-out needs at least 2 speakers with"
+              + " speech; found "
+              + speakers.size());
+    }
+    return train(data);
   }
 
   /** Selects the L2 penalty on {@code data} and fits the chosen recipe to all of it. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.models.calibration.Prediction;
 import org.affectgate.models.eval.ClassificationReport;
 
 /**
@@ -101,6 +102,54 @@ public final class VoiceEmotionEval {
       }
       return b.toString();
     }
+  }
+
+  /**
+   * Out-of-fold segment outputs: for each speaker, {@code fitter} trained on the other speakers'
+   * segments predicts each of that speaker's segments (what the recipe does on a new speaker).
+   *
+   * @param data at least two speakers with speech
+   */
+  public static List<Prediction> outOfFoldSegments(List<EmoDb.Utterance> data, Fitter fitter) {
+    int k = EmotionClass.values().length;
+    List<Prediction> out = new ArrayList<>();
+    for (String held : speakersWithSpeech(data)) {
+      List<float[]> x = new ArrayList<>();
+      List<Integer> y = new ArrayList<>();
+      for (EmoDb.Utterance u : data) {
+        if (!u.speaker().equals(held)) {
+          for (float[] v : u.segments()) {
+            x.add(v);
+            y.add(u.label().ordinal());
+          }
+        }
+      }
+      VoiceClassifier m = fitter.fit(x, y.stream().mapToInt(Integer::intValue).toArray(), k);
+      for (EmoDb.Utterance u : data) {
+        if (u.speaker().equals(held)) {
+          for (float[] v : u.segments()) {
+            double[] p = m.predict(v);
+            float[] f = new float[p.length];
+            for (int c = 0; c < p.length; c++) {
+              f[c] = (float) p[c];
+            }
+            out.add(new Prediction(held, u.label().ordinal(), f));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Speakers with at least one segment the agent analysed, sorted. */
+  public static List<String> speakersWithSpeech(List<EmoDb.Utterance> data) {
+    Set<String> out = new TreeSet<>();
+    for (EmoDb.Utterance u : data) {
+      if (!u.segments().isEmpty()) {
+        out.add(u.speaker());
+      }
+    }
+    return List.copyOf(out);
   }
 
   static final Set<EmotionClass> HIGH =
@@ -237,7 +286,7 @@ public final class VoiceEmotionEval {
   }
 
   /** Mean recall over the classes that have examples. */
-  private static double uar(int[] right, int[] total) {
+  static double uar(int[] right, int[] total) {
     double s = 0;
     int classes = 0;
     for (int c = 0; c < total.length; c++) {
@@ -257,7 +306,7 @@ public final class VoiceEmotionEval {
     return s;
   }
 
-  private static int argmax(double[] p) {
+  static int argmax(double[] p) {
     int best = 0;
     for (int c = 1; c < p.length; c++) {
       if (p[c] > p[best]) {
@@ -267,7 +316,7 @@ public final class VoiceEmotionEval {
     return best;
   }
 
-  private static boolean arousalRight(EmotionClass truth, double[] p, boolean disgustHigh) {
+  static boolean arousalRight(EmotionClass truth, double[] p, boolean disgustHigh) {
     double high = 0;
     for (EmotionClass c : EmotionClass.values()) {
       if (HIGH.contains(c) || (disgustHigh && c == EmotionClass.DISGUST)) {

@@ -31,4 +31,17 @@ class ClassificationReportTest {
     assertThat(r.unweightedAverageRecall()).isCloseTo((0.75 + 1 / 3.0) / 2, within(1e-12));
     assertThat(r.toTable()).contains("accuracy=0.571");
   }
+
+  @Test
+  void missedExamples_countWrongInRecallAndAccuracy_butAreNoFalsePositive() {
+    ClassificationReport r = new ClassificationReport(List.of("a", "b"));
+    r.add(0, 0);
+    r.add(1, 0);
+    r.addMissed(0);
+    assertThat(r.total()).isEqualTo(3);
+    assertThat(r.recall(0)).isCloseTo(0.5, within(1e-12));
+    assertThat(r.precision(0)).isCloseTo(0.5, within(1e-12));
+    assertThat(r.accuracy()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(r.toTable()).contains("(missed)").contains("a                 1        0        1");
+  }
 }

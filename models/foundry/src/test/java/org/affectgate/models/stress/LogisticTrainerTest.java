@@ -60,6 +60,30 @@ class LogisticTrainerTest {
         .hasMessageContaining("both classes are needed");
   }
 
+  /** Issue 15: "feature 3 is constant" stopped the evaluation of five participants. */
+  @Test
+  void constantFeature_getsWeightZeroAndScaleOne_insteadOfFailing() {
+    List<HrvWindows.Window> w = new ArrayList<>();
+    for (HrvWindows.Window x : synthetic(2_000, 3)) {
+      float[] f = {x.features()[0], x.features()[1], x.features()[2], 0.1f};
+      w.add(new HrvWindows.Window(x.participant(), x.windowEndMs(), f, x.label()));
+    }
+    for (double l2 : new double[] {0, 0.01}) {
+      LogisticModel m = new LogisticTrainer(l2).fit(w);
+      assertThat(m.weights()[3]).isZero();
+      assertThat(m.scale()[3]).isEqualTo(1.0);
+      assertThat(m.weights()[0]).isGreaterThan(0.5);
+      assertThat(m.probability(new float[] {1, 0, 0, 0.1f}))
+          .isCloseTo(m.probability(new float[] {1, 0, 0, 7f}), within(1e-12));
+    }
+  }
+
+  @Test
+  void noWindows_isRejectedWithReason() {
+    assertThatThrownBy(() -> new LogisticTrainer(0).fit(List.of()))
+        .hasMessageContaining("no training windows");
+  }
+
   @Test
   void solve_smallSystem_matchesHandSolution() {
     double[] x = LogisticTrainer.solve(new double[][] {{0, 2}, {3, 1}}, new double[] {4, 5});
