@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.affectgate.agent.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.sync.Metric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.affectgate.agent.hrv.HrvFeatures;
-import org.affectgate.agent.hrv.HrvWindow;
+import org.affectgate.features.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvWindow;
 import org.affectgate.sync.Metric;
 
 /**

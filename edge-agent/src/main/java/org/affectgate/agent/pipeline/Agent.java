@@ -34,19 +34,16 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
 import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.status.StatusHandler;
-import org.affectgate.agent.stress.OnnxStressModel;
 import org.affectgate.agent.stress.StressAggregator;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.vision.CameraConsent;
 import org.affectgate.agent.vision.CameraPipeline;
-import org.affectgate.agent.vision.VisionModels;
-import org.affectgate.agent.voice.OnnxVoiceEmotionModel;
 import org.affectgate.agent.voice.VoiceConfig;
 import org.affectgate.agent.voice.VoiceConsent;
 import org.affectgate.agent.voice.VoiceSegment;
@@ -62,6 +59,9 @@ import org.affectgate.device.kiosk.consent.KioskConsentMqttSource;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.device.mqtt.PahoMqttTransport;
 import org.affectgate.device.wearable.WearableMqttSource;
+import org.affectgate.features.face.VisionModels;
+import org.affectgate.features.stress.OnnxStressModel;
+import org.affectgate.features.voice.OnnxVoiceEmotionModel;
 import org.affectgate.sync.export.LineProtocolFileSink;
 import org.affectgate.sync.influx.InfluxSink;
 import org.affectgate.sync.loop.SyncLoop;
@@ -244,7 +244,7 @@ public final class Agent implements AutoCloseable {
             vertx,
             clock,
             gate,
-            new HrvWindowEngine(config.hrv(), registry, clock),
+            HrvMeters.engine(config.hrv(), registry, clock),
             new WindowAggregator(config.aggregation(), registry),
             egress,
             erasure,

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.aggregate.SiteProgrammeGroups;
 import org.affectgate.agent.aggregate.SuppressedGroup;
+import org.affectgate.features.stress.StressInput;
 import org.affectgate.sync.Metric;
 
 /**

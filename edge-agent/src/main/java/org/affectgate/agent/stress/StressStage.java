@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvFeatures;
-import org.affectgate.agent.hrv.HrvWindow;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvWindow;
+import org.affectgate.features.hrv.HrvWindowEngine;
+import org.affectgate.features.stress.StressInput;
+import org.affectgate.features.stress.StressModel;
+import org.affectgate.features.stress.StressModelException;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.slf4j.LoggerFactory;
@@ -28,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * hrv-stress} model was trained: its own {@link HrvWindowEngine} with {@value
  * HrvRunningBaseline#HRV_WINDOW_SECONDS} s windows every {@value
  * HrvRunningBaseline#HRV_STEP_SECONDS} s and the other HRV settings at their defaults (see {@link
- * #engineConfig}), then one {@link HrvRunningBaseline} per subject fed with every window's {@link
- * HrvTimeFeatures#vector}. The agent's main HRV stage keeps its own window for {@code hrv_window}.
+ * HrvConfig#hrvStress}), then one {@link HrvRunningBaseline} per subject fed with every window's
+ * {@link HrvTimeFeatures#vector}. The agent's main HRV stage keeps its own window for {@code
+ * hrv_window}.
  *
  * <p>Threads: {@link #onSample}, {@link #closeWindowsUpTo}, {@link #purge} and {@link #current} run
  * on the wearable pipeline's event-loop context (CPU only, microseconds); {@link #infer} runs the
@@ -66,7 +71,7 @@ public final class StressStage {
       Duration lateness, StressModel model, MeterRegistry registry, InstantSource clock) {
     // Its own registry: the main HRV stage already counts late samples and artifacts of the same
     // beats under affectgate.hrv.*; counting them twice there would mislead.
-    this.engine = new HrvWindowEngine(engineConfig(lateness), new SimpleMeterRegistry(), clock);
+    this.engine = HrvMeters.engine(HrvConfig.hrvStress(lateness), new SimpleMeterRegistry(), clock);
     this.model = model;
     this.warmup = registry.counter("affectgate.stress.warmup");
     this.failures = registry.counter("affectgate.stress.inference.failures");
@@ -78,23 +83,6 @@ public final class StressStage {
     this.log =
         new RateLimitedLog(
             LoggerFactory.getLogger(StressStage.class), clock, Duration.ofSeconds(10));
-  }
-
-  /**
-   * The HRV stage settings the {@code hrv-stress} feature spec assumes: {@value
-   * HrvRunningBaseline#HRV_WINDOW_SECONDS} s windows, {@value HrvRunningBaseline#HRV_STEP_SECONDS}
-   * s step, default artifact rules and clean-beat floor, whatever {@code hrv.*} says for the
-   * published HRV windows.
-   */
-  public static HrvConfig engineConfig(Duration lateness) {
-    return new HrvConfig(
-        Duration.ofSeconds(HrvRunningBaseline.HRV_WINDOW_SECONDS),
-        Duration.ofSeconds(HrvRunningBaseline.HRV_STEP_SECONDS),
-        HrvConfig.DEFAULT_RR_MIN_MS,
-        HrvConfig.DEFAULT_RR_MAX_MS,
-        HrvConfig.DEFAULT_MAX_SUCCESSIVE_CHANGE,
-        HrvConfig.DEFAULT_MIN_CLEAN_BEATS,
-        lateness);
   }
 
   /** Adds a consented sample's beats (see {@link HrvWindowEngine#onSample}). Event loop. */

@@ -1,5 +1,7 @@
 package org.affectgate.agent.stress;
 
+import org.affectgate.features.stress.StressInput;
+
 /**
  * One subject's stress estimate for one window; stays on the device (only group aggregates leave).
  *

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.LocalCameraConfig;
+import org.affectgate.features.face.VisionConfig;
 
 /**
  * The kiosk camera path (YAML section {@code camera}; absent = cameras off). Immutable, validated.

@@ -26,6 +26,8 @@ import org.affectgate.device.kiosk.camera.CameraFrame;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.features.face.FaceAnalyzer;
+import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.sync.Metric;
 
 /**

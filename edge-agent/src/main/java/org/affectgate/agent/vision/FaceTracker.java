@@ -2,6 +2,8 @@ package org.affectgate.agent.vision;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceObservation;
 
 /**
  * A simple IoU tracker for one kiosk's frames, living for one aggregation window at most.

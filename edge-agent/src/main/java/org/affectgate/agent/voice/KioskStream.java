@@ -3,6 +3,12 @@ package org.affectgate.agent.voice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.affectgate.features.voice.AnalysisFormat;
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.FrameAnalyzer;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.StreamResampler;
+import org.affectgate.features.voice.UtteranceSegmenter;
 
 /**
  * Per-kiosk analysis state on the voice worker thread: resampler, frame analyser and segmenter of

@@ -3,6 +3,7 @@ package org.affectgate.agent.voice;
 import java.util.Objects;
 import java.util.Optional;
 import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
+import org.affectgate.features.voice.SegmenterConfig;
 
 /**
  * Kiosk voice settings (YAML {@code voice.*}, documented in {@code deploy/agent.example.yaml}).

@@ -1,5 +1,8 @@
 package org.affectgate.agent.voice;
 
+import org.affectgate.features.voice.VoiceEstimate;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+
 /**
  * One analysed utterance segment. Holds features and the model's estimate, never audio.
  *

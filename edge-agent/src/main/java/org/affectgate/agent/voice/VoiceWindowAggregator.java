@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.affectgate.agent.aggregate.AggregationConfig;
+import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.voice.VoiceEstimate;
 import org.affectgate.sync.Metric;
 
 /**

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.affectgate.agent.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.sync.Metric;
 import org.junit.jupiter.api.Test;
 

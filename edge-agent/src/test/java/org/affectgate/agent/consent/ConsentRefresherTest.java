@@ -16,10 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvWindowEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ConsentRefresherTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ConsentGate gate = new ConsentGate(store, registry, InstantSource.system());
     HrvWindowEngine engine =
-        new HrvWindowEngine(HrvConfig.defaults(), registry, InstantSource.system());
+        HrvMeters.engine(HrvConfig.defaults(), registry, InstantSource.system());
     Context context = vertx.getOrCreateContext();
     List<Set<String>> revocations = new CopyOnWriteArrayList<>();
     AtomicReference<Thread> contextThread = new AtomicReference<>();

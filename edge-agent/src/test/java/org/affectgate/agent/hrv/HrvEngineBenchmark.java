@@ -8,6 +8,9 @@ import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.aggregate.WindowAggregator;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvWindow;
+import org.affectgate.features.hrv.HrvWindowEngine;
 
 /**
  * Prints the CPU cost of the HRV engine plus aggregation: {@code subjects} wearables, one sample
@@ -28,8 +31,7 @@ public final class HrvEngineBenchmark {
 
   private static void run(int subjects, int minutes) {
     HrvWindowEngine engine =
-        new HrvWindowEngine(
-            HrvConfig.defaults(), new SimpleMeterRegistry(), InstantSource.system());
+        HrvMeters.engine(HrvConfig.defaults(), new SimpleMeterRegistry(), InstantSource.system());
     WindowAggregator aggregator =
         new WindowAggregator(AggregationConfig.defaults(), new SimpleMeterRegistry());
     Random random = new Random(1);

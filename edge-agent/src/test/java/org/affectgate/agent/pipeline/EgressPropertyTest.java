@@ -30,11 +30,11 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.sync.loop.SyncConfig;
 import org.affectgate.sync.loop.SyncLoop;
 import org.affectgate.sync.outbox.OutboxConfig;
@@ -104,7 +104,7 @@ class EgressPropertyTest {
               vertx,
               clock,
               gate,
-              new HrvWindowEngine(HrvConfig.defaults(), registry, clock),
+              HrvMeters.engine(HrvConfig.defaults(), registry, clock),
               new WindowAggregator(
                   new AggregationConfig(
                       k, k < AggregationConfig.MIN_K ? "property test: small groups" : null),

@@ -23,14 +23,14 @@ import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
-import org.affectgate.agent.stress.OnnxStressModel;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.agent.stress.StressAggregator;
 import org.affectgate.agent.stress.StressReport;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.stress.OnnxStressModel;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.Metric;
@@ -82,7 +82,7 @@ class StressPipelineTest {
             vertx,
             clock,
             gate,
-            new HrvWindowEngine(HrvConfig.defaults(), registry, clock),
+            HrvMeters.engine(HrvConfig.defaults(), registry, clock),
             new WindowAggregator(new AggregationConfig(K), registry),
             new EgressGate(
                 outbox,

@@ -22,10 +22,10 @@ import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +75,7 @@ class WearableOverloadTest {
             vertx,
             clock,
             gate,
-            new HrvWindowEngine(HrvConfig.defaults(), registry, clock),
+            HrvMeters.engine(HrvConfig.defaults(), registry, clock),
             new WindowAggregator(new AggregationConfig(5), registry),
             outbox,
             new OutboxErasure(outbox, 5, registry),

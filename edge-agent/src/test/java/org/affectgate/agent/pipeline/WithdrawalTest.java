@@ -23,11 +23,12 @@ import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvFeatures;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvWindowEngine;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.OutboxEntry;
 import org.affectgate.sync.outbox.SqliteOutbox;
@@ -68,7 +69,7 @@ class WithdrawalTest {
         SqliteOutbox.open(
             OutboxConfig.defaults(dir.resolve("outbox.db")), InstantSource.system(), registry);
     gate = new ConsentGate(store, registry, InstantSource.system());
-    engine = new HrvWindowEngine(HrvConfig.defaults(), registry, InstantSource.system());
+    engine = HrvMeters.engine(HrvConfig.defaults(), registry, InstantSource.system());
     pipeline =
         new WearablePipeline(
             vertx,

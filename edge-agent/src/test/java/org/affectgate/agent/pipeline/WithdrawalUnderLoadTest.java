@@ -26,10 +26,11 @@ import org.affectgate.agent.consent.ConsentConfig;
 import org.affectgate.agent.consent.ConsentGate;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.consent.OutboxErasure;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.agent.hrv.HrvMeters;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvWindowEngine;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,7 @@ class WithdrawalUnderLoadTest {
             0.2,
             5,
             Duration.ofSeconds(1));
-    engine = new HrvWindowEngine(hrv, registry, clock);
+    engine = HrvMeters.engine(hrv, registry, clock);
     pipeline =
         new WearablePipeline(
             vertx,

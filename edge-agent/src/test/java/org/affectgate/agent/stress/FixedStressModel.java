@@ -2,6 +2,8 @@ package org.affectgate.agent.stress;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.affectgate.features.stress.StressModel;
+import org.affectgate.features.stress.StressModelException;
 
 /** A fake classifier with a fixed P(stress); records its inputs and can be made to fail. */
 final class FixedStressModel implements StressModel {

@@ -16,6 +16,7 @@ import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.agent.aggregate.SuppressedGroup;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
+import org.affectgate.features.stress.StressInput;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvFeatures;
-import org.affectgate.agent.hrv.HrvWindowEngine;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvEvents;
+import org.affectgate.features.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvWindowEngine;
+import org.affectgate.features.stress.StressInput;
 import org.affectgate.models.hrv.HrvRunningBaseline;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The agent's stress inputs for a recorded Stress-Predict RR sequence equal the inputs the foundry
  * trains {@code hrv-stress} on for the same sequence.
  *
- * <p>The foundry side is restated here because the foundry depends on this module (it cannot be a
- * test dependency): {@code HrvRecipe.config()} for the shipped recipe (180 s, default step and
- * artifact rules), {@code HrvWindows.features} (one sample per beat, windows closed at every beat's
- * end, a final flush), then {@code FeatureSet.RUNNING} (one {@link HrvRunningBaseline} fed every
- * window's {@link HrvTimeFeatures#vector}). The agent side is the {@link StressStage} as the
- * pipeline drives it: ticks every 250 ms of the clock, not at beat ends.
+ * <p>The foundry side is restated here because the agent cannot depend on the foundry, not even in
+ * tests: {@code HrvRecipe.config()} for the shipped recipe (180 s, default step and artifact
+ * rules), {@code HrvWindows.features} (one sample per beat, windows closed at every beat's end, a
+ * final flush), then {@code FeatureSet.RUNNING} (one {@link HrvRunningBaseline} fed every window's
+ * {@link HrvTimeFeatures#vector}). The agent side is the {@link StressStage} as the pipeline drives
+ * it: ticks every 250 ms of the clock, not at beat ends.
  */
 class StressFeatureEquivalenceTest {
   private static final long TICK_MS = 250;
@@ -46,8 +48,7 @@ class StressFeatureEquivalenceTest {
 
   private static Map<Long, float[]> trainingInputs(List<IbiBeats.Beat> beats) {
     HrvConfig config = trainingConfig();
-    HrvWindowEngine engine =
-        new HrvWindowEngine(config, new SimpleMeterRegistry(), InstantSource.system());
+    HrvWindowEngine engine = new HrvWindowEngine(config, HrvEvents.NONE);
     List<HrvFeatures> windows = new ArrayList<>();
     long seq = 0;
     for (IbiBeats.Beat b : beats) {
@@ -123,8 +124,8 @@ class StressFeatureEquivalenceTest {
 
   @ParameterizedTest
   @ValueSource(longs = {0, 5_000, 30_000})
-  void engineConfig_isTheTrainingRecipeApartFromLateness(long latenessMs) {
-    HrvConfig agent = StressStage.engineConfig(Duration.ofMillis(latenessMs));
+  void hrvStressConfig_isTheTrainingRecipeApartFromLateness(long latenessMs) {
+    HrvConfig agent = HrvConfig.hrvStress(Duration.ofMillis(latenessMs));
     HrvConfig training = trainingConfig();
     assertThat(agent.window()).isEqualTo(training.window());
     assertThat(agent.step()).isEqualTo(training.step());

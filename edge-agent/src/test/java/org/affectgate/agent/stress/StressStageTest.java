@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.stress.StressInput;
 import org.junit.jupiter.api.Test;
 
 class StressStageTest {

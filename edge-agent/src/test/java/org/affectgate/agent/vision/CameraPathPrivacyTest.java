@@ -32,6 +32,7 @@ import org.affectgate.device.ingest.RejectionRecorder;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.TestImages;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
+import org.affectgate.features.face.SharedFaces;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;

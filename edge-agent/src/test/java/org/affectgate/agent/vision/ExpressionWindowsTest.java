@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import org.affectgate.features.face.FaceObservation;
+import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.sync.Metric;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.affectgate.features.face.FaceDetection;
+import org.affectgate.features.face.FaceObservation;
 import org.junit.jupiter.api.Test;
 
 class FaceTrackerTest {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import org.affectgate.features.voice.OnnxVoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEstimate;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.VoiceModelException;
+import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.models.ModelLoadException;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRuntimeConfig;
@@ -92,7 +98,7 @@ class OnnxVoiceEmotionModelTest {
   void shippedModel_loadsWithSpecCheckAndEstimatesFixture() throws Exception {
     Path manifest = Path.of(System.getProperty("affectgate.repoRoot"), "models", "manifest.json");
     WavFixtures.Wav w = WavFixtures.read(WavFixtures.dir().resolve("emodb-03a01Wa.wav"));
-    float[] features = VoiceFeatures.summarise(PraatAgreementTest.analyse(w)).orElseThrow();
+    float[] features = VoiceFeatures.summarise(WavFixtures.analyse(w)).orElseThrow();
     try (OnnxVoiceEmotionModel m =
         OnnxVoiceEmotionModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest)))) {
       VoiceEstimate e = m.estimate(features);

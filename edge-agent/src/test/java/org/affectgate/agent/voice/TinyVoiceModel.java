@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.voice.VoiceFeatureSpec;
 import org.affectgate.models.ModelRegistry;
 
 /**

@@ -6,6 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.FrameAnalyzer;
+import org.affectgate.features.voice.OnnxVoiceEmotionModel;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.StreamResampler;
+import org.affectgate.features.voice.UtteranceSegmenter;
+import org.affectgate.features.voice.VoiceEmotionModel;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.VoiceFeatures;
+import org.affectgate.features.voice.WavFixtures;
 
 /**
  * Prints the cost of the voice path on one thread over the bundled fixtures: resampling, frame

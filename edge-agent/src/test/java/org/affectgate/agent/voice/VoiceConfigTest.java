@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.config.ConfigException;
+import org.affectgate.features.voice.SegmenterConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -25,6 +25,8 @@ import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.pipeline.Agent;
 import org.affectgate.device.kiosk.audio.AudioFrameHeader;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
+import org.affectgate.features.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.WavFixtures;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;

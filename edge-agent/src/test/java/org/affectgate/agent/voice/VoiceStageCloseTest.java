@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.affectgate.agent.aggregate.AggregationConfig;
 import org.affectgate.device.kiosk.audio.AudioChunk;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.VoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEstimate;
+import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +90,14 @@ class VoiceStageCloseTest {
             10,
             Optional.empty());
     VoiceStage stage =
-        new VoiceStage(c, new AggregationConfig(2, "test: two kiosk sessions"), model, outbox, clock, registry, s -> {});
+        new VoiceStage(
+            c,
+            new AggregationConfig(2, "test: two kiosk sessions"),
+            model,
+            outbox,
+            clock,
+            registry,
+            s -> {});
     stage.start();
     WavFixtures.Wav w = VoiceTesting.fixture("emodb-11a02Tc.wav");
     float[] speechThenSilence =

@@ -16,6 +16,8 @@ import org.affectgate.agent.consent.Purposes;
 import org.affectgate.device.kiosk.audio.AudioChunk;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;

@@ -13,6 +13,8 @@ import org.affectgate.agent.kiosk.NoticeLeases;
 import org.affectgate.device.gpio.NoticeLight;
 import org.affectgate.device.gpio.SensingGuard;
 import org.affectgate.device.kiosk.audio.AudioChunk;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.WavFixtures;
 import org.affectgate.sync.outbox.OutboxConfig;
 import org.affectgate.sync.outbox.SqliteOutbox;
 import org.junit.jupiter.api.AfterEach;

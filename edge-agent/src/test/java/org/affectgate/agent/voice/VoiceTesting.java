@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.affectgate.device.kiosk.audio.AudioChunk;
+import org.affectgate.features.voice.VoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEstimate;
+import org.affectgate.features.voice.WavFixtures;
 
 /** Shared helpers for voice tests: chunking fixtures, a settable clock, a counting fake model. */
 final class VoiceTesting {

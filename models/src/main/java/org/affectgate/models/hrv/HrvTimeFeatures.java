@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Feature spec {@value #ID}: the time-domain HRV features the agent's HRV stage computes for one
  * subject over one window (60 s window, 10 s step, the agent's artifact filter; see {@code
- * org.affectgate.agent.hrv.HrvFeatures}), as one ordered vector: {@link #NAMES}, float32, raw units
- * (bpm, ms, ms, percent). {@link HrvPersonalBaseline} turns a subject's stream of these vectors
- * into the {@code hrv-stress} model's input. Stateless and thread-safe.
+ * org.affectgate.features.hrv.HrvFeatures}), as one ordered vector: {@link #NAMES}, float32, raw
+ * units (bpm, ms, ms, percent). {@link HrvPersonalBaseline} turns a subject's stream of these
+ * vectors into the {@code hrv-stress} model's input. Stateless and thread-safe.
  */
 public final class HrvTimeFeatures {
   /** Feature-spec id in the manifest. */

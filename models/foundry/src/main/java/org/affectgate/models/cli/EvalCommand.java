@@ -190,7 +190,7 @@ final class EvalCommand implements Callable<Integer> {
     System.out.printf(
         "voice-emotion on %s, features %s: nested leave-one-speaker-out (L2 chosen per fold by an"
             + " inner leave-one-speaker-out over the training speakers)%n",
-        data, org.affectgate.agent.voice.VoiceFeatureSpec.ID);
+        data, org.affectgate.features.voice.VoiceFeatureSpec.ID);
     System.out.print(nested.summary());
     System.out.println();
     System.out.print(nested.speakerTable());
@@ -225,7 +225,7 @@ final class EvalCommand implements Callable<Integer> {
     try (LoadedModel model =
         registry.load(
             ModelRequirement.named(VoiceEmotion.NAME)
-                .withFeatureSpec(org.affectgate.agent.voice.VoiceFeatureSpec.ID))) {
+                .withFeatureSpec(org.affectgate.features.voice.VoiceFeatureSpec.ID))) {
       int right = 0;
       int total = 0;
       for (EmoDb.Utterance u : utterances) {

@@ -2,7 +2,7 @@ package org.affectgate.models.stress;
 
 import java.time.Duration;
 import java.util.Locale;
-import org.affectgate.agent.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvConfig;
 
 /**
  * One way of turning Stress-Predict into {@code hrv-stress} training windows and a model: where the

@@ -1,15 +1,14 @@
 package org.affectgate.models.stress;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.affectgate.agent.hrv.HrvConfig;
-import org.affectgate.agent.hrv.HrvFeatures;
-import org.affectgate.agent.hrv.HrvWindowEngine;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
+import org.affectgate.features.hrv.HrvConfig;
+import org.affectgate.features.hrv.HrvEvents;
+import org.affectgate.features.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvWindowEngine;
 import org.affectgate.models.hrv.HrvTimeFeatures;
 import org.affectgate.models.stress.StressPredictData.Beat;
 import org.affectgate.models.stress.StressPredictData.Recording;
@@ -38,8 +37,7 @@ public final class HrvWindows {
 
   /** The agent's features of every window of {@code r}, in time order. */
   public static List<HrvFeatures> features(Recording r, RrSource source, HrvConfig config) {
-    HrvWindowEngine engine =
-        new HrvWindowEngine(config, new SimpleMeterRegistry(), InstantSource.system());
+    HrvWindowEngine engine = new HrvWindowEngine(config, HrvEvents.NONE);
     List<HrvFeatures> out = new ArrayList<>();
     long seq = 0;
     long last = Long.MIN_VALUE;

@@ -12,13 +12,13 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
-import org.affectgate.agent.voice.EmotionClass;
-import org.affectgate.agent.voice.Frame;
-import org.affectgate.agent.voice.FrameAnalyzer;
-import org.affectgate.agent.voice.SegmenterConfig;
-import org.affectgate.agent.voice.StreamResampler;
-import org.affectgate.agent.voice.UtteranceSegmenter;
-import org.affectgate.agent.voice.VoiceFeatures;
+import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.voice.Frame;
+import org.affectgate.features.voice.FrameAnalyzer;
+import org.affectgate.features.voice.SegmenterConfig;
+import org.affectgate.features.voice.StreamResampler;
+import org.affectgate.features.voice.UtteranceSegmenter;
+import org.affectgate.features.voice.VoiceFeatures;
 import org.affectgate.models.eval.DataFolderException;
 
 /**

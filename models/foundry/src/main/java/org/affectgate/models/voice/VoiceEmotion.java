@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.affectgate.agent.voice.EmotionClass;
-import org.affectgate.agent.voice.VoiceFeatureSpec;
+import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.voice.VoiceFeatureSpec;
 import org.affectgate.models.foundry.Foundry;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.affectgate.agent.voice.EmotionClass;
+import org.affectgate.features.voice.EmotionClass;
 import org.affectgate.models.calibration.Prediction;
 import org.affectgate.models.eval.ClassificationReport;
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.affectgate.agent.hrv.HrvFeatures;
+import org.affectgate.features.hrv.HrvFeatures;
 import org.affectgate.models.LoadedModel;
 import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.ModelRequirement;

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.affectgate.agent.voice.EmotionClass;
+import org.affectgate.features.voice.EmotionClass;
 import org.junit.jupiter.api.Test;
 
 /** Leave-one-speaker-out and nested selection on small synthetic speakers (fast, no data). */

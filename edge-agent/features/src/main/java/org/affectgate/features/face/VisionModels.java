@@ -1,0 +1,106 @@
+package org.affectgate.features.face;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.affectgate.models.LoadedModel;
+import org.affectgate.models.ModelLoadException;
+import org.affectgate.models.ModelRegistry;
+import org.affectgate.models.ModelRequirement;
+import org.affectgate.models.ModelRuntimeConfig;
+
+/**
+ * The two vision models, loaded through the manifest with the preprocessing ids this package
+ * implements (so a model expecting other inputs is refused at start-up), and a {@link FaceAnalyzer}
+ * over them. Closing releases the stages' reusable tensors and both sessions; call after every
+ * analysis has ended.
+ */
+public final class VisionModels implements AutoCloseable {
+  private final List<LoadedModel> models = new ArrayList<>();
+  private final List<AutoCloseable> stages = new ArrayList<>();
+  private final FaceAnalyzer analyzer;
+
+  private VisionModels(
+      ModelRuntimeConfig runtime,
+      String expressionModel,
+      float scoreThreshold,
+      float nmsThreshold,
+      int maxFaces,
+      FaceAligner aligner)
+      throws ModelLoadException {
+    ModelRegistry registry = ModelRegistry.open(runtime);
+    try {
+      LoadedModel detector =
+          registry.load(
+              ModelRequirement.named(YuNetFaceDetector.MODEL)
+                  .withPreprocessing(YuNetInput.PREPROCESSING));
+      models.add(detector);
+      LoadedModel expression =
+          registry.load(
+              ModelRequirement.named(expressionModel).withPreprocessing(FaceAligner.PREPROCESSING));
+      models.add(expression);
+      YuNetFaceDetector faceDetector =
+          new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces);
+      stages.add(faceDetector);
+      OnnxExpressionClassifier classifier = new OnnxExpressionClassifier(expression);
+      stages.add(classifier);
+      analyzer = new FaceAnalyzer(faceDetector, aligner, classifier);
+    } catch (ModelLoadException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the detector and {@code config.expressionModel()}; blocks for file I/O and session
+   * creation (call from a worker or at start-up).
+   *
+   * @throws ModelLoadException if the manifest or a model is missing, altered or mismatched
+   */
+  public static VisionModels load(ModelRuntimeConfig runtime, VisionConfig config)
+      throws ModelLoadException {
+    return new VisionModels(
+        runtime,
+        config.expressionModel(),
+        (float) config.scoreThreshold(),
+        (float) config.nmsThreshold(),
+        config.maxFacesPerFrame(),
+        new FaceAligner(config.alignZoom(), config.alignShiftY()));
+  }
+
+  public FaceAnalyzer analyzer() {
+    return analyzer;
+  }
+
+  /** The detector's session (for the benchmark's bare-runtime baseline); owned by this object. */
+  public LoadedModel detectorModel() {
+    return models.get(0);
+  }
+
+  /**
+   * The expression model's session (for the benchmark's bare-runtime baseline); owned by this
+   * object.
+   */
+  public LoadedModel expressionModel() {
+    return models.get(1);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable stage : stages) {
+      try {
+        stage.close();
+      } catch (Exception e) {
+        // closing a stage only frees its reusable tensors; nothing to recover
+      }
+    }
+    stages.clear();
+    for (LoadedModel m : models) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        // closing a session only frees native memory; nothing to recover
+      }
+    }
+    models.clear();
+  }
+}

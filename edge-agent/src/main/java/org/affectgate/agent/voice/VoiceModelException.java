@@ -1,8 +1,0 @@
-package org.affectgate.agent.voice;
-
-/** The voice model could not produce an estimate for one vector. */
-public final class VoiceModelException extends Exception {
-  public VoiceModelException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
