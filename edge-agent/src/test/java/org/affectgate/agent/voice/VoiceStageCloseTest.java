@@ -86,7 +86,14 @@ class VoiceStageCloseTest {
             10,
             Optional.empty());
     VoiceStage stage =
-        new VoiceStage(c, new AggregationConfig(2), model, outbox, clock, registry, s -> {});
+        new VoiceStage(
+            c,
+            new AggregationConfig(2, "test: two kiosk sessions"),
+            model,
+            outbox,
+            clock,
+            registry,
+            VoiceStage.Options.listening(s -> {}));
     stage.start();
     WavFixtures.Wav w = VoiceTesting.fixture("emodb-11a02Tc.wav");
     float[] speechThenSilence =

@@ -63,7 +63,7 @@ class VoiceStageTest {
         outbox,
         clock,
         registry,
-        segments::add);
+        VoiceStage.Options.listening(segments::add));
   }
 
   private static float[] concat(float[]... parts) {
