@@ -14,12 +14,12 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.consent.KioskConsent;
@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: Pi4J's event thread and this object's tick thread ({@code affectgate-kiosk-gpio},
  * every {@value #BUTTON_TICK_MS} ms: button and PIR timing; every {@value #NOTICE_TICK_MS} ms: the
- * LED read-back) feed the device logic, which never blocks; ledger writes ({@link
- * KioskConsent#apply}) run in order on one thread of their own ({@code affectgate-kiosk-consent}).
- * Grants are refused while {@value #MAX_PENDING} grants wait (a stuck ledger); withdrawals and
+ * LED read-back) feed the device logic, which never blocks; ledger writes are queued in order on
+ * the consent lane ({@link KioskConsent#submit}, thread {@value KioskConsent#LANE}). Grants are
+ * refused while {@value #MAX_PENDING} grants from this kiosk wait (a stuck ledger); withdrawals and
  * session ends are never refused (they come at a visitor's pace and must not be lost behind a flood
  * of grants), and take effect in memory at once ({@link KioskConsent#stopNow}, on the GPIO thread)
  * before their ledger write is queued, so a slow ledger never keeps a kiosk sensing after a long
@@ -72,7 +72,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
   private final KioskGpioConfig config;
   private final KioskConsent consent;
   private final Deque<AutoCloseable> lines = new ArrayDeque<>();
-  private final ThreadPoolExecutor ledger;
+  private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger pendingGrants = new AtomicInteger();
   private final ScheduledExecutorService ticks;
   private final Counter ledgerFailures;
@@ -86,6 +86,8 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
   private long sessionNumber;
   private String sessionId;
   private boolean granted;
+  private volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+  private volatile boolean closed;
 
   private GpioKiosk(
       String site,
@@ -101,14 +103,6 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
     this.queueFull =
         registry.counter("affectgate.gpio.kiosk.consent.failures", "cause", "queue_full");
     this.logLimit = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
-    this.ledger =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> daemon(r, "affectgate-kiosk-consent"));
     this.ticks =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "affectgate-kiosk-gpio"));
   }
@@ -261,30 +255,37 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
     if (!grant) {
       consent.stopNow(m);
     }
+    if (closed) {
+      // only after close(): the agent is stopping and every kiosk session ends with it
+      queueFull.increment();
+      log("kiosk consent " + action + " dropped: the GPIO kiosk is closed");
+      return;
+    }
     if (grant && pendingGrants.incrementAndGet() > MAX_PENDING) {
       pendingGrants.decrementAndGet();
       queueFull.increment();
       log("kiosk consent grant dropped: " + MAX_PENDING + " grants waiting for the ledger");
       return;
     }
-    try {
-      ledger.execute(
-          () -> {
-            if (grant) {
-              pendingGrants.decrementAndGet();
-            }
-            try {
-              consent.apply(m);
-            } catch (RuntimeException e) {
-              ledgerFailures.increment();
-              log("kiosk consent " + action + " from the GPIO button not recorded: " + e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      // only after close(): the agent is stopping and every kiosk session ends with it
-      queueFull.increment();
-      log("kiosk consent " + action + " dropped: the GPIO kiosk is closed");
-    }
+    pending.incrementAndGet();
+    last =
+        consent
+            .record(m)
+            .whenComplete(
+                (ok, e) -> {
+                  pending.decrementAndGet();
+                  if (grant) {
+                    pendingGrants.decrementAndGet();
+                  }
+                  if (e != null) {
+                    ledgerFailures.increment();
+                    log(
+                        "kiosk consent "
+                            + action
+                            + " from the GPIO button not recorded: "
+                            + (e.getCause() == null ? e : e.getCause()));
+                  }
+                });
   }
 
   private void log(String message) {
@@ -303,7 +304,7 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
     out.put("kioskId", config.kioskId());
     out.put("visitorPresent", presence != null && presence.currentSession() != 0);
     out.put("consentGranted", flow != null && flow.granted());
-    out.put("pendingLedgerWrites", ledger.getQueue().size());
+    out.put("pendingLedgerWrites", pending.get());
     out.put("notice", leases == null ? Map.of("shownBy", "screen") : leases.status());
     return out;
   }
@@ -312,12 +313,14 @@ public final class GpioKiosk implements KioskSessionListener, AutoCloseable {
   @Override
   public void close() {
     ticks.shutdownNow();
-    ledger.shutdown();
+    closed = true;
     try {
       ticks.awaitTermination(1, TimeUnit.SECONDS);
-      if (!ledger.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("kiosk consent ledger writes still running after 5 s at shutdown");
-      }
+      last.get(5, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("kiosk consent ledger writes still running after 5 s at shutdown");
+    } catch (ExecutionException e) {
+      // counted and logged when it completed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -499,9 +499,7 @@ public final class Agent implements AutoCloseable {
             outbox,
             clock,
             registry,
-            voiceListener,
-            consent,
-            notice);
+            new VoiceStage.Options(voiceListener, consent, notice));
     kioskConsent.addEndListener(
         (site, kioskId, purposes) -> {
           if (purposes.contains(Purposes.KIOSK_VOICE)) {

@@ -12,14 +12,16 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.consent.ConsentConfig;
@@ -148,29 +150,20 @@ class GpioKioskTest {
   }
 
   /**
-   * Holds {@link KioskConsent#apply}'s monitor on another thread, as a slow SQLite write from
-   * another consent input would, until closed.
+   * Holds the consent ledger's write lock from another connection, as a slow SQLite write from
+   * another consent input would, until closed (shorter than the ledger's 5 s busy timeout, so the
+   * queued writes go through once it is released).
    */
-  private AutoCloseable holdLedger() throws InterruptedException {
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch free = new CountDownLatch(1);
-    Thread busy =
-        new Thread(
-            () -> {
-              synchronized (consent) {
-                held.countDown();
-                try {
-                  free.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            });
-    busy.start();
-    assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+  private AutoCloseable holdLedger() throws SQLException {
+    Connection lock = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("consent.db"));
+    try (Statement st = lock.createStatement()) {
+      st.execute("BEGIN EXCLUSIVE");
+    }
     return () -> {
-      free.countDown();
-      busy.join();
+      try (Statement st = lock.createStatement()) {
+        st.execute("ROLLBACK");
+      }
+      lock.close();
     };
   }
 

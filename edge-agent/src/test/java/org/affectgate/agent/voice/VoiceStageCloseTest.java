@@ -97,7 +97,7 @@ class VoiceStageCloseTest {
             outbox,
             clock,
             registry,
-            s -> {});
+            VoiceStage.Options.listening(s -> {}));
     stage.start();
     WavFixtures.Wav w = VoiceTesting.fixture("emodb-11a02Tc.wav");
     float[] speechThenSilence =

@@ -64,8 +64,8 @@ class VoiceStageConsentTest {
             outbox,
             clock,
             registry,
-            segments::add,
-            (site, kiosk) -> consent.allows(site, kiosk, Purposes.KIOSK_VOICE));
+            VoiceStage.Options.listening(segments::add)
+                .withConsent((site, kiosk) -> consent.allows(site, kiosk, Purposes.KIOSK_VOICE)));
     consent.addEndListener(
         (site, kiosk, purposes) -> {
           if (purposes.contains(Purposes.KIOSK_VOICE)) {

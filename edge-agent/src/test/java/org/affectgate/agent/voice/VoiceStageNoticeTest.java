@@ -80,9 +80,7 @@ class VoiceStageNoticeTest {
             outbox,
             clock,
             registry,
-            segments::add,
-            VoiceConsent.NOT_REQUIRED,
-            leases);
+            VoiceStage.Options.listening(segments::add).withNotice(leases));
     leases.onRevoked(VoiceStage.MODALITY, stage::purge);
   }
 

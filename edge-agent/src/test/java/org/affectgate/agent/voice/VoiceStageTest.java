@@ -66,7 +66,7 @@ class VoiceStageTest {
         outbox,
         clock,
         registry,
-        segments::add);
+        VoiceStage.Options.listening(segments::add));
   }
 
   private static float[] concat(float[]... parts) {
