@@ -206,10 +206,10 @@ final class DemoCommand implements Callable<Integer> {
     Agent agent =
         Agent.start(
             config,
-            InstantSource.system(),
-            agentRegistry,
-            new WindowLinePrinter(out, config.aggregation().k()),
-            segment -> printSegment(out, segment));
+            Agent.Options.defaults()
+                .withRegistry(agentRegistry)
+                .withWindowListener(new WindowLinePrinter(out, config.aggregation().k()))
+                .withVoiceListener(segment -> printSegment(out, segment)));
     MqttConfig simMqtt =
         MqttConfig.defaults(broker.uri(), "affectgate-demo-wearables")
             .withPersistenceDir(dataDir.resolve("mqtt-simulator"));

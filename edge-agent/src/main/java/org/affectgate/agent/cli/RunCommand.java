@@ -1,8 +1,6 @@
 package org.affectgate.agent.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
@@ -42,9 +40,8 @@ final class RunCommand implements Callable<Integer> {
     Agent agent =
         Agent.start(
             c,
-            InstantSource.system(),
-            new SimpleMeterRegistry(),
-            new WindowLinePrinter(out, c.aggregation().k()));
+            Agent.Options.defaults()
+                .withWindowListener(new WindowLinePrinter(out, c.aggregation().k())));
     out.println(
         "affectgate: running, status at http://"
             + c.http().host()

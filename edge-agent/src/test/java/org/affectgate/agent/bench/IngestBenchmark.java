@@ -8,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +77,7 @@ public final class IngestBenchmark {
         }
       }
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      try (Agent agent = Agent.start(config, InstantSource.system(), registry, r -> {})) {
+      try (Agent agent = Agent.start(config, Agent.Options.defaults().withRegistry(registry))) {
         while (!agent.mqttConnected()) {
           Thread.sleep(50);
         }

@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
@@ -124,7 +123,7 @@ class KioskWithdrawalLaneTest {
   void mqttWithdrawal_whileLedgerLockedAndAnotherKiosksGrantWaits_stopsTheKioskFirst()
       throws Exception {
     AgentConfig config = config();
-    agent = Agent.start(config, InstantSource.system(), registry, r -> {});
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(registry));
     kiosks = new MqttClient(mosquitto.uri(), "kiosks", new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);

@@ -15,7 +15,6 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.kiosk.GpioKiosk;
@@ -93,10 +92,12 @@ class PulseNoticeAgentTest {
                                             "buttonPin", 17,
                                             "presencePin", 27,
                                             "noticeLedPin", 23))))),
-            InstantSource.system(),
-            registry,
-            r -> {},
-            () -> Pi4jGpio.using(pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID));
+            Agent.Options.defaults()
+                .withRegistry(registry)
+                .withGpio(
+                    () ->
+                        Pi4jGpio.using(
+                            pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID)));
     MockDigitalInput pulse = pi4j.io("pulse");
     DigitalOutput led = pi4j.io(GpioKiosk.LED_LINE);
     assertThat(led.state()).isEqualTo(DigitalState.LOW);

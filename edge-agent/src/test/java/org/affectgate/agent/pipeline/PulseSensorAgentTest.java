@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
@@ -82,10 +81,12 @@ class PulseSensorAgentTest {
     agent =
         Agent.start(
             config,
-            InstantSource.system(),
-            registry,
-            r -> {},
-            () -> Pi4jGpio.using(pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID));
+            Agent.Options.defaults()
+                .withRegistry(registry)
+                .withGpio(
+                    () ->
+                        Pi4jGpio.using(
+                            pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID)));
     MockDigitalInput pin = pi4j.io("pulse");
 
     beats(pin, 4);

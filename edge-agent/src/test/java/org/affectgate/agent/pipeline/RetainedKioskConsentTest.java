@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
@@ -67,7 +66,7 @@ class RetainedKioskConsentTest {
   void retainedGrant_agentRestart_writesNoNewGrantAndReopensNothing() throws Exception {
     AgentConfig config = config();
     SimpleMeterRegistry first = new SimpleMeterRegistry();
-    agent = Agent.start(config, InstantSource.system(), first, r -> {});
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(first));
     await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
     publishRetainedGrant();
     await().atMost(Duration.ofSeconds(20)).until(() -> grants(first) == 1);
@@ -77,7 +76,7 @@ class RetainedKioskConsentTest {
     assertThat(grantsBefore).isPositive();
 
     SimpleMeterRegistry second = new SimpleMeterRegistry();
-    agent = Agent.start(config, InstantSource.system(), second, r -> {});
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(second));
     // The broker replays the retained grant on the re-subscription: wait until it was handled.
     await()
         .atMost(Duration.ofSeconds(20))

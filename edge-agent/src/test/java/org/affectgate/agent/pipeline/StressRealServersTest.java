@@ -3,7 +3,6 @@ package org.affectgate.agent.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,17 +79,18 @@ class StressRealServersTest extends RealServersTest {
     agent =
         Agent.start(
             config,
-            clock,
-            new SimpleMeterRegistry(),
-            new WearablePipeline.WindowListener() {
-              @Override
-              public void onWindow(org.affectgate.agent.aggregate.WindowReport report) {}
+            Agent.Options.defaults()
+                .withClock(clock)
+                .withWindowListener(
+                    new WearablePipeline.WindowListener() {
+                      @Override
+                      public void onWindow(org.affectgate.agent.aggregate.WindowReport report) {}
 
-              @Override
-              public void onStressWindow(StressReport report) {
-                reports.add(report);
-              }
-            });
+                      @Override
+                      public void onStressWindow(StressReport report) {
+                        reports.add(report);
+                      }
+                    }));
     wearables.awaitConnected(agent);
 
     for (int second = 0; second < SECONDS; second++) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +116,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
       throws Exception {
     AgentConfig config = config();
     List<String> optedIn = enrol(config);
-    agent = Agent.start(config, InstantSource.system(), registry, report -> {});
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(registry));
     wearables.awaitConnected(agent);
 
     wearables.publishFor(Duration.ofSeconds(12));
@@ -174,7 +173,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
       throws Exception {
     AgentConfig config = config();
     List<String> optedIn = enrol(config);
-    agent = Agent.start(config, InstantSource.system(), registry, report -> {});
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(registry));
     wearables.awaitConnected(agent);
     wearables.publishFor(Duration.ofSeconds(12));
     await()
@@ -192,7 +191,7 @@ class SubjectSyncRealServersTest extends RealServersTest {
     agent.close();
     agent = null;
 
-    agent = Agent.start(config, InstantSource.system(), new SimpleMeterRegistry(), r -> {});
+    agent = Agent.start(config, Agent.Options.defaults());
     assertThat(agent.syncLoop().state().deletions().pending()).as("durable").isEqualTo(1);
     long t0 = System.nanoTime();
     vm.start();

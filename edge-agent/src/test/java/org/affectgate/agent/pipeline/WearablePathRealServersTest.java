@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +44,10 @@ class WearablePathRealServersTest extends RealServersTest {
     AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
     wearables = new TestWearables(mosquitto.uri(), config);
     wearables.grantConsent(config);
-    agent = Agent.start(config, InstantSource.system(), registry, reports::add);
+    agent =
+        Agent.start(
+            config,
+            Agent.Options.defaults().withRegistry(registry).withWindowListener(reports::add));
     wearables.awaitConnected(agent);
 
     wearables.publishFor(Duration.ofSeconds(22));
@@ -68,7 +70,10 @@ class WearablePathRealServersTest extends RealServersTest {
     AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
     wearables = new TestWearables(mosquitto.uri(), config);
     wearables.grantConsent(config);
-    agent = Agent.start(config, InstantSource.system(), registry, reports::add);
+    agent =
+        Agent.start(
+            config,
+            Agent.Options.defaults().withRegistry(registry).withWindowListener(reports::add));
     wearables.awaitConnected(agent);
 
     wearables.publishFor(Duration.ofSeconds(8));

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
@@ -65,19 +64,20 @@ class WithdrawalRealServersTest extends RealServersTest {
     agent =
         Agent.start(
             config,
-            InstantSource.system(),
-            registry,
-            new WearablePipeline.WindowListener() {
-              @Override
-              public void onWindow(WindowReport report) {
-                reports.add(report);
-              }
+            Agent.Options.defaults()
+                .withRegistry(registry)
+                .withWindowListener(
+                    new WearablePipeline.WindowListener() {
+                      @Override
+                      public void onWindow(WindowReport report) {
+                        reports.add(report);
+                      }
 
-              @Override
-              public void onPurge(WearablePipeline.PurgeReport report) {
-                reportsAtPurge.add(reports.size());
-              }
-            });
+                      @Override
+                      public void onPurge(WearablePipeline.PurgeReport report) {
+                        reportsAtPurge.add(reports.size());
+                      }
+                    }));
     wearables.awaitConnected(agent);
     wearables.publishFor(Duration.ofSeconds(12));
     await().atMost(Duration.ofSeconds(10)).until(() -> subjectCounts(reports).contains(6L));

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
@@ -47,7 +46,7 @@ class StatusHealthTest {
     root.put("mqtt", Map.of("uri", mosquitto.uri(), "clientId", "agent-status"));
     root.put("http", Map.of("port", 0));
     config = AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
-    agent = Agent.start(config, InstantSource.system(), new SimpleMeterRegistry(), r -> {});
+    agent = Agent.start(config, Agent.Options.defaults());
   }
 
   @AfterEach

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.config.ConfigException;
@@ -91,10 +89,7 @@ class StressConfigTest {
                     + unusedPort
                     + "\nhttp:\n  port: 0\nhrv:\n  stress:\n    enabled: true\n"));
 
-    assertThatThrownBy(
-            () ->
-                Agent.start(
-                    config, InstantSource.system(), new SimpleMeterRegistry(), report -> {}))
+    assertThatThrownBy(() -> Agent.start(config, Agent.Options.defaults()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("hrv.stress.enabled")
         .hasMessageContaining("hrv-time180-run-v1");

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -123,7 +122,7 @@ class CameraPathPrivacyTest {
           egress.add(new String[] {topic});
           egressPayloads.add(message.getPayload());
         });
-    agent = Agent.start(config(), InstantSource.system(), registry, r -> {});
+    agent = Agent.start(config(), Agent.Options.defaults().withRegistry(registry));
     await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
     MqttClient kiosk = client("kiosk");
     // camera.requireConsent (default): the kiosk's visitor session grants kiosk-face first.

@@ -192,11 +192,13 @@ class KioskFaceGpioAgentTest {
     agent =
         Agent.start(
             config,
-            clock,
-            registry,
-            r -> {},
-            segment -> {},
-            () -> Pi4jGpio.using(pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID));
+            Agent.Options.defaults()
+                .withClock(clock)
+                .withRegistry(registry)
+                .withGpio(
+                    () ->
+                        Pi4jGpio.using(
+                            pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID)));
     MockDigitalInput pir = pi4j.io(GpioKiosk.PRESENCE_LINE);
     MockDigitalInput sense = pi4j.io(GpioKiosk.SENSE_LINE);
     DigitalOutput led = pi4j.io(GpioKiosk.LED_LINE);
@@ -338,11 +340,13 @@ class KioskFaceGpioAgentTest {
     agent =
         Agent.start(
             config(),
-            clock,
-            registry,
-            r -> {},
-            segment -> {},
-            () -> Pi4jGpio.using(pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID));
+            Agent.Options.defaults()
+                .withClock(clock)
+                .withRegistry(registry)
+                .withGpio(
+                    () ->
+                        Pi4jGpio.using(
+                            pi4j, MockDigitalInputProvider.ID, MockDigitalOutputProvider.ID)));
     button = pi4j.io(GpioKiosk.BUTTON_LINE);
     button.mockState(DigitalState.HIGH);
     MockDigitalInput sense = pi4j.io(GpioKiosk.SENSE_LINE);

@@ -95,7 +95,13 @@ class VoicePrivacyRealServersTest {
 
   @Test
   void kioskAudio_analysedButNoPcmInDataDirOrEgress() throws Exception {
-    agent = Agent.start(config(), clock, registry, r -> {}, segments::add);
+    agent =
+        Agent.start(
+            config(),
+            Agent.Options.defaults()
+                .withClock(clock)
+                .withRegistry(registry)
+                .withVoiceListener(segments::add));
     spy = new MqttClient(mosquitto.uri(), "spy", new MemoryPersistence());
     spy.connect();
     spy.subscribe("#", 1, (topic, msg) -> seen.add(Map.entry(topic, msg.getPayload())));

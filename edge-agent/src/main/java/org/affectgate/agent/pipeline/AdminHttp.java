@@ -1,0 +1,65 @@
+package org.affectgate.agent.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.affectgate.agent.admin.AdminToken;
+import org.affectgate.agent.admin.BearerAuth;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.consent.ConsentHttpApi;
+import org.affectgate.agent.consent.KioskConsentHttpApi;
+import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.status.StatusHandler;
+import org.affectgate.device.mqtt.MqttTransport;
+
+/** The admin HTTP server's assembly: consent APIs behind the bearer token, and {@code /status}. */
+final class AdminHttp {
+  private AdminHttp() {}
+
+  /**
+   * Loads (or creates) the admin token, mounts the consent and kiosk consent APIs and {@code
+   * /status}, and listens on {@code http.host:http.port}, blocking the start-up thread until bound.
+   * The caller closes the server.
+   *
+   * @throws IllegalStateException naming {@code http.host/http.port} when the port cannot be bound
+   */
+  static HttpServer listen(
+      Wiring w,
+      Vertx vertx,
+      Stores stores,
+      MqttTransport transport,
+      KioskPaths kiosk,
+      DeploymentContextGuard contextGuard) {
+    AgentConfig config = w.config();
+    AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
+    BearerAuth auth = new BearerAuth(token, w.registry(), w.clock());
+    Router router =
+        new ConsentHttpApi(vertx, stores.consentStore(), stores.gate(), w.clock(), auth).router();
+    new KioskConsentHttpApi(vertx, stores.kioskConsent(), config.site(), auth, w.registry())
+        .mount(router);
+    StatusHandler status =
+        new StatusHandler(config, transport, stores.syncLoop(), w.registry(), contextGuard);
+    status.section("kioskSessions", stores.kioskConsent()::status);
+    kiosk.addStatus(status);
+    router.get("/status").handler(status);
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(config.http().port(), config.http().host())
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(ar.result())
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            "cannot listen on "
+                                + config.http().host()
+                                + ":"
+                                + config.http().port()
+                                + " (http.host/http.port): "
+                                + ar.cause().getMessage(),
+                            ar.cause())))
+        .await();
+  }
+}

@@ -1,0 +1,23 @@
+package org.affectgate.agent.pipeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.Deque;
+import org.affectgate.agent.config.AgentConfig;
+
+/**
+ * What every assembler of the {@link Agent} needs: the validated config, the injected clock and
+ * registry, and the agent's close stack. Used on the start-up thread only.
+ *
+ * @param toClose the agent's close stack: what is pushed later is closed earlier (see {@link
+ *     Agent#close})
+ */
+record Wiring(
+    AgentConfig config, InstantSource clock, MeterRegistry registry, Deque<AutoCloseable> toClose) {
+
+  /** Pushes {@code c} on the close stack (closed before everything pushed earlier); returns it. */
+  <T extends AutoCloseable> T closeLater(T c) {
+    toClose.push(c);
+    return c;
+  }
+}
