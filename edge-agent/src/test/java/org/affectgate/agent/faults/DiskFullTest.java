@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Disk full and recovery (issue 17 #2 and #3): the agent's data directory is a 16 MB tmpfs (the
  * test mounts it; it needs root, as the suite has, and is skipped otherwise). Under load, the disk
- * is filled to the last byte for 10 s, during which a participant withdraws through {@code DELETE
+ * is filled to the last byte for 8 s, during which a participant withdraws through {@code DELETE
  * /consent}; then the space is freed, without restarting the agent.
  *
  * <p>Must hold: the withdrawal is accepted while the disk is full (2xx, not a 500) and is in the
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag(FaultProfile.TAG)
 class DiskFullTest {
-  private static final Duration FULL_FOR = Duration.ofSeconds(10);
+  private static final Duration FULL_FOR = Duration.ofSeconds(8);
   private static final int PARTICIPANTS = 6;
 
   @TempDir Path dir;
@@ -84,7 +84,7 @@ class DiskFullTest {
         agent.awaitConnected(Duration.ofSeconds(60));
         String token = Files.readString(yaml.dataDir().resolve("admin-token")).strip();
         load.start();
-        Thread.sleep(5_000);
+        Thread.sleep(2_000);
 
         Path filler = disk.resolve("filler");
         long filled = fill(filler);
@@ -118,6 +118,14 @@ class DiskFullTest {
                   + ", last error "
                   + sync.path("lastError"));
         }
+        long firstWindowAfterWithdrawal = withdrawnAt + 1_000 + 10_000;
+        if (!Waits.until(
+            "a window entirely after the withdrawal stored",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(200),
+            () -> latestWindowEnd(vm) > firstWindowAfterWithdrawal)) {
+          problems.add("no window after the withdrawal was stored");
+        }
         if (!Waits.until(
             "withdrawal persisted",
             Duration.ofSeconds(30),
@@ -127,8 +135,9 @@ class DiskFullTest {
         }
         long stoppedLoad = System.currentTimeMillis();
         load.stop();
-        // The last window holding data closes one step plus the lateness after the load stops.
-        long quiet = stoppedLoad + 5_000 + 3_000 + 1_000 - System.currentTimeMillis();
+        // The last window holding data closes one step plus the lateness (plus a 250 ms tick)
+        // after the load stops; after that nothing more is enqueued.
+        long quiet = stoppedLoad + 5_000 + 3_000 + 500 - System.currentTimeMillis();
         if (quiet > 0) {
           Thread.sleep(quiet);
         }
@@ -138,7 +147,7 @@ class DiskFullTest {
             Duration.ofMillis(200),
             () -> agent.status().path("sync").path("backlog").asLong() == 0);
         enqueued = AgentProcess.meter(agent.status(), "affectgate.outbox.enqueued");
-        long counted = counted(vm, withdrawnAt + 1_000 + 10_000);
+        long counted = counted(vm, firstWindowAfterWithdrawal);
         if (counted > PARTICIPANTS - 1) {
           problems.add("windows after the withdrawal still count " + counted + " subjects");
         }
@@ -176,7 +185,7 @@ class DiskFullTest {
     }
     FaultTable.add(
         new FaultTable.Row(
-            "disk full 10 s on a 16 MB tmpfs, then space freed",
+            "disk full 8 s on a 16 MB tmpfs, then space freed",
             1,
             lost,
             duplicates,

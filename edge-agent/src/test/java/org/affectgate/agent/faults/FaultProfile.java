@@ -26,7 +26,7 @@ record FaultProfile(
   static final String PROPERTY = "affectgate.faults";
   static final String TAG = "faults";
 
-  static final FaultProfile CI = new FaultProfile("ci", 8, 6_000, 8, false, 10_000);
+  static final FaultProfile CI = new FaultProfile("ci", 8, 5_000, 6, false, 10_000);
   static final FaultProfile LONG = new FaultProfile("long", 100, 12_000, 60, true, 10_000);
 
   /** The profile named by {@value #PROPERTY} ({@code long}), else the CI size. */
