@@ -3,9 +3,10 @@ package org.affectgate.agent.faults;
 import java.time.Duration;
 
 /**
- * How big the fault suite runs. The CI size runs inside {@code mvn verify} (about two and a half
- * minutes on a 2-core machine); the long size is selected with {@code -Daffectgate.faults=long}, as
- * {@code deploy/dev/fault-suite.sh --long} does.
+ * How big the fault suite runs. The CI size runs inside {@code mvn verify} (about three minutes on
+ * an idle 2-core machine once every case passes; a failing case waits out its recovery bound); the
+ * long size is selected with {@code -Daffectgate.faults=long}, as {@code deploy/dev/fault-suite.sh
+ * --long} does.
  *
  * @param name {@code ci} or {@code long}
  * @param crashCycles {@code kill -9} cycles of the crash-consistency case

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class MosquittoServerRestartTest {
 
   @Test
-  void restart_keepsPersistentSessionAndQueuedMessage() throws Exception {
+  void restart_keepsPersistentSessionAndQueuedMessage_evenWhenRunAsRoot() throws Exception {
     try (MosquittoServer broker = new MosquittoServer().start()) {
       List<String> received = new CopyOnWriteArrayList<>();
       MqttConnectOptions persistent = new MqttConnectOptions();
