@@ -64,6 +64,17 @@ class MosquittoServerRestartTest {
               () -> !received.isEmpty());
       subscriber.disconnect();
       subscriber.close();
+      FaultTable.add(
+          new FaultTable.Row(
+              "test helper: MosquittoServer restart keeps a persistent session",
+              1,
+              arrived ? 0 : 1,
+              0,
+              List.of(),
+              arrived,
+              "defect outside issue 17: as root the broker cannot save its persistence file in the"
+                  + " helper's 0700 temp dir, so a restart forgets sessions and queued QoS 1"
+                  + " messages (the suite works around it: Brokers.persistent)"));
       assertThat(arrived)
           .as(
               "message queued for a persistent session survives a broker restart (running as %s)",
