@@ -19,10 +19,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.DoubleSupplier;
 import org.affectgate.agent.faults.FaultyCloud.Mode;
+import org.affectgate.common.time.ExecutorScheduler;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.influx.InfluxConfig;
 import org.affectgate.sync.influx.InfluxSink;
@@ -85,7 +84,7 @@ class CloudOutageTest {
     long maxBytes = CAPACITY_POINTS * lineBytes;
     Model model = new Model(maxBytes, MAX_AGE.toMillis());
     Map<Mode, Integer> passes = new EnumMap<>(Mode.class);
-    ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
+    ExecutorScheduler unused = ExecutorScheduler.singleThread("fault-suite-unused");
     // A day of failures on a fast clock would print thousands of (correct) WARN lines.
     Logger syncLog = (Logger) LoggerFactory.getLogger("org.affectgate.sync");
     Level level = syncLog.getLevel();
@@ -239,7 +238,7 @@ class CloudOutageTest {
                   + (profile.outageJitter() ? "seeded " + seed : "pinned 0.9")
                   + (problems.isEmpty() ? "" : "; " + problems.get(0))));
     } finally {
-      unused.shutdownNow();
+      unused.close();
       syncLog.setLevel(level);
     }
     assertThat(problems).as("cloud-outage problems").isEmpty();
