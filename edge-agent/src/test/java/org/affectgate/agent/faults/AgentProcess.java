@@ -284,6 +284,29 @@ final class AgentProcess implements AutoCloseable {
     return (int) procStatus("Threads:");
   }
 
+  /**
+   * The agent's threads by name with digits folded ({@code comm} of each task in {@code
+   * /proc/PID/task}, at most 15 characters each), e.g. {@code {vert.x-worker-thread-#=4}}: what
+   * grew when {@link #threads} did.
+   */
+  java.util.SortedMap<String, Integer> threadNames() {
+    java.util.SortedMap<String, Integer> names = new java.util.TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+      tasks.forEach(
+          t -> {
+            try {
+              String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+              names.merge(name, 1, Integer::sum);
+            } catch (IOException e) {
+              // the thread ended while listing
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
+
   /** Resident set size in KiB ({@code VmRSS}). */
   long rssKb() {
     return procStatus("VmRSS:");
