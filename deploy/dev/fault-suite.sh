@@ -51,7 +51,7 @@ if [ -n "$SEED" ]; then seed_arg=(-Daffectgate.faults.seed="$SEED"); fi
 echo "fault-suite: $PROFILE run of the fault cases (log: $LOG)"
 $MVN -pl edge-agent -am verify \
   -Dtest='**/faults/*Test' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Daffectgate.faults="$PROFILE" -Djunit.jupiter.execution.timeout.default="$TIMEOUT" \
+  -Daffectgate.faults="$PROFILE" -Daffectgate.test.timeout="$TIMEOUT" \
   "${seed_arg[@]}" 2>&1 | tee "$LOG" | grep -E '^\[(INFO|ERROR)\] (Tests run|Running)'
 faults_status=${PIPESTATUS[0]}
 
