@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param release an episode ends once the rule has failed for this long, and a spent warning is
  *     re-armed once the projection has stayed beyond the horizon this long ({@code
  *     fusion.episode.releaseSeconds}, default 5 s)
+ * @param projectBelowValence the trend is projected only while the smoothed valence is below this
+ *     ({@code fusion.episode.projectBelowValence}, default 0 = neutral): frustration lies in the
+ *     unpleasant half of the circumplex, and a pleasant visitor calming down to neutral (a steep
+ *     fall of valence while happiness still holds arousal above a0) is not heading there; in [v0,
+ *     1]
  */
 public record EpisodeConfig(
     double valenceBelow,
@@ -33,7 +38,8 @@ public record EpisodeConfig(
     Duration sustain,
     double minConfidence,
     Duration horizon,
-    Duration release) {
+    Duration release,
+    double projectBelowValence) {
 
   public static final double DEFAULT_VALENCE_BELOW = -0.25;
   public static final double DEFAULT_AROUSAL_ABOVE = 0.6;
@@ -41,6 +47,7 @@ public record EpisodeConfig(
   public static final double DEFAULT_MIN_CONFIDENCE = 0.3;
   public static final Duration DEFAULT_HORIZON = Duration.ofSeconds(10);
   public static final Duration DEFAULT_RELEASE = Duration.ofSeconds(5);
+  public static final double DEFAULT_PROJECT_BELOW_VALENCE = 0.0;
 
   public EpisodeConfig {
     Objects.requireNonNull(sustain, "fusion.episode.sustainSeconds");
@@ -74,6 +81,14 @@ public record EpisodeConfig(
       throw new IllegalArgumentException(
           "fusion.episode.releaseSeconds must be >= 0 (got " + FusionConfig.seconds(release) + ")");
     }
+    if (!(projectBelowValence >= valenceBelow && projectBelowValence <= 1)) {
+      throw new IllegalArgumentException(
+          "fusion.episode.projectBelowValence must be in [fusion.episode.valenceBelow, 1] (got "
+              + projectBelowValence
+              + " and "
+              + valenceBelow
+              + ")");
+    }
   }
 
   /** The documented defaults. */
@@ -84,6 +99,7 @@ public record EpisodeConfig(
         DEFAULT_SUSTAIN,
         DEFAULT_MIN_CONFIDENCE,
         DEFAULT_HORIZON,
-        DEFAULT_RELEASE);
+        DEFAULT_RELEASE,
+        DEFAULT_PROJECT_BELOW_VALENCE);
   }
 }

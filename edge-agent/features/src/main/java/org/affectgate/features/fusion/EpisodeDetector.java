@@ -10,13 +10,13 @@ import java.util.Optional;
  * without a break for S; {@link EpisodeEvent.Kind#EPISODE_ENDED} when it has then failed without a
  * break for the release time.
  *
- * <p>Projection, outside an episode, at confidence ≥ c: the time for each smoothed value to reach
- * its threshold at its current slope (0 if it is past it already, infinite if it moves away or
- * stands still); the later of the two is the crossing time; the rule is projected to fire at
- * crossing + S, or, if the rule already holds, after the rest of S. {@link
- * EpisodeEvent.Kind#RISING} is emitted once when that projection first falls within H; it is
- * re-armed when the projection has stayed beyond H (or there was no state) for the release time,
- * and after an episode ends.
+ * <p>Projection, outside an episode, at confidence ≥ c and smoothed valence below {@code
+ * projectBelowValence}: the time for each smoothed value to reach its threshold at its current
+ * slope (0 if it is past it already, infinite if it moves away or stands still); the later of the
+ * two is the crossing time; the rule is projected to fire at crossing + S, or, if the rule already
+ * holds, after the rest of S. {@link EpisodeEvent.Kind#RISING} is emitted once when that projection
+ * first falls within H; it is re-armed when the projection has stayed beyond H (or there was no
+ * state) for the release time, and after an episode ends.
  *
  * <p>Feed states in time order; a time without a state goes to {@link #offerAbsent}, which breaks
  * the rule. Not thread-safe: one per session, on the session's thread. At most one event per call.
@@ -46,7 +46,8 @@ public final class EpisodeDetector {
   /**
    * Seconds until the rule is projected to fire, from {@code s} and the time the rule has already
    * held ({@code heldMillis}, 0 if it does not hold); {@link Double#POSITIVE_INFINITY} when the
-   * trend does not lead there or the confidence is below c.
+   * trend does not lead there, the confidence is below c or the smoothed valence is not below
+   * {@code projectBelowValence}.
    */
   public double projectedSeconds(FusedState s, long heldMillis) {
     if (s.confidence() < config.minConfidence()) {
@@ -55,6 +56,9 @@ public final class EpisodeDetector {
     double sustain = config.sustain().toMillis() / 1000.0;
     if (ruleHolds(s)) {
       return Math.max(0, sustain - heldMillis / 1000.0);
+    }
+    if (s.smoothedValence() >= config.projectBelowValence()) {
+      return Double.POSITIVE_INFINITY;
     }
     double toValence =
         crossing(config.valenceBelow() - s.smoothedValence(), s.valenceSlope(), false);

@@ -28,6 +28,8 @@ import java.util.Objects;
  *     count as the same person ({@code fusion.sameFaceIou}, default 0.3), in [0, 1]
  * @param stableFaceFrames consecutive frames a largest face must hold before it is the visitor
  *     ({@code fusion.stableFaceFrames}, default 3 = 0.2 s at 15 fps), ≥ 1
+ * @param reliability per-dimension trust in each modality ({@code fusion.reliability.*}, default
+ *     {@link #DEFAULT_RELIABILITY})
  */
 public record FusionConfig(
     Duration halfLife,
@@ -37,7 +39,8 @@ public record FusionConfig(
     double singleModalityFactor,
     double severalFacesAreaRatio,
     double sameFaceIou,
-    int stableFaceFrames) {
+    int stableFaceFrames,
+    Reliability reliability) {
 
   public static final Duration DEFAULT_HALF_LIFE = Duration.ofSeconds(3);
   public static final Duration DEFAULT_MAX_EVIDENCE_AGE = Duration.ofSeconds(10);
@@ -48,11 +51,23 @@ public record FusionConfig(
   public static final double DEFAULT_SAME_FACE_IOU = 0.3;
   public static final int DEFAULT_STABLE_FACE_FRAMES = 3;
 
+  /**
+   * Each modality's binary skill over chance ({@code 2 · accuracy − 1}) for valence sign and
+   * arousal level, measured by {@code models eval kiosk-loop --part FIT} on the FIT half of the
+   * seeded speaker/person split only (out-of-fold voice), scaled so the largest is 1 and rounded:
+   * face valence 0.911 and arousal 0.657, voice valence 0.834 and arousal 0.967 accurate give
+   * skills 0.822, 0.314, 0.668, 0.934. The face reads valence well and arousal poorly, the voice
+   * the other way round, as the multimodal literature reports; see
+   * models/foundry/docs/kiosk-loop-evaluation.md.
+   */
+  public static final Reliability DEFAULT_RELIABILITY = new Reliability(0.88, 0.34, 0.72, 1.0);
+
   public FusionConfig {
     Objects.requireNonNull(halfLife, "fusion.halfLifeSeconds");
     Objects.requireNonNull(maxEvidenceAge, "fusion.maxEvidenceAgeSeconds");
     Objects.requireNonNull(smoothing, "fusion.smoothingSeconds");
     Objects.requireNonNull(trendWindow, "fusion.trendWindowSeconds");
+    Objects.requireNonNull(reliability, "fusion.reliability");
     if (halfLife.toMillis() <= 0) {
       throw new IllegalArgumentException(
           "fusion.halfLifeSeconds must be > 0 (got " + seconds(halfLife) + ")");
@@ -101,7 +116,22 @@ public record FusionConfig(
         DEFAULT_SINGLE_MODALITY_FACTOR,
         DEFAULT_SEVERAL_FACES_AREA_RATIO,
         DEFAULT_SAME_FACE_IOU,
-        DEFAULT_STABLE_FACE_FRAMES);
+        DEFAULT_STABLE_FACE_FRAMES,
+        DEFAULT_RELIABILITY);
+  }
+
+  /** These settings with {@code r} as the reliability. */
+  public FusionConfig withReliability(Reliability r) {
+    return new FusionConfig(
+        halfLife,
+        maxEvidenceAge,
+        smoothing,
+        trendWindow,
+        singleModalityFactor,
+        severalFacesAreaRatio,
+        sameFaceIou,
+        stableFaceFrames,
+        r);
   }
 
   static double seconds(Duration d) {

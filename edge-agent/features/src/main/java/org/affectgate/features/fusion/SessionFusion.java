@@ -14,12 +14,13 @@ import java.util.Set;
  * exponential smoothing and a trend.
  *
  * <p>Fusion at time {@code now}: each modality's latest evidence has an effective confidence {@code
- * e = confidence · 2^(−age / halfLife)}; valence, arousal and the distribution are the averages of
- * the modalities' own values weighted by {@code e / Σ e} (equal weights if every {@code e} is 0).
- * The fused confidence is {@code Σ (e / Σ e) · e} with two modalities, {@code e ·
- * singleModalityFactor} with one; without evidence there is no state. Evidence older than {@code
- * maxEvidenceAge}, and evidence withdrawn by {@link QualityFlag#SEVERAL_FACES} or {@link
- * QualityFlag#MODEL_WITHHELD}, does not contribute.
+ * e = confidence · 2^(−age / halfLife)}; the distribution is the average of the modalities' own
+ * distributions weighted by {@code e / Σ e}, valence and arousal likewise with {@code e} times the
+ * modality's {@link Reliability} for that dimension (equal weights if every {@code e} is 0). The
+ * fused confidence is {@code Σ (e / Σ e) · e} with two modalities, {@code e · singleModalityFactor}
+ * with one; without evidence there is no state. Evidence older than {@code maxEvidenceAge}, and
+ * evidence withdrawn by {@link QualityFlag#SEVERAL_FACES} or {@link QualityFlag#MODEL_WITHHELD},
+ * does not contribute.
  *
  * <p>Each {@link #stateAt} that yields a state also advances the smoother ({@code s += (1 −
  * exp(−Δt/τ)) · (x − s)}, starting at the first raw value) and adds the smoothed point to the trend
@@ -144,6 +145,12 @@ public final class SessionFusion {
       resetTrend();
       return Optional.empty();
     }
+    double valenceTotal = 0;
+    double arousalTotal = 0;
+    for (Modality m : present) {
+      valenceTotal += effective[m.ordinal()] * config.reliability().valence(m);
+      arousalTotal += effective[m.ordinal()] * config.reliability().arousal(m);
+    }
     double valence = 0;
     double arousal = 0;
     double confidence = 0;
@@ -153,8 +160,16 @@ public final class SessionFusion {
       Slot s = slots.get(m);
       double e = effective[m.ordinal()];
       double w = total > 0 ? e / total : 1.0 / present.size();
-      valence += w * s.reading.valence();
-      arousal += w * s.reading.arousal();
+      double wv =
+          valenceTotal > 0
+              ? e * config.reliability().valence(m) / valenceTotal
+              : 1.0 / present.size();
+      double wa =
+          arousalTotal > 0
+              ? e * config.reliability().arousal(m) / arousalTotal
+              : 1.0 / present.size();
+      valence += wv * s.reading.valence();
+      arousal += wa * s.reading.arousal();
       confidence += w * e;
       double[] d = s.reading.distribution();
       for (int k = 0; k < d.length; k++) {

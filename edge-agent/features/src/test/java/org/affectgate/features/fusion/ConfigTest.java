@@ -17,7 +17,15 @@ class ConfigTest {
       double iou,
       int frames) {
     return new FusionConfig(
-        ms(halfLifeS), ms(maxAgeS), ms(smoothS), ms(trendS), single, ratio, iou, frames);
+        ms(halfLifeS),
+        ms(maxAgeS),
+        ms(smoothS),
+        ms(trendS),
+        single,
+        ratio,
+        iou,
+        frames,
+        Reliability.EQUAL);
   }
 
   private static Duration ms(double s) {
@@ -26,7 +34,7 @@ class ConfigTest {
 
   private static EpisodeConfig episode(
       double v0, double a0, double s, double c, double h, double release) {
-    return new EpisodeConfig(v0, a0, ms(s), c, ms(h), ms(release));
+    return new EpisodeConfig(v0, a0, ms(s), c, ms(h), ms(release), 0.0);
   }
 
   @Test
@@ -40,6 +48,7 @@ class ConfigTest {
     assertThat(f.severalFacesAreaRatio()).isEqualTo(0.5);
     assertThat(f.sameFaceIou()).isEqualTo(0.3);
     assertThat(f.stableFaceFrames()).isEqualTo(3);
+    assertThat(f.reliability()).isEqualTo(new Reliability(0.88, 0.34, 0.72, 1.0));
     EpisodeConfig e = EpisodeConfig.defaults();
     assertThat(e.valenceBelow()).isEqualTo(-0.25);
     assertThat(e.arousalAbove()).isEqualTo(0.6);
@@ -47,6 +56,7 @@ class ConfigTest {
     assertThat(e.minConfidence()).isEqualTo(0.3);
     assertThat(e.horizon()).isEqualTo(Duration.ofSeconds(10));
     assertThat(e.release()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(e.projectBelowValence()).isZero();
   }
 
   @Test
@@ -84,8 +94,19 @@ class ConfigTest {
         .hasMessageStartingWith("fusion.sameFaceIou must be in [0, 1]");
     assertThatThrownBy(() -> fusion(3, 10, 2, 6, 0.7, 0.5, 0.3, 0))
         .hasMessage("fusion.stableFaceFrames must be >= 1 (got 0)");
-    assertThatThrownBy(() -> new FusionConfig(null, ms(10), ms(2), ms(6), 0.7, 0.5, 0.3, 3))
+    assertThatThrownBy(
+            () -> new FusionConfig(null, ms(10), ms(2), ms(6), 0.7, 0.5, 0.3, 3, Reliability.EQUAL))
         .hasMessage("fusion.halfLifeSeconds");
+  }
+
+  @Test
+  void reliability_outOfRange_rejectedNamingTheKey() {
+    assertThatThrownBy(() -> new Reliability(1, 0, 1, 1))
+        .hasMessage("fusion.reliability.faceArousal must be in (0, 1] (got 0.0)");
+    assertThatThrownBy(() -> new Reliability(1, 1, 1.5, 1))
+        .hasMessage("fusion.reliability.voiceValence must be in (0, 1] (got 1.5)");
+    assertThatThrownBy(() -> FusionConfig.defaults().withReliability(null))
+        .hasMessage("fusion.reliability");
   }
 
   @Test
@@ -109,5 +130,9 @@ class ConfigTest {
                 + " 5.0)");
     assertThatThrownBy(() -> episode(-0.25, 0.6, 5, 0.3, 10, -1))
         .hasMessageStartingWith("fusion.episode.releaseSeconds must be >= 0");
+    assertThatThrownBy(() -> new EpisodeConfig(-0.25, 0.6, ms(5), 0.3, ms(10), ms(5), -0.3))
+        .hasMessage(
+            "fusion.episode.projectBelowValence must be in [fusion.episode.valenceBelow, 1] (got"
+                + " -0.3 and -0.25)");
   }
 }

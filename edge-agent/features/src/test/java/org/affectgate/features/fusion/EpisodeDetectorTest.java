@@ -42,10 +42,10 @@ class EpisodeDetectorTest {
 
   @Test
   void projection_bothThresholdsAhead_laterCrossingPlusSustain() {
-    // valence 0.0 falling 0.1/s reaches -0.25 in 2.5 s; arousal 0.5 rising 0.05/s reaches 0.6 in 2
-    // s
-    double p = detector.projectedSeconds(state(T0, 0.0, 0.5, 0.6, -0.1, 0.05), 0);
-    assertThat(p).isCloseTo(2.5 + 5, within(1e-9));
+    // valence -0.05 falling 0.1/s reaches -0.25 in 2 s; arousal 0.45 rising 0.05/s reaches 0.6 in
+    // 3 s
+    double p = detector.projectedSeconds(state(T0, -0.05, 0.45, 0.6, -0.1, 0.05), 0);
+    assertThat(p).isCloseTo(3 + 5, within(1e-9));
   }
 
   @Test
@@ -56,14 +56,23 @@ class EpisodeDetectorTest {
 
   @Test
   void projection_movingAwayOrFlat_infinite() {
-    assertThat(detector.projectedSeconds(state(T0, 0.0, 0.7, 0.6, 0.1, 0), 0)).isInfinite();
-    assertThat(detector.projectedSeconds(state(T0, 0.0, 0.7, 0.6, 0, 0), 0)).isInfinite();
+    assertThat(detector.projectedSeconds(state(T0, -0.1, 0.7, 0.6, 0.1, 0), 0)).isInfinite();
+    assertThat(detector.projectedSeconds(state(T0, -0.1, 0.7, 0.6, 0, 0), 0)).isInfinite();
     assertThat(detector.projectedSeconds(state(T0, -0.5, 0.5, 0.6, -0.1, -0.01), 0)).isInfinite();
   }
 
   @Test
   void projection_lowConfidence_infinite() {
-    assertThat(detector.projectedSeconds(state(T0, 0.0, 0.5, 0.2, -1, 1), 0)).isInfinite();
+    assertThat(detector.projectedSeconds(state(T0, -0.1, 0.5, 0.2, -1, 1), 0)).isInfinite();
+  }
+
+  @Test
+  void projection_pleasantVisitorCalmingDown_notProjected() {
+    // happy to neutral: valence falls steeply while arousal is still above a0
+    assertThat(detector.projectedSeconds(state(T0, 0.3, 0.7, 0.6, -0.5, 0), 0)).isInfinite();
+    assertThat(detector.projectedSeconds(state(T0, 0.0, 0.7, 0.6, -0.5, 0), 0)).isInfinite();
+    assertThat(detector.projectedSeconds(state(T0, -0.01, 0.7, 0.6, -0.5, 0), 0))
+        .isCloseTo(0.48 + 5, within(1e-9));
   }
 
   @Test
@@ -75,10 +84,10 @@ class EpisodeDetectorTest {
   @Test
   void drift_risingBeforeEpisode_thenEpisodeAfterSustain_thenEnded() {
     assertThat(detector.offer(calm(T0))).isEmpty();
-    // projected 2.5 + 5 = 7.5 s <= 10 s horizon
-    Optional<EpisodeEvent> rising = detector.offer(state(T0 + 1000, 0.0, 0.5, 0.6, -0.1, 0.05));
+    // projected 3 + 5 = 8 s <= 10 s horizon
+    Optional<EpisodeEvent> rising = detector.offer(state(T0 + 1000, -0.05, 0.45, 0.6, -0.1, 0.05));
     assertThat(kind(rising)).isEqualTo(EpisodeEvent.Kind.RISING);
-    assertThat(rising.orElseThrow().projectedSeconds()).isCloseTo(7.5, within(1e-9));
+    assertThat(rising.orElseThrow().projectedSeconds()).isCloseTo(8, within(1e-9));
     assertThat(rising.orElseThrow().timeMillis()).isEqualTo(T0 + 1000);
     // once only
     assertThat(detector.offer(state(T0 + 2000, -0.1, 0.55, 0.6, -0.1, 0.05))).isEmpty();
@@ -135,16 +144,16 @@ class EpisodeDetectorTest {
 
   @Test
   void warning_rearmedOnlyAfterProjectionStaysBeyondHorizonForRelease() {
-    FusedState drifting = state(T0, 0.0, 0.5, 0.6, -0.1, 0.05);
+    FusedState drifting = state(T0, -0.05, 0.45, 0.6, -0.1, 0.05);
     assertThat(kind(detector.offer(drifting))).isEqualTo(EpisodeEvent.Kind.RISING);
     detector.offer(calm(T0 + 1000));
-    assertThat(detector.offer(state(T0 + 2000, 0.0, 0.5, 0.6, -0.1, 0.05))).isEmpty();
+    assertThat(detector.offer(state(T0 + 2000, -0.05, 0.45, 0.6, -0.1, 0.05))).isEmpty();
     detector.offer(calm(T0 + 3000));
     detector.offer(calm(T0 + 7999));
-    assertThat(detector.offer(state(T0 + 8000, 0.0, 0.5, 0.6, -0.1, 0.05))).isEmpty();
+    assertThat(detector.offer(state(T0 + 8000, -0.05, 0.45, 0.6, -0.1, 0.05))).isEmpty();
     detector.offer(calm(T0 + 9000));
     detector.offer(calm(T0 + 14_000));
-    assertThat(kind(detector.offer(state(T0 + 14_500, 0.0, 0.5, 0.6, -0.1, 0.05))))
+    assertThat(kind(detector.offer(state(T0 + 14_500, -0.05, 0.45, 0.6, -0.1, 0.05))))
         .isEqualTo(EpisodeEvent.Kind.RISING);
   }
 

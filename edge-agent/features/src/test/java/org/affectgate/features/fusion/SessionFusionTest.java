@@ -17,7 +17,7 @@ class SessionFusionTest {
   private static final int FACE_NEUTRAL = 6;
   private static final long T0 = 1_800_000_000_000L;
 
-  private final FusionConfig config = FusionConfig.defaults();
+  private final FusionConfig config = FusionConfig.defaults().withReliability(Reliability.EQUAL);
   private final SessionFusion fusion = new SessionFusion(config);
 
   private static float[] voice(EmotionClass c) {
@@ -79,6 +79,28 @@ class SessionFusionTest {
     assertThat(s.contributions().get(1).weight()).isCloseTo(1.0 / 3, within(EPS));
     assertThat(s.valence()).isCloseTo(2.0 / 3 * 0.81 + 1.0 / 3 * -0.51, within(EPS));
     assertThat(s.confidence()).isCloseTo(2.0 / 3 * 0.5 + 1.0 / 3 * 0.25, within(EPS));
+  }
+
+  @Test
+  void reliability_weighsValenceAndArousalPerModality_distributionByConfidenceOnly() {
+    SessionFusion f = new SessionFusion(config.withReliability(new Reliability(1, 0.25, 0.5, 1)));
+    f.offerFace(oneHot(FACE_HAPPY), 0.5, T0, Set.of());
+    f.offerVoice(voice(EmotionClass.ANGER), 0.5, T0, Set.of());
+    FusedState s = f.stateAt(T0).orElseThrow();
+    // valence: face 0.5·1, voice 0.5·0.5 -> 2/3, 1/3; arousal: face 0.5·0.25, voice 0.5 -> 1/5, 4/5
+    assertThat(s.valence()).isCloseTo(2.0 / 3 * 0.81 + 1.0 / 3 * -0.51, within(EPS));
+    assertThat(s.arousal()).isCloseTo(0.2 * 0.755 + 0.8 * 0.795, within(EPS));
+    assertThat(s.probability(CommonEmotion.HAPPINESS)).isCloseTo(0.5, within(EPS));
+    assertThat(s.confidence()).isCloseTo(0.5, within(EPS));
+  }
+
+  @Test
+  void reliability_singleModality_noEffect() {
+    SessionFusion f = new SessionFusion(config.withReliability(new Reliability(1, 0.25, 0.5, 1)));
+    f.offerFace(oneHot(FACE_ANGRY), 0.8, T0, Set.of());
+    FusedState s = f.stateAt(T0).orElseThrow();
+    assertThat(s.arousal()).isCloseTo(0.795, within(EPS));
+    assertThat(s.confidence()).isCloseTo(0.56, within(EPS));
   }
 
   @Test
@@ -215,7 +237,8 @@ class SessionFusionTest {
                 0.7,
                 0.5,
                 0.3,
-                3));
+                3,
+                Reliability.EQUAL));
     f.offerFace(oneHot(FACE_NEUTRAL), 0.8, T0, Set.of());
     f.stateAt(T0);
     f.offerFace(oneHot(FACE_ANGRY), 0.8, T0 + 1, Set.of());
@@ -234,7 +257,8 @@ class SessionFusionTest {
                 0.7,
                 0.5,
                 0.3,
-                3));
+                3,
+                Reliability.EQUAL));
     FusedState s = null;
     // happy share falls by 0.1 per second towards neutral: valence falls 0.081/s
     for (int i = 0; i <= 10; i++) {
