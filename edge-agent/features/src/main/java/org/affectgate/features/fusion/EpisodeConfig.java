@@ -31,6 +31,9 @@ import java.util.Objects;
  *     unpleasant half of the circumplex, and a pleasant visitor calming down to neutral (a steep
  *     fall of valence while happiness still holds arousal above a0) is not heading there; in [v0,
  *     1]
+ * @param warnHold {@code rising} is emitted only once the projection has stayed within the horizon
+ *     this long ({@code fusion.episode.warnHoldSeconds}, default {@link #DEFAULT_WARN_HOLD}): noise
+ *     in the smoothed values makes short-lived projections; in [0, sustain)
  */
 public record EpisodeConfig(
     double valenceBelow,
@@ -39,7 +42,8 @@ public record EpisodeConfig(
     double minConfidence,
     Duration horizon,
     Duration release,
-    double projectBelowValence) {
+    double projectBelowValence,
+    Duration warnHold) {
 
   public static final double DEFAULT_VALENCE_BELOW = -0.25;
   public static final double DEFAULT_AROUSAL_ABOVE = 0.6;
@@ -49,10 +53,19 @@ public record EpisodeConfig(
   public static final Duration DEFAULT_RELEASE = Duration.ofSeconds(5);
   public static final double DEFAULT_PROJECT_BELOW_VALENCE = 0.0;
 
+  /**
+   * 2 s, chosen on the FIT half of the seeded split by the rule "a median lead of at least 4 s with
+   * the out-of-fold voice, then the fewest false warnings on control sessions" (4.6 s, 41 per hour;
+   * 1 s: 7.3 s, 87 per hour; 3 s: 3.0 s, 16 per hour);
+   * models/foundry/docs/kiosk-loop-evaluation.md.
+   */
+  public static final Duration DEFAULT_WARN_HOLD = Duration.ofSeconds(2);
+
   public EpisodeConfig {
     Objects.requireNonNull(sustain, "fusion.episode.sustainSeconds");
     Objects.requireNonNull(horizon, "fusion.episode.horizonSeconds");
     Objects.requireNonNull(release, "fusion.episode.releaseSeconds");
+    Objects.requireNonNull(warnHold, "fusion.episode.warnHoldSeconds");
     if (!(valenceBelow > -1 && valenceBelow < 1)) {
       throw new IllegalArgumentException(
           "fusion.episode.valenceBelow must be in (-1, 1) (got " + valenceBelow + ")");
@@ -89,6 +102,27 @@ public record EpisodeConfig(
               + valenceBelow
               + ")");
     }
+    if (warnHold.isNegative() || warnHold.compareTo(sustain) >= 0) {
+      throw new IllegalArgumentException(
+          "fusion.episode.warnHoldSeconds must be >= 0 and < fusion.episode.sustainSeconds (got "
+              + FusionConfig.seconds(warnHold)
+              + " and "
+              + FusionConfig.seconds(sustain)
+              + ")");
+    }
+  }
+
+  /** These settings with {@code hold} as the warning hold time. */
+  public EpisodeConfig withWarnHold(Duration hold) {
+    return new EpisodeConfig(
+        valenceBelow,
+        arousalAbove,
+        sustain,
+        minConfidence,
+        horizon,
+        release,
+        projectBelowValence,
+        hold);
   }
 
   /** The documented defaults. */
@@ -100,6 +134,7 @@ public record EpisodeConfig(
         DEFAULT_MIN_CONFIDENCE,
         DEFAULT_HORIZON,
         DEFAULT_RELEASE,
-        DEFAULT_PROJECT_BELOW_VALENCE);
+        DEFAULT_PROJECT_BELOW_VALENCE,
+        DEFAULT_WARN_HOLD);
   }
 }

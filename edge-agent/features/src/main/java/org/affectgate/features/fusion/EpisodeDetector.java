@@ -14,9 +14,9 @@ import java.util.Optional;
  * projectBelowValence}: the time for each smoothed value to reach its threshold at its current
  * slope (0 if it is past it already, infinite if it moves away or stands still); the later of the
  * two is the crossing time; the rule is projected to fire at crossing + S, or, if the rule already
- * holds, after the rest of S. {@link EpisodeEvent.Kind#RISING} is emitted once when that projection
- * first falls within H; it is re-armed when the projection has stayed beyond H (or there was no
- * state) for the release time, and after an episode ends.
+ * holds, after the rest of S. {@link EpisodeEvent.Kind#RISING} is emitted once the projection has
+ * stayed within H for the warning hold time; it is re-armed when the projection has stayed beyond H
+ * (or there was no state) for the release time, and after an episode ends.
  *
  * <p>Feed states in time order; a time without a state goes to {@link #offerAbsent}, which breaks
  * the rule. Not thread-safe: one per session, on the session's thread. At most one event per call.
@@ -28,6 +28,7 @@ public final class EpisodeDetector {
   private long holdsSince = NEVER;
   private long failsSince = NEVER;
   private long beyondSince = NEVER;
+  private long withinSince = NEVER;
   private boolean inEpisode;
   private boolean warned;
   private long lastTime = NEVER;
@@ -95,17 +96,22 @@ public final class EpisodeDetector {
       inEpisode = true;
       warned = true;
       beyondSince = NEVER;
+      withinSince = NEVER;
       return Optional.of(new EpisodeEvent(EpisodeEvent.Kind.EPISODE, t, 0));
     }
     double projected = projectedSeconds(s, holds ? t - holdsSince : 0);
     if (projected <= config.horizon().toMillis() / 1000.0) {
       beyondSince = NEVER;
-      if (!warned) {
+      if (withinSince == NEVER) {
+        withinSince = t;
+      }
+      if (!warned && t - withinSince >= config.warnHold().toMillis()) {
         warned = true;
         return Optional.of(new EpisodeEvent(EpisodeEvent.Kind.RISING, t, projected));
       }
       return Optional.empty();
     }
+    withinSince = NEVER;
     rearm(t);
     return Optional.empty();
   }
@@ -125,6 +131,7 @@ public final class EpisodeDetector {
     if (inEpisode) {
       return endIfReleased(nowMillis);
     }
+    withinSince = NEVER;
     rearm(nowMillis);
     return Optional.empty();
   }
@@ -139,6 +146,7 @@ public final class EpisodeDetector {
     holdsSince = NEVER;
     failsSince = NEVER;
     beyondSince = NEVER;
+    withinSince = NEVER;
     inEpisode = false;
     warned = false;
     lastTime = NEVER;
@@ -155,6 +163,7 @@ public final class EpisodeDetector {
       inEpisode = false;
       warned = false;
       beyondSince = NEVER;
+      withinSince = NEVER;
       return Optional.of(new EpisodeEvent(EpisodeEvent.Kind.EPISODE_ENDED, t, 0));
     }
     return Optional.empty();

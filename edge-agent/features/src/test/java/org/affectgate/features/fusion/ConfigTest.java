@@ -34,7 +34,7 @@ class ConfigTest {
 
   private static EpisodeConfig episode(
       double v0, double a0, double s, double c, double h, double release) {
-    return new EpisodeConfig(v0, a0, ms(s), c, ms(h), ms(release), 0.0);
+    return new EpisodeConfig(v0, a0, ms(s), c, ms(h), ms(release), 0.0, Duration.ZERO);
   }
 
   @Test
@@ -57,6 +57,7 @@ class ConfigTest {
     assertThat(e.horizon()).isEqualTo(Duration.ofSeconds(10));
     assertThat(e.release()).isEqualTo(Duration.ofSeconds(5));
     assertThat(e.projectBelowValence()).isZero();
+    assertThat(e.warnHold()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -110,6 +111,16 @@ class ConfigTest {
   }
 
   @Test
+  void warnHold_negativeOrNotShorterThanSustain_rejected() {
+    assertThatThrownBy(() -> EpisodeConfig.defaults().withWarnHold(Duration.ofSeconds(5)))
+        .hasMessage(
+            "fusion.episode.warnHoldSeconds must be >= 0 and < fusion.episode.sustainSeconds (got"
+                + " 5.0 and 5.0)");
+    assertThatThrownBy(() -> EpisodeConfig.defaults().withWarnHold(Duration.ofMillis(-1)))
+        .hasMessageStartingWith("fusion.episode.warnHoldSeconds must be >= 0");
+  }
+
+  @Test
   void fusion_zeroSmoothing_accepted() {
     assertThat(fusion(3, 10, 0, 6, 1, 1, 0, 1).smoothing()).isZero();
   }
@@ -130,7 +141,8 @@ class ConfigTest {
                 + " 5.0)");
     assertThatThrownBy(() -> episode(-0.25, 0.6, 5, 0.3, 10, -1))
         .hasMessageStartingWith("fusion.episode.releaseSeconds must be >= 0");
-    assertThatThrownBy(() -> new EpisodeConfig(-0.25, 0.6, ms(5), 0.3, ms(10), ms(5), -0.3))
+    assertThatThrownBy(
+            () -> new EpisodeConfig(-0.25, 0.6, ms(5), 0.3, ms(10), ms(5), -0.3, Duration.ZERO))
         .hasMessage(
             "fusion.episode.projectBelowValence must be in [fusion.episode.valenceBelow, 1] (got"
                 + " -0.3 and -0.25)");

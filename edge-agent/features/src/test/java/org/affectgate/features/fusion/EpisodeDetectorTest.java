@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class EpisodeDetectorTest {
   private static final long T0 = 1_800_000_000_000L;
-  private final EpisodeDetector detector = new EpisodeDetector(EpisodeConfig.defaults());
+  private final EpisodeDetector detector =
+      new EpisodeDetector(EpisodeConfig.defaults().withWarnHold(Duration.ZERO));
 
   private static FusedState state(
       long t, double v, double a, double confidence, double vSlope, double aSlope) {
@@ -101,6 +103,25 @@ class EpisodeDetectorTest {
     assertThat(detector.offer(calm(T0 + 15_999))).isEmpty();
     assertThat(kind(detector.offer(calm(T0 + 16_000)))).isEqualTo(EpisodeEvent.Kind.EPISODE_ENDED);
     assertThat(detector.inEpisode()).isFalse();
+  }
+
+  @Test
+  void warnHold_risingOnlyAfterProjectionHeldThatLong() {
+    EpisodeDetector d = new EpisodeDetector(EpisodeConfig.defaults());
+    FusedState drifting = state(T0, -0.05, 0.45, 0.6, -0.1, 0.05);
+    assertThat(d.offer(drifting)).isEmpty();
+    assertThat(d.offer(state(T0 + 1999, -0.05, 0.45, 0.6, -0.1, 0.05))).isEmpty();
+    Optional<EpisodeEvent> e = d.offer(state(T0 + 2000, -0.05, 0.45, 0.6, -0.1, 0.05));
+    assertThat(kind(e)).isEqualTo(EpisodeEvent.Kind.RISING);
+  }
+
+  @Test
+  void warnHold_flickeringProjection_noRising() {
+    EpisodeDetector d = new EpisodeDetector(EpisodeConfig.defaults());
+    for (long t = 0; t < 20_000; t += 1000) {
+      FusedState s = t % 2000 == 0 ? state(T0 + t, -0.05, 0.45, 0.6, -0.1, 0.05) : calm(T0 + t);
+      assertThat(d.offer(s)).isEmpty();
+    }
   }
 
   @Test

@@ -111,11 +111,21 @@ final class EvalCommand implements Callable<Integer> {
           "kiosk-loop: sessions of each kind per speaker and seed (default: ${DEFAULT-VALUE}).")
   int sessions;
 
+  @Option(
+      names = "--part",
+      defaultValue = "REST",
+      description =
+          "kiosk-loop: FIT, REST or ALL of the seeded speaker/person split (seed 15, as the"
+              + " calibration); revisions are chosen on FIT, figures reported on REST (default:"
+              + " ${DEFAULT-VALUE}).")
+  KioskLoopEval.Part part;
+
   @Override
   public Integer call() throws Exception {
     if (KioskLoopEval.NAME.equals(name)) {
       System.out.print(
-          KioskLoopEval.run(models.resolve("manifest.json"), voiceData, faceData, seeds, sessions));
+          KioskLoopEval.run(
+              models.resolve("manifest.json"), voiceData, faceData, seeds, sessions, part));
       return 0;
     }
     if (shipped) {

@@ -170,6 +170,20 @@ final class KioskLoopData {
     return new KioskLoopData(List.copyOf(clips), List.copyOf(images), undecodable, choice.name());
   }
 
+  /** Data already analysed (tests). */
+  static KioskLoopData of(List<Clip> clips, List<Image> images) {
+    return new KioskLoopData(List.copyOf(clips), List.copyOf(images), 0, "test");
+  }
+
+  /** Only the clips of {@code speakers} and the images of {@code persons}. */
+  KioskLoopData restrictTo(java.util.Set<String> speakers, java.util.Set<String> persons) {
+    return new KioskLoopData(
+        clips.stream().filter(c -> speakers.contains(c.speaker())).toList(),
+        images.stream().filter(i -> persons.contains(FaceShippedEval.person(i.file()))).toList(),
+        undecodableImages,
+        voiceRecipe);
+  }
+
   static double max(float[] p) {
     double m = 0;
     for (float x : p) {

@@ -31,6 +31,20 @@ public final class KioskLoopEval {
   /** The name of the evaluation on the command line. */
   public static final String NAME = "kiosk-loop";
 
+  /**
+   * Which half of the development data sessions are built from: the split of {@link
+   * org.affectgate.models.eval.SeededSplit} with seed {@value
+   * org.affectgate.models.eval.SeededSplit#SEED} over EmoDB speakers and over faces-eval persons,
+   * the same split the calibration temperatures were fitted on ({@code FIT}) and measured on
+   * ({@code REST}). Design revisions are chosen on {@code FIT}; figures are reported on {@code
+   * REST}.
+   */
+  public enum Part {
+    FIT,
+    REST,
+    ALL
+  }
+
   private KioskLoopEval() {}
 
   /**
@@ -39,9 +53,41 @@ public final class KioskLoopEval {
    * @return the report text
    */
   public static String run(
-      Path manifest, Path voiceDir, Path faceDir, List<Long> seeds, int sessionsPerSpeaker)
+      Path manifest,
+      Path voiceDir,
+      Path faceDir,
+      List<Long> seeds,
+      int sessionsPerSpeaker,
+      Part part)
       throws IOException, ModelLoadException, VoiceModelException {
-    KioskLoopData data = KioskLoopData.load(manifest, voiceDir, faceDir);
+    KioskLoopData all = KioskLoopData.load(manifest, voiceDir, faceDir);
+    String partText = "all speakers and persons";
+    KioskLoopData data = all;
+    if (part != Part.ALL) {
+      org.affectgate.models.eval.SeededSplit bySpeaker =
+          org.affectgate.models.eval.SeededSplit.of(
+              all.clips.stream().map(KioskLoopData.Clip::speaker).toList(),
+              org.affectgate.models.eval.SeededSplit.SEED);
+      org.affectgate.models.eval.SeededSplit byPerson =
+          org.affectgate.models.eval.SeededSplit.of(
+              all.images.stream()
+                  .map(i -> org.affectgate.models.eval.FaceShippedEval.person(i.file()))
+                  .toList(),
+              org.affectgate.models.eval.SeededSplit.SEED);
+      List<String> sp = part == Part.FIT ? bySpeaker.fit() : bySpeaker.rest();
+      List<String> pe = part == Part.FIT ? byPerson.fit() : byPerson.rest();
+      data = all.restrictTo(java.util.Set.copyOf(sp), java.util.Set.copyOf(pe));
+      partText =
+          String.format(
+              Locale.ROOT,
+              "%s half of the seeded split (seed %d, as the calibration): speakers %s, %d of %d"
+                  + " persons",
+              part == Part.FIT ? "FIT (development)" : "REST (reporting)",
+              org.affectgate.models.eval.SeededSplit.SEED,
+              sp,
+              pe.size(),
+              byPerson.fit().size() + byPerson.rest().size());
+    }
     FusionConfig fusion = FusionConfig.defaults();
     EpisodeConfig episode = EpisodeConfig.defaults();
     List<String> speakers =
@@ -69,16 +115,18 @@ public final class KioskLoopEval {
             "kiosk-loop on %s and %s: SCRIPTED sessions built from the development data (EmoDB"
                 + " speakers' 2 s clips, faces-eval images; not kiosk recordings), through the"
                 + " shipped models on the agent's paths with the manifest's calibration%n"
-                + "%d clips of %d speakers, %d images (%d with a face, %d rejected by the frame"
-                + " decoder); seeds %s, %d sessions of each kind per speaker and seed; fusion and"
+                + "part: %s%n"
+                + "%d clips of %d speakers, %d images (%d with a face; %d of the folder's images"
+                + " rejected by the frame decoder); seeds %s, %d sessions of each kind per speaker and seed; fusion and"
                 + " episode defaults (%s; %s), not tuned on these sessions%n"
                 + "out-of-fold voice: the shipped recipe (%s) trained without the session's speaker,"
                 + " then the manifest's temperature%n%n",
             voiceDir,
             faceDir,
+            partText,
             data.clips.size(),
             speakers.size(),
-            data.images.size() + data.undecodableImages,
+            data.images.size(),
             faces,
             data.undecodableImages,
             seeds,
@@ -101,6 +149,48 @@ public final class KioskLoopEval {
       b.append('\n');
       b.append(PairedAccuracy.run(data, source, fusion, episode, seeds).toText(speakers));
       b.append('\n');
+      if (part == Part.FIT) {
+        b.append(warnHoldSweep(sessions, source, fusion, episode));
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** The warning figures for several hold times (FIT part only: the default is chosen here). */
+  private static String warnHoldSweep(
+      List<ScriptedSession> sessions, VoiceSource source, FusionConfig fusion, EpisodeConfig ep) {
+    StringBuilder b = new StringBuilder();
+    b.append("FIT sweep of fusion.episode.warnHoldSeconds (other settings at their defaults):\n\n");
+    b.append(
+        "| warn hold s | drift rule fired | drift miss rate | lead median s | lead p10 s |"
+            + " control rising/h | control_isolated rising/h |\n");
+    b.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int hold : new int[] {0, 1, 2, 3, 4}) {
+      EpisodeConfig e = ep.withWarnHold(java.time.Duration.ofSeconds(hold));
+      List<Outcome> drift = new ArrayList<>();
+      List<Outcome> ctl = new ArrayList<>();
+      List<Outcome> iso = new ArrayList<>();
+      for (ScriptedSession s : sessions) {
+        Outcome o = SessionReplay.replay(s, source, fusion, e);
+        switch (s.kind()) {
+          case DRIFT -> drift.add(o);
+          case CONTROL -> ctl.add(o);
+          case CONTROL_ISOLATED -> iso.add(o);
+        }
+      }
+      Figures d = Figures.of(drift);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %d | %s | %s | %s | %.1f | %.1f |%n",
+              hold,
+              d.fired,
+              d.fired == 0 ? "-" : String.format(Locale.ROOT, "%.3f", d.missRate()),
+              fmt(d.leadQuantile(0.5)),
+              fmt(d.leadQuantile(0.1)),
+              Figures.of(ctl).risingPerHour(),
+              Figures.of(iso).risingPerHour()));
     }
     return b.toString();
   }

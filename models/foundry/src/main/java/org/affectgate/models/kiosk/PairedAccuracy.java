@@ -13,6 +13,7 @@ import org.affectgate.features.fusion.EpisodeConfig;
 import org.affectgate.features.fusion.FusedState;
 import org.affectgate.features.fusion.FusionConfig;
 import org.affectgate.features.fusion.ModalityReading;
+import org.affectgate.features.fusion.Reliability;
 import org.affectgate.features.fusion.SessionFusion;
 import org.affectgate.features.voice.EmotionClass;
 
@@ -42,7 +43,9 @@ final class PairedAccuracy {
   private int skippedNoFace;
   private int usableFaces;
 
-  static final String[] MODALITIES = {"face alone", "voice alone", "fused"};
+  static final String[] MODALITIES = {
+    "face alone", "voice alone", "fused (defaults)", "fused (confidence weights only)"
+  };
 
   private PairedAccuracy() {}
 
@@ -77,16 +80,17 @@ final class PairedAccuracy {
           float[] face = pool.get(random.nextInt(pool.size()));
           ModalityReading f = EmotionMapping.face(face);
           ModalityReading v = EmotionMapping.voice(s.probabilities());
-          SessionFusion sf = new SessionFusion(fusion);
-          sf.offerFace(face, KioskLoopData.max(face), T, Set.of());
-          sf.offerVoice(s.probabilities(), s.confidence(), T, Set.of());
-          FusedState st = sf.stateAt(T).orElseThrow();
+          FusedState st = fuse(fusion, face, s);
+          FusedState eq = fuse(fusion.withReliability(Reliability.EQUAL), face, s);
           double[][] va = {
-            {f.valence(), f.arousal()}, {v.valence(), v.arousal()}, {st.valence(), st.arousal()}
+            {f.valence(), f.arousal()},
+            {v.valence(), v.arousal()},
+            {st.valence(), st.arousal()},
+            {eq.valence(), eq.arousal()}
           };
-          long[][] sp = acc.bySpeaker.computeIfAbsent(c.speaker(), k -> new long[3][4]);
-          long[][] sd = acc.bySeed.computeIfAbsent(seed, k -> new long[3][4]);
-          for (int m = 0; m < 3; m++) {
+          long[][] sp = acc.bySpeaker.computeIfAbsent(c.speaker(), k -> new long[4][4]);
+          long[][] sd = acc.bySeed.computeIfAbsent(seed, k -> new long[4][4]);
+          for (int m = 0; m < 4; m++) {
             score(sp[m], c.label(), va[m][0], va[m][1], episode.arousalAbove());
             score(sd[m], c.label(), va[m][0], va[m][1], episode.arousalAbove());
           }
@@ -95,6 +99,13 @@ final class PairedAccuracy {
       }
     }
     return acc;
+  }
+
+  private static FusedState fuse(FusionConfig config, float[] face, KioskLoopData.Segment s) {
+    SessionFusion sf = new SessionFusion(config);
+    sf.offerFace(face, KioskLoopData.max(face), T, Set.of());
+    sf.offerVoice(s.probabilities(), s.confidence(), T, Set.of());
+    return sf.stateAt(T).orElseThrow();
   }
 
   private static void score(long[] n, EmotionClass label, double v, double a, double a0) {
@@ -136,7 +147,8 @@ final class PairedAccuracy {
         "| modality | valence-sign accuracy | per speaker min-max | per seed min-max |"
             + " arousal-level accuracy | per speaker min-max | per seed min-max |\n");
     b.append("|---|---:|---|---|---:|---|---|\n");
-    for (int m = 0; m < 3; m++) {
+    double[][] skill = new double[2][2];
+    for (int m = 0; m < 4; m++) {
       long[] total = new long[4];
       List<Double> spV = new ArrayList<>();
       List<Double> spA = new ArrayList<>();
@@ -153,6 +165,10 @@ final class PairedAccuracy {
         sdV.add(ratio(s[m][0], s[m][1]));
         sdA.add(ratio(s[m][2], s[m][3]));
       }
+      if (m < 2) {
+        skill[m][0] = 2 * ratio(total[0], total[1]) - 1;
+        skill[m][1] = 2 * ratio(total[2], total[3]) - 1;
+      }
       b.append(
           String.format(
               Locale.ROOT,
@@ -165,6 +181,18 @@ final class PairedAccuracy {
               KioskLoopEval.range(spA, "%.3f"),
               KioskLoopEval.range(sdA, "%.3f")));
     }
+    double top = Math.max(Math.max(skill[0][0], skill[0][1]), Math.max(skill[1][0], skill[1][1]));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nsingle-modality skill 2*accuracy-1 on this part, scaled to a largest of 1"
+                + " (FusionConfig.DEFAULT_RELIABILITY is this line of a --part FIT run, out-of-fold"
+                + " voice): faceValence %.3f, faceArousal %.3f, voiceValence %.3f, voiceArousal"
+                + " %.3f%n",
+            skill[0][0] / top,
+            skill[0][1] / top,
+            skill[1][0] / top,
+            skill[1][1] / top));
     return b.toString();
   }
 
