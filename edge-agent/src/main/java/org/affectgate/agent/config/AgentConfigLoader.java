@@ -171,8 +171,10 @@ public final class AgentConfigLoader {
     Path tokenFile = r.path("sync.tokenFile", null);
     Duration timeout = r.millis("sync.timeoutMs", InfluxConfig.DEFAULT_TIMEOUT);
     DeleteMode deleteMode = DeleteMode.parse(r.string("sync.deleteMode", "influx"));
+    Path caFile = r.path("sync.caFile", null);
     if (url != null && !url.isBlank()) {
-      influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode));
+      influx =
+          Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode, caFile));
     }
     SubjectSyncConfig subjectSync = new SubjectSyncConfig(r.bool("sync.perSubject.enabled", false));
     StressConfig stress = new StressConfig(r.bool("hrv.stress.enabled", false));
