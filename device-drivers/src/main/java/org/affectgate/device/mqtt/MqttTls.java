@@ -33,8 +33,7 @@ public final class MqttTls {
    * for {@code ssl://}).
    *
    * @param now the time certificates must be valid at
-   * @throws IllegalArgumentException one line naming the {@code mqtt.tls.*} key, the file and the
-   *     problem (a {@link TlsFileException}), or {@code mqtt.tls} set for a {@code tcp://} URI
+   * @throws TlsFileException one line naming the {@code mqtt.tls.*} key, the file and the problem
    */
   public static Optional<ClientTls> load(MqttConfig config, Instant now) {
     MqttTlsConfig tls = config.tls();

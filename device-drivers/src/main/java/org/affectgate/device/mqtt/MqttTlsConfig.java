@@ -29,7 +29,7 @@ public record MqttTlsConfig(Path caFile, Path certFile, Path keyFile) {
     }
   }
 
-  /** Whether any key is set (an all-null section means "no TLS settings"). */
+  /** Whether no key is set (an all-null section means "no TLS settings"). */
   public boolean isEmpty() {
     return caFile == null && certFile == null;
   }

@@ -180,4 +180,75 @@ class PahoMqttTransportTlsTest {
                 + " is accessible by group or others (mode rw-r--r--); it holds a secret: chmod"
                 + " 600 it");
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void transport_overTlsWithUsernameAndPasswordFile_connects_wrongPasswordNever(
+      MqttConfig.Protocol protocol) throws Exception {
+    Path passwd = tmp.resolve("passwd");
+    Process p =
+        new ProcessBuilder(
+                "mosquitto_passwd", "-c", "-b", passwd.toString(), "bridge-user", "right")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(p.waitFor()).isZero();
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // Server TLS only (no client certificate); user name and password required (the last
+    // allow_anonymous wins over the helper's own, and applies to both listeners).
+    try (MosquittoServer pwBroker =
+        new MosquittoServer(
+                List.of(
+                    "listener " + port + " 127.0.0.1",
+                    "cafile " + pki.ca(),
+                    "certfile " + pki.cert("broker"),
+                    "keyfile " + pki.key("broker"),
+                    "allow_anonymous false",
+                    "password_file " + passwd))
+            .start()) {
+      String uri = "ssl://localhost:" + port;
+      Path right = Files.writeString(tmp.resolve("right.pw"), "right\n");
+      Path wrong = Files.writeString(tmp.resolve("wrong.pw"), "wrong\n");
+      for (Path f : List.of(right, wrong)) {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      }
+      PahoMqttTransport good =
+          transport(passwordConfig(uri, "pw-good-" + protocol, right, protocol));
+      PahoMqttTransport bad = transport(passwordConfig(uri, "pw-bad-" + protocol, wrong, protocol));
+      good.start();
+      bad.start();
+      await().atMost(WAIT).until(good::isConnected);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  registry
+                          .get("affectgate.mqtt.connect.failures")
+                          .tag("client", "pw-bad-" + protocol)
+                          .counter()
+                          .count()
+                      >= 2);
+      assertThat(bad.isConnected()).isFalse();
+    }
+  }
+
+  private MqttConfig passwordConfig(
+      String uri, String id, Path passwordFile, MqttConfig.Protocol p) {
+    return new MqttConfig(
+        uri,
+        id,
+        MqttConfig.DEFAULT_TOPIC_PREFIX,
+        MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
+        true,
+        null,
+        "bridge-user",
+        passwordFile.toString(),
+        p,
+        Duration.ofMinutes(5),
+        new MqttTlsConfig(pki.ca(), null, null));
+  }
 }

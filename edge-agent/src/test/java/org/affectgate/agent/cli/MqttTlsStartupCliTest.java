@@ -185,4 +185,19 @@ class MqttTlsStartupCliTest {
     String line = checkConfigRefuses(c, "mqtt.uri " + broker.tlsUri(), "certification path");
     runRefusesWith(c, line);
   }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void syncCaFileNotPem_refusedNamingKeyAndFile() throws Exception {
+    Path notPem = Files.writeString(dir.resolve("cloud-ca.crt"), "no certificate\n");
+    Path c =
+        config(
+            broker.tlsUri(),
+            pki.ca(),
+            pki.cert("agent"),
+            pki.key("agent"),
+            "sync:\n  url: https://127.0.0.1:9\n  org: o\n  bucket: b\n  caFile: " + notPem + "\n");
+    String line = checkConfigRefuses(c, "sync.caFile " + notPem, "is not a PEM");
+    runRefusesWith(c, line);
+  }
 }
