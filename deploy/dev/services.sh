@@ -22,7 +22,7 @@ need_pkg() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install 
 
 install() {
   local missing=()
-  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev; do
+  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev openssl; do
     if need_pkg "$p"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -eq 0 ]; then

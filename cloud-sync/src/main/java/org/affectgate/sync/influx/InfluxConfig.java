@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param timeout connect, read and write timeout per request ({@code sync.timeoutMs}, default 10 s)
  * @param deleteMode how cloud deletions are carried out ({@code sync.deleteMode}, default {@code
  *     influx}); see {@link DeleteMode}
+ * @param caFile PEM CA bundle the server's certificate must chain to ({@code sync.caFile}), for an
+ *     {@code https://} URL whose certificate is not from a public CA; {@code null} (default): the
+ *     JVM's default trust store. The host name is always verified. Read by {@link
+ *     InfluxSink#create}
  */
 public record InfluxConfig(
     String url,
@@ -27,7 +31,8 @@ public record InfluxConfig(
     String bucket,
     Path tokenFile,
     Duration timeout,
-    DeleteMode deleteMode) {
+    DeleteMode deleteMode,
+    Path caFile) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -48,10 +53,25 @@ public record InfluxConfig(
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("sync.url is not a valid URL (got " + url + ")", e);
     }
+    if (caFile != null && !url.startsWith("https://")) {
+      throw new IllegalArgumentException(
+          "sync.caFile is set but sync.url is not https:// (got " + url + ")");
+    }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "sync.timeoutMs must be > 0 (got " + timeout.toMillis() + ")");
     }
+  }
+
+  /** Config with the JVM's default trust store (no {@code sync.caFile}). */
+  public InfluxConfig(
+      String url,
+      String org,
+      String bucket,
+      Path tokenFile,
+      Duration timeout,
+      DeleteMode deleteMode) {
+    this(url, org, bucket, tokenFile, timeout, deleteMode, null);
   }
 
   /** Config with InfluxDB predicate deletes ({@link DeleteMode#INFLUX}). */
@@ -65,7 +85,12 @@ public record InfluxConfig(
   }
 
   public InfluxConfig withDeleteMode(DeleteMode mode) {
-    return new InfluxConfig(url, org, bucket, tokenFile, timeout, mode);
+    return new InfluxConfig(url, org, bucket, tokenFile, timeout, mode, caFile);
+  }
+
+  /** A copy trusting the CAs of {@code file} ({@code null}: the JVM's default trust store). */
+  public InfluxConfig withCaFile(Path file) {
+    return new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode, file);
   }
 
   private static void requireText(String value, String key) {

@@ -26,6 +26,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.affectgate.common.tls.ClientTls;
 import org.affectgate.sync.sink.DeleteOutcome;
 import org.affectgate.sync.sink.PointSink;
 import org.affectgate.sync.sink.SeriesSelector;
@@ -83,7 +84,9 @@ public final class InfluxSink implements PointSink {
   /**
    * Creates the client; does not contact the server.
    *
-   * @throws IllegalArgumentException naming {@code sync.tokenFile} when the token cannot be read
+   * @throws IllegalArgumentException naming {@code sync.tokenFile} when the token cannot be read,
+   *     or {@code sync.caFile} when it is missing, not PEM or out of date (one line, see {@link
+   *     ClientTls#load})
    */
   public static InfluxSink create(InfluxConfig config, InstantSource clock) {
     Objects.requireNonNull(config, "config");
@@ -94,6 +97,11 @@ public final class InfluxSink implements PointSink {
             .readTimeout(config.timeout())
             .writeTimeout(config.timeout())
             .socketFactory(new NoDelaySocketFactory());
+    if (config.caFile() != null) {
+      ClientTls tls =
+          ClientTls.load("sync.caFile", config.caFile(), null, null, null, null, clock.instant());
+      http.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+    }
     InfluxDBClientOptions.Builder options =
         InfluxDBClientOptions.builder()
             .url(config.url())

@@ -3,6 +3,7 @@ package org.affectgate.sync.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real single-node VictoriaMetrics (Debian's {@code /usr/bin/victoria-metrics}, v1.79) for
@@ -64,8 +70,12 @@ public final class VictoriaMetricsServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** PEM certificate and key served with {@code -tls}, or {@code null} for plain HTTP. */
+  private final Path tlsCert;
+
+  private final Path tlsKey;
+  private final HttpClient http;
   private Process process;
 
   /**
@@ -74,6 +84,26 @@ public final class VictoriaMetricsServer implements AutoCloseable {
    * @throws IllegalStateException if VictoriaMetrics is not installed
    */
   public VictoriaMetricsServer() {
+    this(null, null);
+  }
+
+  /**
+   * As {@link #VictoriaMetricsServer()}, serving HTTPS only ({@code -tls -tlsCertFile
+   * -tlsKeyFile}): {@link #url()} is then {@code https://127.0.0.1:PORT}, so the certificate must
+   * name IP 127.0.0.1. This helper's own requests (health, flush, export) trust {@code certFile} (a
+   * self-signed certificate, or a chain whose first block is the server's).
+   *
+   * @param certFile PEM server certificate, {@code null} for plain HTTP
+   * @param keyFile its PEM private key
+   */
+  public VictoriaMetricsServer(Path certFile, Path keyFile) {
+    this.tlsCert = certFile;
+    this.tlsKey = keyFile;
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (certFile != null) {
+      client.sslContext(trusting(certFile));
+    }
+    this.http = client.build();
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " not found: run `deploy/dev/services.sh install` to install VictoriaMetrics");
@@ -96,16 +126,22 @@ public final class VictoriaMetricsServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return this;
     }
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BINARY.toString(),
+                "-httpListenAddr=127.0.0.1:" + port,
+                "-storageDataPath=" + dir.resolve("data"),
+                "-retentionPeriod=100y",
+                "-search.latencyOffset=0s",
+                "-search.disableCache",
+                "-loggerLevel=INFO"));
+    if (tlsCert != null) {
+      command.addAll(List.of("-tls", "-tlsCertFile=" + tlsCert, "-tlsKeyFile=" + tlsKey));
+    }
     try {
       process =
-          new ProcessBuilder(
-                  BINARY.toString(),
-                  "-httpListenAddr=127.0.0.1:" + port,
-                  "-storageDataPath=" + dir.resolve("data"),
-                  "-retentionPeriod=100y",
-                  "-search.latencyOffset=0s",
-                  "-search.disableCache",
-                  "-loggerLevel=INFO")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("vm.log").toFile()))
               .start();
@@ -157,9 +193,29 @@ public final class VictoriaMetricsServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:PORT} (write endpoint: {@code /api/v2/write}). */
+  /**
+   * {@code http://127.0.0.1:PORT}, or {@code https://} when serving TLS (write endpoint: {@code
+   * /api/v2/write}).
+   */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (tlsCert == null ? "http" : "https") + "://127.0.0.1:" + port;
+  }
+
+  private static SSLContext trusting(Path certFile) {
+    try (InputStream in = Files.newInputStream(certFile)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry(
+          "server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + certFile + ": " + e, e);
+    }
   }
 
   /** Makes every ingested sample searchable now ({@code /internal/force_flush}). */

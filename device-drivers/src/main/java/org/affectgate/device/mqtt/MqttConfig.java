@@ -33,6 +33,8 @@ import java.util.Locale;
  *     and replayed later, or delivered from a stale queue, cannot open a session. Withdrawals and
  *     ends are applied whatever their age. Default {@value #DEFAULT_CONSENT_MAX_AGE_SECONDS} s,
  *     range 1..{@value #MAX_CONSENT_MAX_AGE_SECONDS}
+ * @param tls {@code mqtt.tls}: CA file and client certificate for an {@code ssl://} URI, or {@code
+ *     null}; see {@link MqttTlsConfig}
  */
 public record MqttConfig(
     String uri,
@@ -44,7 +46,8 @@ public record MqttConfig(
     String username,
     String passwordFile,
     Protocol protocol,
-    Duration consentMaxAge) {
+    Duration consentMaxAge,
+    MqttTlsConfig tls) {
 
   public static final String DEFAULT_TOPIC_PREFIX = "affectgate/v1";
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 65_536;
@@ -100,6 +103,10 @@ public record MqttConfig(
       throw new IllegalArgumentException(
           "mqtt.uri must start with tcp:// or ssl:// (got " + uri + ")");
     }
+    if (tls != null && !tls.isEmpty() && !scheme.startsWith("ssl://")) {
+      throw new IllegalArgumentException(
+          "mqtt.tls.* is set but mqtt.uri is not ssl:// (got " + uri + ")");
+    }
     if (clientId == null || clientId.isBlank()) {
       throw new IllegalArgumentException("mqtt.clientId must be set and stable across restarts");
     }
@@ -144,6 +151,32 @@ public record MqttConfig(
               + (consentMaxAge == null ? null : consentMaxAge.toMillis() / 1000.0)
               + ")");
     }
+  }
+
+  /** As the canonical constructor without TLS settings. */
+  public MqttConfig(
+      String uri,
+      String clientId,
+      String topicPrefix,
+      int maxPayloadBytes,
+      boolean cleanSession,
+      Path persistenceDir,
+      String username,
+      String passwordFile,
+      Protocol protocol,
+      Duration consentMaxAge) {
+    this(
+        uri,
+        clientId,
+        topicPrefix,
+        maxPayloadBytes,
+        cleanSession,
+        persistenceDir,
+        username,
+        passwordFile,
+        protocol,
+        consentMaxAge,
+        null);
   }
 
   /** As the canonical constructor with {@code protocol: auto} and the default consent age bound. */
@@ -199,7 +232,8 @@ public record MqttConfig(
         username,
         passwordFile,
         protocol,
-        consentMaxAge);
+        consentMaxAge,
+        tls);
   }
 
   /** A copy with another client id. */
@@ -214,7 +248,8 @@ public record MqttConfig(
         username,
         passwordFile,
         protocol,
-        consentMaxAge);
+        consentMaxAge,
+        tls);
   }
 
   /** A copy with another topic prefix. */
@@ -229,7 +264,8 @@ public record MqttConfig(
         username,
         passwordFile,
         protocol,
-        consentMaxAge);
+        consentMaxAge,
+        tls);
   }
 
   /** A copy with another payload cap. */
@@ -244,7 +280,8 @@ public record MqttConfig(
         username,
         passwordFile,
         protocol,
-        consentMaxAge);
+        consentMaxAge,
+        tls);
   }
 
   /** A copy speaking another protocol. */
@@ -259,6 +296,23 @@ public record MqttConfig(
         username,
         passwordFile,
         p,
-        consentMaxAge);
+        consentMaxAge,
+        tls);
+  }
+
+  /** A copy with other TLS settings ({@code null}: none). */
+  public MqttConfig withTls(MqttTlsConfig t) {
+    return new MqttConfig(
+        uri,
+        clientId,
+        topicPrefix,
+        maxPayloadBytes,
+        cleanSession,
+        persistenceDir,
+        username,
+        passwordFile,
+        protocol,
+        consentMaxAge,
+        t);
   }
 }

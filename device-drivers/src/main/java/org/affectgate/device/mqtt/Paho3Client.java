@@ -96,6 +96,8 @@ final class Paho3Client implements PahoClient {
     if (settings.socketFactory() != null) {
       o.setSocketFactory(settings.socketFactory());
     }
+    // The broker's certificate must name the host of mqtt.uri (Paho's default, stated here).
+    o.setHttpsHostnameVerificationEnabled(true);
     return o;
   }
 

@@ -133,6 +133,8 @@ final class Paho5Client implements PahoClient {
     if (settings.socketFactory() != null) {
       o.setSocketFactory(settings.socketFactory());
     }
+    // The broker's certificate must name the host of mqtt.uri (Paho's default, stated here).
+    o.setHttpsHostnameVerificationEnabled(true);
     return o;
   }
 

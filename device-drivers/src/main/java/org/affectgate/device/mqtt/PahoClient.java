@@ -1,12 +1,12 @@
 package org.affectgate.device.mqtt;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.net.SocketFactory;
+import org.affectgate.common.tls.SecretFiles;
 
 /**
  * One Paho client of one protocol version, as {@link PahoMqttTransport} drives it: connect once
@@ -47,18 +47,17 @@ interface PahoClient {
    * @param socketFactory {@code null} for Paho's default (tests inject faults through it)
    */
   record Settings(MqttConfig config, long maximumPacketSize, SocketFactory socketFactory) {
-    /** The first line of {@code mqtt.passwordFile}, or {@code null} without one. */
+    /**
+     * The first line of {@code mqtt.passwordFile}, or {@code null} without one.
+     *
+     * @throws IllegalArgumentException naming the key and file when it is missing, unreadable or
+     *     accessible by group or others
+     */
     char[] password() {
       if (config.passwordFile() == null) {
         return null;
       }
-      try {
-        String content = Files.readString(Path.of(config.passwordFile()), StandardCharsets.UTF_8);
-        return content.lines().findFirst().orElse("").toCharArray();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "mqtt.passwordFile cannot be read: " + config.passwordFile(), e);
-      }
+      return SecretFiles.firstLine("mqtt.passwordFile", Path.of(config.passwordFile()));
     }
 
     /** The file persistence directory of one protocol, created; {@code null} for in-memory. */

@@ -139,8 +139,9 @@ public final class PahoMqttTransport implements MqttTransport {
    * Creates the client without connecting; the Maximum Packet Size allows {@link
    * MqttConfig#maxPayloadBytes()}.
    *
-   * @throws IllegalArgumentException if {@code mqtt.passwordFile} cannot be read or the persistence
-   *     directory cannot be created
+   * @throws IllegalArgumentException if {@code mqtt.passwordFile} cannot be read or is accessible
+   *     by others, a {@code mqtt.tls} file is unusable (see {@link MqttTls#load}) or the
+   *     persistence directory cannot be created
    */
   public PahoMqttTransport(MqttConfig config, MeterRegistry registry) {
     this(config, config.maxPayloadBytes(), registry);
@@ -213,7 +214,14 @@ public final class PahoMqttTransport implements MqttTransport {
     }
     this.config = config;
     this.settings =
-        new PahoClient.Settings(config, maximumPacketSize(largestPayloadBytes), socketFactory);
+        new PahoClient.Settings(
+            config,
+            maximumPacketSize(largestPayloadBytes),
+            socketFactory != null
+                ? socketFactory
+                : MqttTls.load(config, clock.instant())
+                    .map(t -> (SocketFactory) t.context().getSocketFactory())
+                    .orElse(null));
     this.retry = connectBackoff(initialRetry, maxRetry);
     this.clock = clock;
     this.exit = exit;

@@ -32,6 +32,7 @@ import org.affectgate.device.kiosk.audio.LocalCaptureConfig;
 import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.LocalCameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
+import org.affectgate.device.mqtt.MqttTlsConfig;
 import org.affectgate.features.face.VisionConfig;
 import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.voice.SegmenterConfig;
@@ -106,7 +107,11 @@ public final class AgentConfigLoader {
             MqttConfig.Protocol.parse(r.string("mqtt.protocol", MqttConfig.Protocol.AUTO.key())),
             r.seconds(
                 "mqtt.consentMaxAgeSeconds",
-                Duration.ofSeconds(MqttConfig.DEFAULT_CONSENT_MAX_AGE_SECONDS)));
+                Duration.ofSeconds(MqttConfig.DEFAULT_CONSENT_MAX_AGE_SECONDS)),
+            new MqttTlsConfig(
+                r.path(MqttTlsConfig.CA_FILE, null),
+                r.path(MqttTlsConfig.CERT_FILE, null),
+                r.path(MqttTlsConfig.KEY_FILE, null)));
 
     HrvConfig hrv =
         new HrvConfig(
@@ -166,8 +171,10 @@ public final class AgentConfigLoader {
     Path tokenFile = r.path("sync.tokenFile", null);
     Duration timeout = r.millis("sync.timeoutMs", InfluxConfig.DEFAULT_TIMEOUT);
     DeleteMode deleteMode = DeleteMode.parse(r.string("sync.deleteMode", "influx"));
+    Path caFile = r.path("sync.caFile", null);
     if (url != null && !url.isBlank()) {
-      influx = Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode));
+      influx =
+          Optional.of(new InfluxConfig(url, org, bucket, tokenFile, timeout, deleteMode, caFile));
     }
     SubjectSyncConfig subjectSync = new SubjectSyncConfig(r.bool("sync.perSubject.enabled", false));
     StressConfig stress = new StressConfig(r.bool("hrv.stress.enabled", false));

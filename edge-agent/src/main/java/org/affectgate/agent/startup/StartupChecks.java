@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,14 +40,17 @@ import org.affectgate.sync.influx.InfluxSink;
  * that are empty or SQLite databases (header check only: nothing is opened, migrated or created);
  * {@code consent.saltFile} holds a salt when present; the sink ({@code sync.tokenFile} read as the
  * sink reads it, or {@code export.dir} writable); {@code mqtt.persistenceDir} writable and {@code
- * mqtt.passwordFile} readable; {@code http.tokenFile} a valid token when present, else creatable;
- * {@code http.port} free on {@code http.host}; then the enabled models (hrv-stress, voice-emotion,
- * vision) verified through the manifest (size, SHA-256, ONNX Runtime session, I/O and ids).
+ * mqtt.passwordFile} readable and private to its owner, the {@code mqtt.tls.*} files usable ({@link
+ * MqttSecurityChecks}); {@code http.tokenFile} a valid token when present, else creatable; {@code
+ * http.port} free on {@code http.host}; then the enabled models (hrv-stress, voice-emotion, vision)
+ * verified through the manifest (size, SHA-256, ONNX Runtime session, I/O and ids).
  *
  * <p>Side effects: a writability probe creates and deletes one hidden temporary file in the nearest
  * existing directory of each path; models are loaded into ONNX Runtime and closed; the HTTP port is
- * bound and released at once. Nothing else is written. Not checked here: the broker and the
- * time-series server (network; retried in the background at run time) and GPIO lines (hardware).
+ * bound and released at once. Nothing else is written. Network: for an {@code ssl://} {@code
+ * mqtt.uri}, one TLS handshake with the broker (a certificate refused is an error; a broker that
+ * cannot be reached is not). Not checked here: reaching the broker and the time-series server
+ * (retried in the background at run time) and GPIO lines (hardware).
  *
  * <p>Every failure is a {@link StartupException} whose message is one line naming the key and the
  * file or port. Call from the start-up thread (blocking file I/O), never an event loop.
@@ -67,6 +71,7 @@ public final class StartupChecks {
   public static void verifyBeforeWiring(AgentConfig c) {
     verifyFiles(c);
     verifyHttpPort(c);
+    MqttSecurityChecks.probeBroker(c.mqtt(), Instant.now());
   }
 
   /**
@@ -114,12 +119,7 @@ public final class StartupChecks {
     if (c.mqtt().persistenceDir() != null) {
       directory("mqtt.persistenceDir", c.mqtt().persistenceDir());
     }
-    if (c.mqtt().passwordFile() != null) {
-      Path password = Path.of(c.mqtt().passwordFile());
-      if (!Files.isRegularFile(password) || !Files.isReadable(password)) {
-        throw new StartupException("mqtt.passwordFile cannot be read: " + password);
-      }
-    }
+    MqttSecurityChecks.verifyFiles(c.mqtt(), Instant.now());
     Path token = c.http().tokenFile();
     if (Files.exists(token)) {
       if (!Files.isRegularFile(token)) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
@@ -32,7 +33,12 @@ final class TestWearables implements AutoCloseable {
   static final String SITE = "store-1";
   static final String PROGRAMME = "wellness";
 
+  /**
+   * The one client of all wearables, or {@code null} when each has its own ({@link #perDevice}).
+   */
   private final MqttClient client;
+
+  private final Map<String, MqttClient> perDevice = new LinkedHashMap<>();
   private final WearableTopics topics = new WearableTopics("affectgate/v1");
   private final List<RecordedWearable> consented = new ArrayList<>();
   private final RecordedWearable stranger =
@@ -40,6 +46,16 @@ final class TestWearables implements AutoCloseable {
   private volatile long lastPublishedMs;
 
   TestWearables(String brokerUri, AgentConfig config) throws Exception {
+    this(brokerUri, (Function<String, MqttConnectOptions>) null);
+  }
+
+  /**
+   * Each wearable (and the stranger) with its own client, connected with {@code
+   * optionsFor(deviceId)} (e.g. its own certificate over mutual TLS, so a broker ACL sees one
+   * identity per device).
+   */
+  TestWearables(String brokerUri, Function<String, MqttConnectOptions> optionsFor)
+      throws Exception {
     for (int i = 0; i < 6; i++) {
       int base = 650 + 45 * i;
       int step = 12 + 7 * i;
@@ -52,6 +68,19 @@ final class TestWearables implements AutoCloseable {
               base + step / 2,
               base - step / 3));
     }
+    if (optionsFor != null) {
+      client = null;
+      List<RecordedWearable> all = new ArrayList<>(consented);
+      all.add(stranger);
+      for (RecordedWearable w : all) {
+        MqttClient c =
+            new MqttClient(
+                brokerUri, "test-" + w.deviceId + "-" + System.nanoTime(), new MemoryPersistence());
+        c.connect(optionsFor.apply(w.deviceId));
+        perDevice.put(w.deviceId, c);
+      }
+      return;
+    }
     client =
         new MqttClient(brokerUri, "test-wearables-" + System.nanoTime(), new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
@@ -59,6 +88,14 @@ final class TestWearables implements AutoCloseable {
     o.setCleanSession(true);
     o.setMaxInflight(1000);
     client.connect(o);
+  }
+
+  /** Every device id, the stranger's last. */
+  List<String> deviceIds() {
+    List<String> ids = new ArrayList<>();
+    consented.forEach(w -> ids.add(w.deviceId));
+    ids.add(stranger.deviceId);
+    return ids;
   }
 
   /**
@@ -69,6 +106,17 @@ final class TestWearables implements AutoCloseable {
   static AgentConfig config(Path dir, String mqttUri, String vmUrl) throws Exception {
     return AgentConfigLoader.fromTree(
         new ObjectMapper().valueToTree(configTree(dir, mqttUri, vmUrl, 0)));
+  }
+
+  /** {@link #config(Path, String, String)} with an {@code mqtt.tls} section. */
+  static AgentConfig config(Path dir, String mqttUri, String vmUrl, Map<String, Object> mqttTls)
+      throws Exception {
+    Map<String, Object> root = configTree(dir, mqttUri, vmUrl, 0);
+    Map<String, Object> mqtt =
+        new LinkedHashMap<>(Map.of("uri", mqttUri, "clientId", "agent-under-test"));
+    mqtt.put("tls", mqttTls);
+    root.put("mqtt", mqtt);
+    return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
 
   /** The same configuration as a YAML file, for an agent in its own process. */
@@ -150,7 +198,8 @@ final class TestWearables implements AutoCloseable {
         w.format == PayloadFormat.BLE
             ? new BleHrEncoder().encode(s)
             : new JsonHrEncoder().encode(s);
-    client.publish(topics.topic(SITE, w.deviceId, w.format), payload, 1, false);
+    (client != null ? client : perDevice.get(w.deviceId))
+        .publish(topics.topic(SITE, w.deviceId, w.format), payload, 1, false);
   }
 
   List<RecordedWearable> consented() {
@@ -163,11 +212,17 @@ final class TestWearables implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      client.disconnect();
-      client.close();
-    } catch (Exception e) {
-      // the broker may already be gone
+    List<MqttClient> all = new ArrayList<>(perDevice.values());
+    if (client != null) {
+      all.add(client);
+    }
+    for (MqttClient c : all) {
+      try {
+        c.disconnect();
+        c.close();
+      } catch (Exception e) {
+        // the broker may already be gone
+      }
     }
   }
 }

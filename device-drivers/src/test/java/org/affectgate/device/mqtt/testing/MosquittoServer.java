@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,13 @@ public final class MosquittoServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final List<String> tuning;
+
+  /** The TLS listener's port, or -1 without one. */
+  private final int tlsPort;
+
+  /** Whether this helper writes the plain listener and anonymous access itself. */
+  private final boolean ownListener;
+
   private Process process;
 
   /**
@@ -62,7 +70,12 @@ public final class MosquittoServer implements AutoCloseable {
    * runs the broker with Mosquitto's own defaults.
    */
   public MosquittoServer(List<String> tuning) {
-    this.tuning = List.copyOf(tuning);
+    this(tuning, true, false);
+  }
+
+  private MosquittoServer(List<String> lines, boolean ownListener, boolean tls) {
+    this.tuning = List.copyOf(lines);
+    this.ownListener = ownListener;
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " not found: run `deploy/dev/services.sh install` to install Mosquitto");
@@ -70,6 +83,7 @@ public final class MosquittoServer implements AutoCloseable {
     try {
       this.dir = Files.createTempDirectory("affectgate-mosquitto-");
       this.port = freePort();
+      this.tlsPort = tls ? freePort() : -1;
       writeConfig();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Mosquitto temp dir", e);
@@ -105,8 +119,8 @@ public final class MosquittoServer implements AutoCloseable {
             // As root, Mosquitto would drop to the `mosquitto` user, which cannot write the log and
             // persistence file into this root-owned temp directory.
             "root".equals(System.getProperty("user.name")) ? "user root" : "",
-            "listener " + port + " 127.0.0.1",
-            "allow_anonymous true",
+            ownListener ? "listener " + port + " 127.0.0.1" : "",
+            ownListener ? "allow_anonymous true" : "",
             "persistence true",
             "persistence_location " + dir.resolve("data") + "/",
             "log_dest file " + dir.resolve("mosquitto.log"),
@@ -114,9 +128,25 @@ public final class MosquittoServer implements AutoCloseable {
             "log_type warning",
             "log_type notice",
             "log_type information",
-            String.join("\n", tuning),
+            String.join("\n", ownListener ? tuning : withPorts(tuning)),
             "");
     Files.writeString(dir.resolve("mosquitto.conf"), conf, StandardCharsets.UTF_8);
+  }
+
+  /** The shipped lines with their listener ports replaced by this helper's loopback ports. */
+  private List<String> withPorts(List<String> lines) {
+    return lines.stream()
+        .map(
+            l -> {
+              if (l.equals("listener 8883")) {
+                return "listener " + tlsPort + " 127.0.0.1";
+              }
+              if (l.startsWith("listener 1883")) {
+                return "listener " + port + " 127.0.0.1";
+              }
+              return l;
+            })
+        .toList();
   }
 
   /**
@@ -134,6 +164,45 @@ public final class MosquittoServer implements AutoCloseable {
           .map(String::strip)
           .filter(l -> !l.isEmpty() && !l.startsWith("#"))
           .filter(l -> !l.startsWith("listener "))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * A broker configured by the shipped secure setup: {@code deploy/mosquitto/affectgate-tls.conf}
+   * (mutual TLS listener, ACL) followed by {@code affectgate.conf} (limits, the agent's loopback
+   * plain listener), as Mosquitto reads them from {@code conf.d}. Only the listener ports (the TLS
+   * one bound to 127.0.0.1), the certificate directory and the ACL file path are replaced.
+   *
+   * @param deployDir the repository's {@code deploy/mosquitto} directory
+   * @param certDir where {@code ca.crt}, {@code broker.crt} and {@code broker.key} are (e.g. from
+   *     {@code make-certs.sh})
+   * @throws UncheckedIOException if a shipped file cannot be read
+   */
+  public static MosquittoServer secured(Path deployDir, Path certDir) {
+    List<String> lines = new ArrayList<>();
+    lines.addAll(configLines(deployDir.resolve("affectgate-tls.conf")));
+    lines.addAll(configLines(deployDir.resolve("affectgate.conf")));
+    return new MosquittoServer(
+        lines.stream()
+            .map(
+                l ->
+                    l.replace("/etc/mosquitto/certs/", certDir.toAbsolutePath() + "/")
+                        .replace(
+                            "/etc/mosquitto/affectgate.acl",
+                            deployDir.resolve("acl.conf").toAbsolutePath().toString()))
+            .toList(),
+        false,
+        true);
+  }
+
+  private static List<String> configLines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
@@ -167,7 +236,7 @@ public final class MosquittoServer implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("mosquitto exited with " + process.exitValue() + logTail());
       }
-      if (accepts()) {
+      if (accepts(port) && (tlsPort < 0 || accepts(tlsPort))) {
         return;
       }
       pause(50);
@@ -176,7 +245,7 @@ public final class MosquittoServer implements AutoCloseable {
     throw new IllegalStateException("mosquitto did not open port " + port + logTail());
   }
 
-  private boolean accepts() {
+  private static boolean accepts(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 200);
       return true;
@@ -246,6 +315,19 @@ public final class MosquittoServer implements AutoCloseable {
   /** {@code tcp://127.0.0.1:PORT}. */
   public String uri() {
     return "tcp://127.0.0.1:" + port;
+  }
+
+  /** The TLS listener's port ({@link #secured} only). */
+  public int tlsPort() {
+    if (tlsPort < 0) {
+      throw new IllegalStateException("this broker has no TLS listener");
+    }
+    return tlsPort;
+  }
+
+  /** {@code ssl://localhost:TLSPORT} (the name make-certs.sh puts in the broker certificate). */
+  public String tlsUri() {
+    return "ssl://localhost:" + tlsPort();
   }
 
   /** The temp directory holding the config, logs and persistence file. */
