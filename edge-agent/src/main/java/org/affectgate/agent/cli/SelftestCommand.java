@@ -54,8 +54,8 @@ import picocli.CommandLine.Spec;
  * runs one inference each, writes and reads a SQLite outbox and consent ledger (sqlite-jdbc's
  * native library) in a fresh temporary directory that is deleted afterwards, decodes a JPEG (the
  * camera path's decoder: libjpeg-turbo when installed, else ImageIO) and analyses one second of
- * audio (the voice path's frame analysis). Made for a new board or architecture (a Raspberry Pi,
- * deploy/dev/arm64-smoke.sh under emulation).
+ * audio (the voice path's frame analysis), and lists the native libraries the process loaded. Made
+ * for a new board or architecture (a Raspberry Pi, deploy/dev/arm64-smoke.sh under emulation).
  *
  * <p>Prints one line per step, {@code selftest: STEP ok|FAILED in N ms: detail}; every step runs
  * even when an earlier one failed. Exit 0 when all passed, 1 otherwise. Runs on the calling thread.
@@ -107,6 +107,7 @@ final class SelftestCommand implements Callable<Integer> {
     }
     step("jpeg decode", SelftestCommand::jpeg);
     step("audio analysis", SelftestCommand::audio);
+    step("native libraries", SelftestCommand::nativeLibraries);
     out.println(
         "selftest: "
             + (failures == 0 ? "all steps passed" : failures + " step(s) FAILED")
@@ -281,6 +282,25 @@ final class SelftestCommand implements Callable<Integer> {
         voiced,
         f0,
         features.map(f -> f.length + " segment features").orElse("too few voiced frames"));
+  }
+
+  /** The shared libraries of this process named like the agent's native parts (Linux only). */
+  private static String nativeLibraries() throws IOException {
+    Path maps = Path.of("/proc/self/maps");
+    if (!Files.isReadable(maps)) {
+      return "not listed (no /proc/self/maps)";
+    }
+    try (Stream<String> lines = Files.lines(maps)) {
+      List<String> libs =
+          lines
+              .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+              .filter(f -> f.matches(".*(onnxruntime|sqlitejdbc|turbojpeg).*\\.so.*"))
+              .map(f -> Path.of(f).getFileName().toString())
+              .distinct()
+              .sorted()
+              .toList();
+      return "loaded for " + System.getProperty("os.arch") + ": " + String.join(", ", libs);
+    }
   }
 
   private static long millis(long startNanos) {

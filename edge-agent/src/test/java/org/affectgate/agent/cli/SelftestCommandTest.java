@@ -34,6 +34,8 @@ class SelftestCommandTest {
         .contains("hash chain intact")
         .contains("selftest: jpeg decode ok")
         .contains("selftest: audio analysis ok")
+        .contains("libonnxruntime.so")
+        .contains("sqlitejdbc.so")
         .contains("selftest: all steps passed")
         .doesNotContain("FAILED");
   }
