@@ -14,8 +14,8 @@
 # openjdk-17-jre-headless:arm64, libturbojpeg0-dev:arm64 (the camera path's JPEG decoder) and
 # qemu-user-static. The machine's default java stays the native one (checked below). qemu is
 # called directly (no binfmt_misc registration needed, which containers often lack).
-# Takes 5 to 11 minutes on a shared 2-core x86-64 machine (JVM start and class loading dominate
-# under emulation), so it is a documented release check, not part of CI.
+# Takes 5 to 11 minutes on a shared 2-core x86-64 machine (every step runs tens of times slower
+# than natively), so it is a documented release check, not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 deb=${1:-$(ls edge-agent/target/affectgate_*_all.deb 2>/dev/null | head -1)}

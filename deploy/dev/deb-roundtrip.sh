@@ -66,6 +66,9 @@ expect_stat /etc/affectgate root:affectgate 750
 expect_stat "$conf" root:affectgate 640
 expect_stat /usr/bin/affectgate root:root 755
 [ -f /etc/mosquitto/conf.d/affectgate.conf ] || fail "mosquitto drop-in missing"
+wants=/etc/systemd/system/multi-user.target.wants/affectgate.service
+[ -L "$wants" ] || fail "the service is not enabled ($wants missing)"
+echo "ok: affectgate.service enabled ($wants)"
 dpkg-query -W -f='conffiles:\n${Conffiles}\n' affectgate
 systemd-analyze verify /lib/systemd/system/affectgate.service || fail "systemd-analyze verify"
 echo "ok: systemd-analyze verify affectgate.service"
@@ -107,6 +110,8 @@ dpkg_q --purge affectgate
 [ ! -e /etc/affectgate ] || fail "purge left /etc/affectgate"
 [ ! -e /etc/mosquitto/conf.d/affectgate.conf ] || fail "purge left the mosquitto drop-in"
 if dpkg-statoverride --list | grep -q affectgate; then fail "purge left a statoverride"; fi
+[ ! -L "$wants" ] && [ ! -L /etc/systemd/system/affectgate.service ] \
+  || fail "purge left the enable or mask link of affectgate.service"
 dpkg-query -W affectgate >/dev/null 2>&1 && fail "dpkg still knows affectgate"
 echo "ok: purged; user affectgate kept: $(id affectgate)"
 
