@@ -22,7 +22,11 @@ need_pkg() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install 
 
 install() {
   local missing=()
-  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev openssl; do
+  # lintian and systemd (systemd-analyze): checks of the Debian package (DebPackageTest); adduser
+  # and init-system-helpers: its maintainer scripts, for the dpkg round trip; openssl: the site
+  # certificates (deploy/mosquitto/make-certs.sh, the TLS tests).
+  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev \
+    lintian systemd adduser init-system-helpers openssl; do
     if need_pkg "$p"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -eq 0 ]; then

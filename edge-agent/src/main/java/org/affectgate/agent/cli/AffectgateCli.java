@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Edge gateway for consented, k-anonymous emotion signals.",
-    subcommands = {RunCommand.class, CheckConfigCommand.class, ConsentCommand.class})
+    subcommands = {
+      RunCommand.class,
+      CheckConfigCommand.class,
+      ConsentCommand.class,
+      SelftestCommand.class
+    })
 public final class AffectgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
