@@ -43,6 +43,16 @@ class EscalationConfigTest {
   }
 
   @Test
+  void exampleConfig_documentsTheDefaults() {
+    EscalationConfig c =
+        AgentConfigLoader.load(
+                Path.of(System.getProperty("affectgate.repoRoot"), "deploy", "agent.example.yaml"))
+            .escalation();
+    EscalationConfig d = EscalationConfig.defaults(Path.of("/var/lib/affectgate"));
+    assertThat(c).isEqualTo(d);
+  }
+
+  @Test
   void fullSection_parsed() {
     EscalationConfig c =
         load(
