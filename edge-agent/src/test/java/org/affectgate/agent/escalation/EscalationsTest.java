@@ -151,6 +151,63 @@ class EscalationsTest {
   }
 
   @Test
+  void moreThanMaxOpen_suppressedAndCounted_roomAgainAfterAnAck() {
+    escalations.close();
+    EscalationConfig two =
+        new EscalationConfig(
+            true,
+            Duration.ofSeconds(600),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(300),
+            2,
+            OptionalInt.empty(),
+            dir.resolve("escalations.db"),
+            Duration.ofDays(90));
+    escalations =
+        Escalations.open(
+            SITE,
+            "affectgate/v1",
+            two,
+            5,
+            transport,
+            () -> null,
+            new EgressGate(outbox, List.of(EgressSchema.STAFF_ESCALATION_DAY), 5, registry),
+            time,
+            time,
+            registry);
+    String first = raise("k1");
+    raise("k2");
+    assertThat(escalations.onEpisode("k3", SUMMARY, time.instant()))
+        .isEqualTo(Escalations.Raise.TOO_MANY_OPEN);
+    assertThat(count("affectgate.escalation.suppressed", "reason", "too_many_open")).isEqualTo(1);
+    escalations.acknowledge(first, "http");
+    assertThat(escalations.onEpisode("k3", SUMMARY, time.instant()))
+        .isEqualTo(Escalations.Raise.RAISED);
+  }
+
+  @Test
+  void disabled_onEpisodeDoesNothing_countedAsDisabled() {
+    escalations.close();
+    escalations =
+        Escalations.open(
+            SITE,
+            "affectgate/v1",
+            EscalationConfig.defaults(dir),
+            5,
+            transport,
+            () -> null,
+            new EgressGate(outbox, List.of(EgressSchema.STAFF_ESCALATION_DAY), 5, registry),
+            time,
+            time,
+            registry);
+    assertThat(escalations.onEpisode("k1", SUMMARY, time.instant()))
+        .isEqualTo(Escalations.Raise.DISABLED);
+    time.advance(Duration.ofHours(2));
+    assertThat(transport.published()).isEmpty();
+    assertThat(count("affectgate.escalation.suppressed", "reason", "disabled")).isEqualTo(1);
+  }
+
+  @Test
   void unacknowledged_renotifiesOnceThenExpires_andTheAuditSaysSo() throws Exception {
     String id = raise("lobby-1");
 
