@@ -11,6 +11,7 @@ import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.SubjectSyncConfig;
+import org.affectgate.agent.respond.RespondConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -47,6 +48,8 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param stress the HRV stress stage ({@code hrv.stress.*}), off by default; only in the {@code
  *     wellness-programme} and {@code healthcare} contexts
  * @param ingest settings every device source shares ({@code ingest.*}): the capture-time bound
+ * @param respond the fused visitor state back to the kiosk ({@code respond.*}), off by default;
+ *     refused where the deployment context refuses both face and voice emotion inference
  */
 public record AgentConfig(
     String site,
@@ -68,7 +71,8 @@ public record AgentConfig(
     VoiceConfig voice,
     SubjectSyncConfig subjectSync,
     StressConfig stress,
-    IngestConfig ingest) {
+    IngestConfig ingest,
+    RespondConfig respond) {
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -94,6 +98,16 @@ public record AgentConfig(
     Objects.requireNonNull(subjectSync, "sync.perSubject");
     Objects.requireNonNull(stress, "hrv.stress");
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(respond, "respond");
+    if (respond.enabled()) {
+      DeploymentContextGuard guard = new DeploymentContextGuard(deployment);
+      if (!guard.allows(Inference.FACE_EMOTION) && !guard.allows(Inference.VOICE_EMOTION)) {
+        throw new IllegalArgumentException(
+            "respond.enabled is true, but "
+                + guard.refusalFor(Inference.FACE_EMOTION).orElse("")
+                + " (the same holds for voice-emotion)");
+      }
+    }
     if (stress.enabled()
         && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
         && deployment.context() != DeploymentContext.HEALTHCARE) {

@@ -20,6 +20,7 @@ import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.egress.SubjectSyncConfig;
+import org.affectgate.agent.respond.RespondConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -232,6 +233,8 @@ public final class AgentConfigLoader {
             Duration.ofSeconds(
                 r.integer(FutureTimestamps.KEY, FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS)));
 
+    RespondConfig respond = respond(r, dataDir);
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -256,7 +259,31 @@ public final class AgentConfigLoader {
         voice,
         subjectSync,
         stress,
-        ingest);
+        ingest,
+        respond);
+  }
+
+  /** Reads every {@code respond.*} key; token file paths resolve against {@code dataDir}. */
+  private static RespondConfig respond(ConfigReader r, Path dataDir) {
+    Map<String, Path> tokens = new LinkedHashMap<>();
+    for (String kiosk : r.childNames("respond.kioskTokens")) {
+      if (kiosk.contains(".")) {
+        throw new ConfigException(
+            "respond.kioskTokens: kiosk id " + kiosk + " must not contain '.' in this file");
+      }
+      Path file = r.path("respond.kioskTokens." + kiosk, null);
+      if (file == null) {
+        throw new ConfigException("respond.kioskTokens." + kiosk + " must name a token file");
+      }
+      tokens.put(kiosk, dataDir.resolve(file));
+    }
+    return new RespondConfig(
+        r.bool("respond.enabled", false),
+        RespondConfig.intervalForRate(
+            r.number("respond.maxRateHz", RespondConfig.DEFAULT_MAX_RATE_HZ)),
+        r.number("respond.minChange", RespondConfig.DEFAULT_MIN_CHANGE),
+        r.int32("respond.maxSseClientsPerKiosk", RespondConfig.DEFAULT_MAX_SSE_CLIENTS),
+        tokens);
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

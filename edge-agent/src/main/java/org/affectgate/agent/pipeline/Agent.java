@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.respond.EpisodeListener;
+import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.gpio.Pi4jGpio;
@@ -141,12 +143,23 @@ public final class Agent implements AutoCloseable {
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
     pipeline = WearablePath.open(w, vertx, stores, stress, options.windowListener());
+    ResponsePath respond =
+        ResponseAssembly.open(w, vertx, stores, contextGuard, EpisodeListener.NONE);
+    Consumer<VoiceSegment> voiceListener =
+        respond == null
+            ? options.voiceListener()
+            : options.voiceListener().andThen(respond::onVoice);
     KioskPaths kiosk =
-        KioskPaths.open(
-            w, vertx, stores, pipeline, contextGuard, options.voiceListener(), options.gpio());
+        KioskPaths.open(w, vertx, stores, pipeline, contextGuard, voiceListener, options.gpio());
+    if (respond != null) {
+      kiosk.onFaces(respond::onFaces);
+    }
     transport = MqttIntake.open(w, stores.kioskConsent(), pipeline);
+    if (respond != null) {
+      respond.attach(transport, config.mqtt().topicPrefix());
+    }
     kiosk.startSources(transport);
-    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard);
+    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, respond);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     startIntakeAndSync();

@@ -66,7 +66,8 @@ class StressRealServersTest extends RealServersTest {
         c.voice(),
         c.subjectSync(),
         new StressConfig(true),
-        c.ingest());
+        c.ingest(),
+        c.respond());
   }
 
   @Test
