@@ -5,14 +5,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.features.face.FrameAnalysis;
-import org.affectgate.features.voice.EmotionClass;
+import org.affectgate.features.fusion.EpisodeConfig;
+import org.affectgate.features.fusion.FusionConfig;
 
 /**
  * The response path, top to bottom: sensing → fusion → state → kiosk.
@@ -38,9 +38,6 @@ import org.affectgate.features.voice.EmotionClass;
 public final class ResponsePath implements AutoCloseable {
   /** How often deferred states are sent and states re-evaluated, ms. */
   static final long TICK_MS = 100;
-
-  private static final List<String> VOICE_LABELS =
-      Arrays.stream(EmotionClass.values()).map(EmotionClass::label).toList();
 
   private final RespondConfig config;
   private final String site;
@@ -87,7 +84,13 @@ public final class ResponsePath implements AutoCloseable {
       MeterRegistry registry) {
     KioskTokens tokens = KioskTokens.load(config.kioskTokens());
     VisitorSessions sessions =
-        new VisitorSessions(config, admission, InterimFusion::new, episodes, clock, registry);
+        new VisitorSessions(
+            config,
+            admission,
+            () -> new FusionSession(FusionConfig.defaults(), EpisodeConfig.defaults()),
+            episodes,
+            clock,
+            registry);
     StateEvents events =
         new StateEvents(site, tokens, config.maxSseClientsPerKiosk(), registry, clock);
     sessions.addSink(events);
@@ -117,7 +120,7 @@ public final class ResponsePath implements AutoCloseable {
   /** The voice path's segment listener. Any thread; never blocks. */
   public void onVoice(VoiceSegment segment) {
     float[] p = segment.estimate().probabilities().clone();
-    context.runOnContext(v -> sessions.onVoice(segment.site(), segment.kioskId(), VOICE_LABELS, p));
+    context.runOnContext(v -> sessions.onVoice(segment.site(), segment.kioskId(), p));
   }
 
   /** The kiosk consent end listener. Any thread; never waits for data work. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code device-drivers/asyncapi.yaml}; the same bytes are each SSE event's data). Version 1:
  *
  * <pre>
- * {"v":1,"type":"state"|"rising"|"episode","kiosk":"lobby-1","ts":1763780000500,"seq":7,
+ * {"v":1,"type":"state"|"rising"|"episode"|"episode_ended","kiosk":"lobby-1","ts":1763780000500,"seq":7,
  *  "valence":-0.412,"arousal":0.705,"confidence":0.630,
  *  "classes":{"anger":0.41,…},"evidence":{"face":{"ageMs":120},"voice":{"ageMs":900}},
  *  "flags":["several_faces"],"trend":{"valencePerSecond":-0.05,"arousalPerSecond":0.02},

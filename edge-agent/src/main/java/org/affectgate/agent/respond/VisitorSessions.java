@@ -59,8 +59,8 @@ public final class VisitorSessions {
     long seq;
     VisitorState sent;
     long sentAtMs = Long.MIN_VALUE;
+    long lastMs = Long.MIN_VALUE;
     VisitorState waiting;
-    boolean episode;
     boolean ended;
 
     Session(VisitorFusion fusion) {
@@ -107,18 +107,16 @@ public final class VisitorSessions {
   void onFace(String site, String kioskId, List<String> labels, FrameAnalysis frame) {
     Session s = admitted(site, kioskId, "face");
     if (s != null) {
-      VisitorFusion.FaceEvidence e = DominantFace.choose(labels, frame);
-      update(site, kioskId, s, now -> s.fusion.face(now, e));
+      update(site, kioskId, s, now -> s.fusion.face(now, labels, frame));
     }
   }
 
   /** One analysed speech segment's distribution (never audio). Data context. */
-  void onVoice(String site, String kioskId, List<String> labels, float[] probabilities) {
+  void onVoice(String site, String kioskId, float[] probabilities) {
     Session s = admitted(site, kioskId, "voice");
     if (s != null) {
-      VisitorFusion.VoiceEvidence e =
-          new VisitorFusion.VoiceEvidence(labels, probabilities.clone(), Set.of());
-      update(site, kioskId, s, now -> s.fusion.voice(now, e));
+      float[] p = probabilities.clone();
+      update(site, kioskId, s, now -> s.fusion.voice(now, p));
     }
   }
 
@@ -145,12 +143,14 @@ public final class VisitorSessions {
       return;
     }
     synchronized (s) {
+      long now = Math.max(clock.millis(), s.lastMs);
       if (purposes.contains(Purposes.KIOSK_FACE)) {
-        s.fusion.forget(VisitorFusion.Modality.FACE);
+        s.fusion.forget(VisitorFusion.Modality.FACE, now);
       }
       if (purposes.contains(Purposes.KIOSK_VOICE)) {
-        s.fusion.forget(VisitorFusion.Modality.VOICE);
+        s.fusion.forget(VisitorFusion.Modality.VOICE, now);
       }
+      s.lastMs = now;
     }
   }
 
@@ -189,51 +189,66 @@ public final class VisitorSessions {
   }
 
   private void update(String site, String kioskId, Session s, Feed feed) {
-    VisitorState toSend;
-    long seq;
-    long now = clock.millis();
+    VisitorState episode = null;
+    long now;
     synchronized (s) {
       if (s.ended) {
         return;
       }
-      feed.apply(now);
+      // The fusion wants non-decreasing times; the clock may step back (NTP).
+      now = Math.max(clock.millis(), s.lastMs);
+      s.lastMs = now;
+      try {
+        feed.apply(now);
+      } catch (IllegalArgumentException e) {
+        // Evidence the fusion refuses (labels, probabilities): a bug upstream, not a visitor's.
+        listenerFailures.increment();
+        LOG.error("kiosk {}: evidence refused by the fusion: {}", kioskId, e.getMessage());
+        return;
+      }
       VisitorState next = s.fusion.state(now).orElse(null);
-      if (next != null && (s.sent == null || s.sent.differsFrom(next, config.minChange()))) {
-        s.waiting = next;
-      }
-      if (s.waiting == null) {
-        return;
-      }
-      if (s.sentAtMs != Long.MIN_VALUE && now - s.sentAtMs < config.minInterval().toMillis()) {
-        if (next != null && s.waiting == next) {
-          deferred.increment();
+      if (next != null) {
+        if (next.signal() == VisitorState.Signal.EPISODE) {
+          episode = next;
         }
-        return;
+        if (s.waiting != null
+            && s.waiting.signal() != VisitorState.Signal.NONE
+            && next.signal() == VisitorState.Signal.NONE) {
+          next = next.withSignalOf(s.waiting); // a waiting warning is never replaced by a state
+        }
+        if (s.waiting != null || s.sent == null || s.sent.differsFrom(next, config.minChange())) {
+          if (s.waiting != null && s.waiting != next) {
+            deferred.increment();
+          }
+          s.waiting = next;
+        }
       }
-      toSend = s.waiting;
-      s.waiting = null;
-      s.sent = toSend;
-      s.sentAtMs = now;
-      seq = ++s.seq;
-      // Sent under the lock so that an end cannot slip between the check and the send: after
-      // "ended" nothing more of this session goes out. The sinks never block.
-      send(
-          site,
-          kioskId,
-          StateJson.type(toSend.signal()),
-          StateJson.state(kioskId, now, seq, toSend));
+      if (s.waiting != null
+          && (s.sentAtMs == Long.MIN_VALUE
+              || now - s.sentAtMs >= config.minInterval().toMillis())) {
+        VisitorState toSend = s.waiting;
+        s.waiting = null;
+        s.sent = toSend;
+        s.sentAtMs = now;
+        long seq = ++s.seq;
+        // Sent under the lock, so that an end cannot slip between the check and the send: after
+        // "ended" nothing more of this session goes out. The sinks never block.
+        send(
+            site,
+            kioskId,
+            StateJson.type(toSend.signal()),
+            StateJson.state(kioskId, now, seq, toSend));
+      }
     }
-    boolean episodeNow = toSend.signal() == VisitorState.Signal.EPISODE;
-    if (episodeNow && !s.episode) {
+    if (episode != null) {
       episodeCount.increment();
       try {
-        episodes.episode(site, kioskId, toSend, now);
+        episodes.episode(site, kioskId, episode, now);
       } catch (RuntimeException e) {
         listenerFailures.increment();
         LOG.error("episode listener failed for kiosk {}: {}", kioskId, e.toString());
       }
     }
-    s.episode = episodeNow;
   }
 
   private void end(Key key, Session s) {

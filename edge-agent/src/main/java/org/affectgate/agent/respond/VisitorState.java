@@ -43,7 +43,9 @@ public record VisitorState(
     /** The trend projects that the episode rule fires within the horizon. */
     RISING,
     /** The episode rule fires (sustained low valence, high arousal, enough confidence). */
-    EPISODE
+    EPISODE,
+    /** The rule has stopped holding for the release time after an episode. */
+    EPISODE_ENDED
   }
 
   public VisitorState {
@@ -51,6 +53,23 @@ public record VisitorState(
     classes = new TreeMap<>(classes);
     evidenceAgeMs = new TreeMap<>(evidenceAgeMs);
     flags = new TreeSet<>(flags);
+  }
+
+  /**
+   * This state's values with {@code other}'s signal (a signal must not be lost to a newer state).
+   */
+  VisitorState withSignalOf(VisitorState other) {
+    return new VisitorState(
+        valence,
+        arousal,
+        confidence,
+        classes,
+        evidenceAgeMs,
+        flags,
+        valenceSlope,
+        arousalSlope,
+        other.signal,
+        other.risingEtaSeconds);
   }
 
   /**
