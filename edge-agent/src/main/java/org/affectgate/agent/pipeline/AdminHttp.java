@@ -10,11 +10,16 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.agent.escalation.StaffHttp;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 
-/** The admin HTTP server's assembly: consent APIs behind the bearer token, and {@code /status}. */
+/**
+ * The admin HTTP server's assembly: consent APIs and staff escalation acknowledgements behind the
+ * bearer token, and {@code /status}.
+ */
 final class AdminHttp {
   private AdminHttp() {}
 
@@ -32,6 +37,7 @@ final class AdminHttp {
       MqttTransport transport,
       KioskPaths kiosk,
       DeploymentContextGuard contextGuard,
+      Escalations escalations,
       ResponsePath respond) {
     AgentConfig config = w.config();
     AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
@@ -47,6 +53,8 @@ final class AdminHttp {
         new StatusHandler(config, transport, stores.syncLoop(), w.registry(), contextGuard);
     status.section("kioskSessions", stores.kioskConsent()::status);
     kiosk.addStatus(status);
+    StaffHttp.mount(router, auth, escalations);
+    status.section("escalations", escalations::status);
     if (respond != null) {
       status.section("respond", respond::status);
     }

@@ -16,12 +16,13 @@ import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
-import org.affectgate.agent.respond.EpisodeListener;
+import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.mqtt.MqttTransport;
+import org.affectgate.features.fusion.EpisodeConfig;
 import org.affectgate.sync.loop.SyncLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ public final class Agent implements AutoCloseable {
   private HttpServer http;
   private WearablePipeline pipeline;
   private DeploymentContextGuard contextGuard;
+  private Escalations escalations;
 
   /**
    * What the agent is started with besides its config. Start from {@link #defaults()} and replace
@@ -143,8 +145,8 @@ public final class Agent implements AutoCloseable {
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
     pipeline = WearablePath.open(w, vertx, stores, stress, options.windowListener());
-    ResponsePath respond =
-        ResponseAssembly.open(w, vertx, stores, contextGuard, EpisodeListener.NONE);
+    EpisodeRelay episodes = new EpisodeRelay(EpisodeConfig.defaults().sustain());
+    ResponsePath respond = ResponseAssembly.open(w, vertx, stores, contextGuard, episodes);
     Consumer<VoiceSegment> voiceListener =
         respond == null
             ? options.voiceListener()
@@ -159,7 +161,9 @@ public final class Agent implements AutoCloseable {
       respond.attach(transport, config.mqtt().topicPrefix());
     }
     kiosk.startSources(transport);
-    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, respond);
+    escalations = EscalationPath.open(w, stores, transport, options.gpio());
+    episodes.bind(escalations);
+    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, escalations, respond);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     startIntakeAndSync();
@@ -200,6 +204,14 @@ public final class Agent implements AutoCloseable {
 
   public SyncLoop syncLoop() {
     return syncLoop;
+  }
+
+  /**
+   * Staff escalation: the response path calls {@link Escalations#onEpisode} when a kiosk visitor's
+   * episode starts (a no-op answering {@code DISABLED} unless {@code escalation.enabled}).
+   */
+  public Escalations escalations() {
+    return escalations;
   }
 
   /**

@@ -66,8 +66,7 @@ class StressRealServersTest extends RealServersTest {
         c.voice(),
         c.subjectSync(),
         new StressConfig(true),
-        c.ingest(),
-        c.respond());
+        c.ingest());
   }
 
   @Test
