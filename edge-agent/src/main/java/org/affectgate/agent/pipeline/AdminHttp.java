@@ -10,10 +10,14 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.operator.OperatorPage;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 
-/** The admin HTTP server's assembly: consent APIs behind the bearer token, and {@code /status}. */
+/**
+ * The admin HTTP server's assembly: consent APIs behind the bearer token, {@code /status}, and the
+ * operator page at {@code /} with {@code /metrics} ({@link OperatorPage}).
+ */
 final class AdminHttp {
   private AdminHttp() {}
 
@@ -43,6 +47,8 @@ final class AdminHttp {
     status.section("kioskSessions", stores.kioskConsent()::status);
     kiosk.addStatus(status);
     router.get("/status").handler(status);
+    OperatorPage.mount(
+        router, vertx, config, status, stores.consentStore(), w.registry(), w.clock());
     return vertx
         .createHttpServer()
         .requestHandler(router)
