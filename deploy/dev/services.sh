@@ -3,7 +3,8 @@
 # (an InfluxDB v2 /api/v2/write endpoint), both from Debian packages, on loopback only; and Praat,
 # run headless by the voice feature validation test (PraatAgreementTest); and libjpeg-turbo's Java
 # binding (libturbojpeg-java, with libturbojpeg0-dev for the JNI library name), the camera path's
-# JPEG decoder (FrameDecoderTest requires it).
+# JPEG decoder (FrameDecoderTest requires it); and Prometheus (MetricsPrometheusTest scrapes the
+# agent's /metrics) with Chromium and its driver (OperatorPageBrowserTest, HeadlessChromium).
 #
 #   deploy/dev/services.sh install          apt-get install the packages when missing
 #   deploy/dev/services.sh start|stop|status

@@ -23,6 +23,8 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
 import org.affectgate.agent.pipeline.Agent;
+import org.affectgate.device.kiosk.camera.CameraPayloadParser;
+import org.affectgate.device.kiosk.camera.TestImages;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.affectgate.device.wearable.Contact;
 import org.affectgate.device.wearable.HrSample;
@@ -50,6 +52,8 @@ final class OperatorAgent implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AgentConfig config;
   private final List<String> personalIds = new ArrayList<>();
+  private final List<String> registrationFailures =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private final WearableTopics topics = new WearableTopics("affectgate/v1");
   private final HttpClient http = HttpClient.newHttpClient();
   private Agent agent;
@@ -58,10 +62,23 @@ final class OperatorAgent implements AutoCloseable {
 
   /** Starts Mosquitto, grants the consents and starts the agent; waits until MQTT is connected. */
   OperatorAgent(Path dir) throws Exception {
+    this(dir, Map.of());
+  }
+
+  /**
+   * As {@link #OperatorAgent(Path)}, with top-level configuration sections added or replaced, e.g.
+   * {@code camera} (see {@link #allPaths}).
+   */
+  OperatorAgent(Path dir, Map<String, Object> extra) throws Exception {
+    registry
+        .config()
+        .onMeterRegistrationFailed(
+            (id, why) -> registrationFailures.add(id.getName() + ": " + why));
     mosquitto = new MosquittoServer().start();
     try {
-      config =
-          AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(tree(dir, mosquitto.uri())));
+      Map<String, Object> tree = tree(dir, mosquitto.uri());
+      tree.putAll(extra);
+      config = AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(tree));
       try (ConsentStore store = ConsentStore.open(config.consent())) {
         for (int i = 0; i < 6; i++) {
           String participant = "participant-ops-" + i;
@@ -98,6 +115,35 @@ final class OperatorAgent implements AutoCloseable {
     root.put("aggregation", Map.of("k", 5));
     root.put("http", Map.of("port", 0));
     return root;
+  }
+
+  /**
+   * Extra configuration turning on the model-based paths with the repository's models: the
+   * wellness-programme context, the stress stage, voice over MQTT and the MQTT camera.
+   */
+  static Map<String, Object> allPaths() {
+    Path repo = Path.of(System.getProperty("affectgate.repoRoot", ".."));
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("context", "wellness-programme");
+    extra.put(
+        "models",
+        Map.of("manifest", repo.resolve("models/manifest.json").toAbsolutePath().toString()));
+    extra.put(
+        "hrv",
+        Map.of(
+            "windowSeconds",
+            10,
+            "stepSeconds",
+            5,
+            "minCleanBeats",
+            5,
+            "latenessSeconds",
+            3,
+            "stress",
+            Map.of("enabled", true)));
+    extra.put("voice", Map.of("enabled", true));
+    extra.put("camera", Map.of("enabled", true, "workers", 1));
+    return extra;
   }
 
   static String device(int i) {
@@ -144,6 +190,16 @@ final class OperatorAgent implements AutoCloseable {
         topics.topic(SITE, deviceId, PayloadFormat.JSON), new JsonHrEncoder().encode(s), 1, false);
   }
 
+  /** One small JPEG frame from {@link #KIOSK}'s camera (the camera path must be on). */
+  void publishCameraFrame() throws Exception {
+    seq++;
+    client.publish(
+        "affectgate/v1/" + SITE + "/kiosk/" + KIOSK + "/camera",
+        CameraPayloadParser.encode(seq, System.currentTimeMillis(), TestImages.jpeg(32, 32)),
+        1,
+        false);
+  }
+
   /** {@code http://127.0.0.1:PORT} of the admin server. */
   String baseUrl() {
     return "http://" + config.http().host() + ":" + agent.httpPort();
@@ -167,6 +223,11 @@ final class OperatorAgent implements AutoCloseable {
 
   double count(String name, String... tags) {
     return registry.counter(name, tags).count();
+  }
+
+  /** Meters the Prometheus registry refused (e.g. one name with two sets of tag keys). */
+  List<String> registrationFailures() {
+    return List.copyOf(registrationFailures);
   }
 
   /** Participant ids, pseudonyms, device ids and the kiosk session id of this run. */
