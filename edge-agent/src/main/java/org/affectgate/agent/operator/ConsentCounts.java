@@ -16,7 +16,7 @@ import org.affectgate.agent.consent.ConsentStore;
  * maxAge}; callers in between get the last counts, so any number of open pages cost one read per
  * {@code maxAge}.
  *
- * <p>Called on the event loop only (the cache fields are confined to it).
+ * <p>Thread-safe (synchronized); callers are the admin server's request handlers.
  */
 final class ConsentCounts {
   private final Vertx vertx;
@@ -37,7 +37,7 @@ final class ConsentCounts {
    * Purpose to the number of records neither withdrawn nor expired now, sorted by purpose. Fails
    * with the store's exception when the ledger cannot be read (the next call reads again).
    */
-  Future<Map<String, Integer>> perPurpose() {
+  synchronized Future<Map<String, Integer>> perPurpose() {
     Instant now = clock.instant();
     boolean stale = last == null || !now.isBefore(lastAt.plus(maxAge));
     if (stale || (last.isComplete() && last.failed())) {

@@ -98,6 +98,19 @@ final class OperatorAgent implements AutoCloseable {
       o.setMaxInflight(1000);
       client.connect(o);
       await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
+      // Connected is not subscribed: a non-retained message sent before the agent's subscription
+      // is acknowledged is lost. Probe with a malformed wearable payload until one is counted.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(300))
+          .until(
+              () -> {
+                if (rejected("MALFORMED_JSON") > 0) {
+                  return true;
+                }
+                publishMalformed();
+                return false;
+              });
     } catch (Exception | Error e) {
       close();
       throw e;
@@ -150,8 +163,27 @@ final class OperatorAgent implements AutoCloseable {
     return "strap-ops-" + i;
   }
 
-  /** Opens a voice session for {@link #KIOSK} (its grant goes to the consent ledger). */
+  /**
+   * Opens a voice session for {@link #KIOSK} (its grant goes to the consent ledger) and waits until
+   * the agent applied it, publishing the grant again every 2 s meanwhile (the kiosk consent
+   * subscription may be acknowledged after the wearable one).
+   */
   void grantKioskSession() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              if (count("affectgate.kiosk.consent.events", "action", "grant") > 0) {
+                return true;
+              }
+              publishGrant();
+              return false;
+            });
+  }
+
+  private void publishGrant() throws Exception {
     String body =
         "{\"v\":1,\"session\":\""
             + SESSION
@@ -176,11 +208,22 @@ final class OperatorAgent implements AutoCloseable {
       publish(device(i), now, 60 + i);
     }
     publish(STRANGER, now, 70);
+    publishMalformed();
+  }
+
+  private void publishMalformed() throws Exception {
     client.publish(
         topics.topic(SITE, device(0), PayloadFormat.JSON),
         "not json".getBytes(StandardCharsets.UTF_8),
         1,
         false);
+  }
+
+  /** {@code affectgate.ingest.rejected} for {@code reason}, summed over formats. */
+  double rejected(String reason) {
+    return registry.find("affectgate.ingest.rejected").tag("reason", reason).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   private void publish(String deviceId, long now, int bpm) throws Exception {
