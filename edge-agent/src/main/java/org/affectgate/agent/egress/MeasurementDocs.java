@@ -51,8 +51,7 @@ final class MeasurementDocs {
           .source("`stress.StressAggregator` (only with `hrv.stress.enabled`)")
           .cadence("one point per closed 180 s window and (site, programme)")
           .window("epoch-aligned 180 s, timestamp = window end (ms)")
-          .suppression(
-              String.format(K_SUPPRESSED, "subjects", "`affectgate.stress.aggregate.suppressed`"))
+          .suppression(String.format(K_SUPPRESSED, "subjects", "`affectgate.stress.suppressed`"))
           .consent(
               "`wellness-hr`; the path exists only in a deployment context that allows stress"
                   + " inference")

@@ -149,6 +149,7 @@ public final class Agent implements AutoCloseable {
     http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
+    HealthPath.start(w, stores, transport);
     startIntakeAndSync();
   }
 
