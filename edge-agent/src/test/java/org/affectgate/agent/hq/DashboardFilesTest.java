@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The committed Grafana and vmalert files: generated, parseable, self-consistent, loadable. */
 class DashboardFilesTest {
-  static final Path HQ = Path.of("..", "deploy", "hq");
+  static final Path HQ = PanelQueries.HQ;
   static final ObjectMapper JSON = new ObjectMapper();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

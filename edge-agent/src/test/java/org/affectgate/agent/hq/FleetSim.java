@@ -27,10 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * FleetSim --url http://127.0.0.1:8428 --gateways 20 --days 3 [--end 2026-12-07T12:00:00Z]
  *          [--threads 2] [--silent 1] [--silent-minutes 20] [--seed 1] [--work DIR]
+ *          [--report true] [--vm-data DIR]
  * </pre>
  *
  * <p>Prints points, samples (one per field), wall time, points/s overall and points/s inside the
- * sink. Exit status 2 with one line on nonsense arguments, 1 when a gateway failed.
+ * sink. With {@code --report true} (the URL must then be a VictoriaMetrics) it also runs every
+ * panel query of the committed VictoriaMetrics dashboards over the whole simulated range, as
+ * Grafana would at about 1000 points per panel, and prints each latency; with {@code --vm-data}
+ * (the server's {@code -storageDataPath}) it prints bytes per sample on disk after a flush. Exit
+ * status 2 with one line on nonsense arguments, 1 when a gateway failed.
  */
 public final class FleetSim {
   /**
@@ -55,7 +60,23 @@ public final class FleetSim {
       int silent,
       Duration silentFor,
       long seed,
-      Path work) {
+      Path work,
+      boolean report,
+      Path vmData) {
+    Options(
+        String url,
+        int gateways,
+        int days,
+        int hours,
+        Instant end,
+        int threads,
+        int silent,
+        Duration silentFor,
+        long seed,
+        Path work) {
+      this(url, gateways, days, hours, end, threads, silent, silentFor, seed, work, false, null);
+    }
+
     Options {
       if (url == null || !url.matches("https?://[^/\\s]+/?")) {
         throw new IllegalArgumentException(
@@ -105,6 +126,8 @@ public final class FleetSim {
       int silentMinutes = 20;
       long seed = 1;
       Path work = null;
+      boolean report = false;
+      Path vmData = null;
       for (int i = 0; i < args.length; i++) {
         String key = args[i];
         if (i + 1 >= args.length) {
@@ -121,6 +144,13 @@ public final class FleetSim {
           case "--silent-minutes" -> silentMinutes = integer(key, v);
           case "--seed" -> seed = integer(key, v);
           case "--work" -> work = Path.of(v);
+          case "--vm-data" -> vmData = Path.of(v);
+          case "--report" -> {
+            if (!v.equals("true") && !v.equals("false")) {
+              throw new IllegalArgumentException("--report must be true or false (got " + v + ")");
+            }
+            report = Boolean.parseBoolean(v);
+          }
           case "--end" -> {
             try {
               end = Instant.parse(v);
@@ -134,7 +164,7 @@ public final class FleetSim {
                   "unknown option "
                       + key
                       + " (options: --url --gateways --days --hours --end --threads --silent"
-                      + " --silent-minutes --seed --work)");
+                      + " --silent-minutes --seed --work --report --vm-data)");
         }
       }
       if (url == null) {
@@ -150,7 +180,9 @@ public final class FleetSim {
           silent,
           Duration.ofMinutes(silentMinutes),
           seed,
-          work);
+          work,
+          report,
+          vmData);
     }
 
     private static int integer(String key, String v) {
@@ -251,6 +283,83 @@ public final class FleetSim {
     }
   }
 
+  /** Bytes per sample in the VictoriaMetrics data directory after a forced flush. */
+  static String diskReport(Options o, Result r) throws IOException, InterruptedException {
+    java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(URI.create(o.url() + "/internal/force_flush"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    long bytes;
+    try (var walk = Files.walk(o.vmData())) {
+      bytes =
+          walk.filter(Files::isRegularFile)
+              .mapToLong(
+                  p -> {
+                    try {
+                      return Files.size(p);
+                    } catch (IOException e) {
+                      return 0;
+                    }
+                  })
+              .sum();
+    }
+    return String.format(
+        Locale.ROOT,
+        "disk: %d bytes in %s after force_flush = %.2f bytes/sample, %.1f bytes/point"
+            + " (whole store: includes anything written before this run; VictoriaMetrics merges"
+            + " parts in the background, so the figure drops later)",
+        bytes,
+        o.vmData(),
+        (double) bytes / r.samples(),
+        (double) bytes / r.points());
+  }
+
+  /** Latency of every VictoriaMetrics panel query over the simulated range, slowest first. */
+  static List<String> panelReport(Options o) {
+    Instant start = o.end().minus(o.span());
+    Duration step = Duration.ofSeconds(Math.max(60, o.span().toSeconds() / 1000));
+    String interval = step.toSeconds() + "s";
+    List<String> lines = new ArrayList<>();
+    List<Object[]> rows = new ArrayList<>();
+    for (PanelQueries.Target t : PanelQueries.targets()) {
+      String q =
+          PanelQueries.substitute(
+              t.expr(), java.util.Map.of("site", ".*", "programme", ".*", "kiosk", ".*"), interval);
+      PanelQueries.Answer first = PanelQueries.queryRange(o.url(), q, start, o.end(), step);
+      PanelQueries.Answer second = PanelQueries.queryRange(o.url(), q, start, o.end(), step);
+      rows.add(
+          new Object[] {
+            t.name(),
+            first.latency().toMillis(),
+            second.latency().toMillis(),
+            first.series().size(),
+            first.error()
+          });
+    }
+    rows.sort((a, b) -> Long.compare((long) b[1], (long) a[1]));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "panel latency over %s x %d gateways, step %s (query_range, all variables = All);"
+                + " first and second run in ms:",
+            o.span(),
+            o.gateways(),
+            interval));
+    for (Object[] r : rows) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %6d %6d  %4d series  %s%s",
+              r[1],
+              r[2],
+              r[3],
+              r[0],
+              r[4] == null ? "" : "  ERROR " + r[4]));
+    }
+    return lines;
+  }
+
   /** The command; see the class comment. */
   public static void main(String[] args) throws Exception {
     Options o;
@@ -265,6 +374,12 @@ public final class FleetSim {
     try {
       Result r = run(o);
       System.out.println(r.summary(o));
+      if (o.vmData() != null) {
+        System.out.println(diskReport(o, r));
+      }
+      if (o.report()) {
+        panelReport(o).forEach(System.out::println);
+      }
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
       System.exit(1);

@@ -32,7 +32,15 @@ import org.affectgate.agent.egress.EgressSchema;
  * "All". Used by the HQ tests and by {@code FleetSim}'s latency report.
  */
 final class PanelQueries {
-  static final Path DASHBOARDS = Path.of("..", "deploy", "hq", "grafana", "dashboards");
+  /**
+   * {@code deploy/hq}, from the repository root (fleet-sim.sh) or the edge-agent module (tests).
+   */
+  static final Path HQ =
+      Files.isDirectory(Path.of("deploy", "hq"))
+          ? Path.of("deploy", "hq")
+          : Path.of("..", "deploy", "hq");
+
+  static final Path DASHBOARDS = HQ.resolve("grafana").resolve("dashboards");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([A-Za-z_]+)\\s*}}");
   private static final Pattern SERIES = Pattern.compile("([a-z][a-z0-9_]*)\\{");
