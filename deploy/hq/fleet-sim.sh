@@ -49,4 +49,4 @@ fi
 $MVN -q -pl edge-agent -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/hq-classpath.txt -Dmdep.includeScope=test
 CP="edge-agent/target/test-classes:edge-agent/target/classes:$(cat edge-agent/target/hq-classpath.txt)"
-exec java -Xmx1g -cp "$CP" org.affectgate.agent.hq.FleetSim "${args[@]}"
+exec java -Xmx1g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "$CP" org.affectgate.agent.hq.FleetSim "${args[@]}"

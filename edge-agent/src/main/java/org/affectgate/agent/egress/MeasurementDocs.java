@@ -133,4 +133,26 @@ final class MeasurementDocs {
           .field("confidence_mean", "probability", "0..1", "mean model confidence")
           .field("p_*", "probability", "0..1", "mean probability of this emotion class")
           .build();
+
+  /**
+   * For {@code staff_escalation_day} (branch wip-escalate, {@code STAFF_ESCALATION_DAY}): when it
+   * is merged, its entry gets {@code .documented(MeasurementDocs.STAFF_ESCALATION_DAY)} and joins
+   * {@link DataContract#MEASUREMENTS}; {@code DataContractTest} then regenerates the contract.
+   */
+  static final MeasurementDoc STAFF_ESCALATION_DAY =
+      MeasurementDoc.builder(
+              "Staff escalations raised at one site over one UTC day, and how fast staff"
+                  + " acknowledged them.")
+          .source("`escalation` (staff escalation path)")
+          .cadence("one point per site and UTC day, after the day closes")
+          .window("UTC day, timestamp = day end (ms)")
+          .suppression(
+              String.format(K_SUPPRESSED, "visitor sessions", "the escalation path's meters"))
+          .consent("as for the kiosk sessions it counts: see CONSENT.md, staff escalation")
+          .tag("site", SITE)
+          .field("sessions", "count", ">= k", "distinct visitor sessions with an escalation")
+          .field("escalations", "count", ">= 0", "escalations raised")
+          .field("acknowledged_share", "share", "0..1", "escalations acknowledged by staff")
+          .field("ack_median_s", "s", ">= 0", "median time to acknowledgement")
+          .build();
 }
