@@ -23,20 +23,57 @@ import org.affectgate.sync.Metric;
  * @param subjectTag for a per-subject schema: the tag holding the subject's consent pseudonym. Such
  *     points are exempt from the k floor and pass only for subjects who opted in (checked by {@link
  *     EgressGate}); {@code null} for aggregates
+ * @param doc what the measurement means for a reader at HQ, rendered into {@code
+ *     edge-agent/docs/data-contract.md} by {@link DataContract}; {@code null} until documented (the
+ *     contract test then fails naming the measurement). Add it with {@link #documented}.
+ *     <p>A schema named {@code gateway_*} with neither {@code countField} nor {@code subjectTag}
+ *     describes the gateway itself ({@link #device()}, e.g. {@code gateway_health}): no k floor,
+ *     and its tag keys must be among {@link #DEVICE_TAG_KEYS}, so no person, person's device, kiosk
+ *     or session can be named. Any other schema needs exactly one of the two.
  */
 public record EgressSchema(
     String measurement,
     Set<String> tagKeys,
     Set<String> fields,
     String countField,
-    String subjectTag) {
+    String subjectTag,
+    MeasurementDoc doc) {
+
+  /**
+   * Version of the data contract as a whole, reported by every gateway in {@code gateway_health}'s
+   * {@code contract_version} field. Added fields, tags or measurements keep it; a renamed or
+   * removed field, a changed unit or meaning raises it and gives the measurement a new name ({@code
+   * <measurement>_v<N>}), so a series never mixes two meanings. See {@link DataContract}.
+   */
+  public static final int CONTRACT_VERSION = 1;
+
+  /** Device schemas, and only they, are named {@code gateway_*}. */
+  public static final String DEVICE_PREFIX = "gateway_";
+
+  /** The only tag keys a device schema may have: none of them names a person or a session. */
+  public static final Set<String> DEVICE_TAG_KEYS =
+      Set.of("site", "gateway", "agent_version", "models");
 
   public EgressSchema {
     tagKeys = Set.copyOf(tagKeys);
     fields = Set.copyOf(fields);
-    if ((countField == null) == (subjectTag == null)) {
+    if ((countField == null) == (subjectTag == null)
+        && !(countField == null && measurement.startsWith(DEVICE_PREFIX))) {
       throw new IllegalArgumentException(
-          measurement + ": exactly one of countField and subjectTag must be set");
+          measurement
+              + ": exactly one of countField and subjectTag must be set (neither only for a"
+              + " device schema, named "
+              + DEVICE_PREFIX
+              + "*)");
+    }
+    if (countField == null && subjectTag == null && !DEVICE_TAG_KEYS.containsAll(tagKeys)) {
+      throw new IllegalArgumentException(
+          measurement
+              + ": a device schema (no countField, no subjectTag) may only have tag keys "
+              + new TreeSet<>(DEVICE_TAG_KEYS)
+              + " (got "
+              + new TreeSet<>(tagKeys)
+              + ")");
     }
     if (countField != null && !fields.contains(countField)) {
       throw new IllegalArgumentException(
@@ -48,15 +85,35 @@ public record EgressSchema(
     }
   }
 
+  /** A schema not yet documented ({@link #doc()} {@code null}). */
+  public EgressSchema(
+      String measurement,
+      Set<String> tagKeys,
+      Set<String> fields,
+      String countField,
+      String subjectTag) {
+    this(measurement, tagKeys, fields, countField, subjectTag, null);
+  }
+
   /** An aggregate schema with a k floor on {@code countField}. */
   public EgressSchema(
       String measurement, Set<String> tagKeys, Set<String> fields, String countField) {
-    this(measurement, tagKeys, fields, countField, null);
+    this(measurement, tagKeys, fields, countField, null, null);
+  }
+
+  /** This schema with its reader-facing description. */
+  public EgressSchema documented(MeasurementDoc doc) {
+    return new EgressSchema(measurement, tagKeys, fields, countField, subjectTag, doc);
   }
 
   /** Whether points carry one subject's data (per-subject sync) rather than a k-aggregate. */
   public boolean perSubject() {
     return subjectTag != null;
+  }
+
+  /** Whether points describe the gateway itself (no k floor, device tag keys only). */
+  public boolean device() {
+    return countField == null && subjectTag == null;
   }
 
   /** Expression classes of the face model, in model order. */
@@ -66,20 +123,21 @@ public record EgressSchema(
   /** Wearable HRV windows ({@code WindowAggregator}). */
   public static final EgressSchema HRV_WINDOW =
       new EgressSchema(
-          "hrv_window",
-          Set.of("site", "programme"),
-          Set.of(
-              "subjects",
-              "hr_mean",
-              "hr_p10",
-              "hr_p50",
-              "hr_p90",
-              "rmssd_mean",
-              "rmssd_p10",
-              "rmssd_p50",
-              "rmssd_p90",
-              "artifact_share"),
-          "subjects");
+              "hrv_window",
+              Set.of("site", "programme"),
+              Set.of(
+                  "subjects",
+                  "hr_mean",
+                  "hr_p10",
+                  "hr_p50",
+                  "hr_p90",
+                  "rmssd_mean",
+                  "rmssd_p10",
+                  "rmssd_p50",
+                  "rmssd_p90",
+                  "artifact_share"),
+              "subjects")
+          .documented(MeasurementDocs.HRV_WINDOW);
 
   /**
    * Wearable stress windows ({@code org.affectgate.agent.stress.StressAggregator}): per site and
@@ -87,10 +145,11 @@ public record EgressSchema(
    */
   public static final EgressSchema HRV_STRESS_WINDOW =
       new EgressSchema(
-          "hrv_stress_window",
-          Set.of("site", "programme"),
-          Set.of("subjects", "stressed", "stress_share", "p_stress_mean"),
-          "subjects");
+              "hrv_stress_window",
+              Set.of("site", "programme"),
+              Set.of("subjects", "stressed", "stress_share", "p_stress_mean"),
+              "subjects")
+          .documented(MeasurementDocs.HRV_STRESS_WINDOW);
 
   /**
    * One opted-in subject's own HRV window ({@link SubjectWindows}), under their consent pseudonym —
@@ -99,26 +158,28 @@ public record EgressSchema(
    */
   public static final EgressSchema HRV_SUBJECT_WINDOW =
       new EgressSchema(
-          "hrv_subject_window",
-          Set.of("site", "programme", "subject"),
-          Set.of(
-              "hr_mean",
-              "rmssd_ms",
-              "sdnn_ms",
-              "pnn50_pct",
-              "mean_nn_ms",
-              "clean_beats",
-              "artifact_ratio"),
-          null,
-          "subject");
+              "hrv_subject_window",
+              Set.of("site", "programme", "subject"),
+              Set.of(
+                  "hr_mean",
+                  "rmssd_ms",
+                  "sdnn_ms",
+                  "pnn50_pct",
+                  "mean_nn_ms",
+                  "clean_beats",
+                  "artifact_ratio"),
+              null,
+              "subject")
+          .documented(MeasurementDocs.HRV_SUBJECT_WINDOW);
 
   /** Kiosk camera expression windows ({@code ExpressionWindows}), anonymous aggregate mode. */
   public static final EgressSchema FACE_EXPRESSION_WINDOW =
       new EgressSchema(
-          "face_expression_window",
-          Set.of("site", "kiosk"),
-          withPerLabel(Set.of("faces", "frames"), "p_", "n_"),
-          "faces");
+              "face_expression_window",
+              Set.of("site", "kiosk"),
+              withPerLabel(Set.of("faces", "frames"), "p_", "n_"),
+              "faces")
+          .documented(MeasurementDocs.FACE_EXPRESSION_WINDOW);
 
   /**
    * Kiosk voice windows ({@code org.affectgate.agent.voice.VoiceWindowAggregator}): per site,
@@ -126,22 +187,36 @@ public record EgressSchema(
    */
   public static final EgressSchema VOICE_WINDOW =
       new EgressSchema(
-          "voice_window",
-          Set.of("site"),
-          Set.of(
-              "sessions",
-              "segments",
-              "arousal_mean",
-              "valence_mean",
-              "confidence_mean",
-              "p_anger_mean",
-              "p_boredom_mean",
-              "p_disgust_mean",
-              "p_fear_mean",
-              "p_happiness_mean",
-              "p_sadness_mean",
-              "p_neutral_mean"),
-          "sessions");
+              "voice_window",
+              Set.of("site"),
+              Set.of(
+                  "sessions",
+                  "segments",
+                  "arousal_mean",
+                  "valence_mean",
+                  "confidence_mean",
+                  "p_anger_mean",
+                  "p_boredom_mean",
+                  "p_disgust_mean",
+                  "p_fear_mean",
+                  "p_happiness_mean",
+                  "p_sadness_mean",
+                  "p_neutral_mean"),
+              "sessions")
+          .documented(MeasurementDocs.VOICE_WINDOW);
+
+  /**
+   * The gateway's own health every {@value GatewayHealthDoc#INTERVAL_S} s ({@code
+   * org.affectgate.agent.health.HealthReporter}): a device schema, nothing personal, no k floor.
+   */
+  public static final EgressSchema GATEWAY_HEALTH =
+      new EgressSchema(
+              "gateway_health",
+              Set.of("site", "gateway", "agent_version", "models"),
+              GatewayHealthDoc.FIELDS,
+              null,
+              null)
+          .documented(GatewayHealthDoc.DOC);
 
   /**
    * Staff escalations per site and UTC day ({@code org.affectgate.agent.escalation}): how many were
@@ -153,7 +228,8 @@ public record EgressSchema(
           "staff_escalation_day",
           Set.of("site"),
           Set.of("sessions", "escalations", "acknowledged_share", "ack_median_s"),
-          "sessions");
+          "sessions")
+          .documented(MeasurementDocs.STAFF_ESCALATION_DAY);
 
   private static Set<String> withPerLabel(Set<String> base, String... prefixes) {
     Set<String> out = new TreeSet<>(base);
@@ -177,6 +253,9 @@ public record EgressSchema(
       if (!fields.contains(f)) {
         return Optional.of("field " + f + " is not allowed");
       }
+    }
+    if (device()) {
+      return Optional.empty();
     }
     if (perSubject()) {
       return m.tags().get(subjectTag).isEmpty()

@@ -12,8 +12,8 @@ import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.escalation.StaffHttp;
-import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.operator.OperatorPage;
+import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 

@@ -172,6 +172,7 @@ public final class Agent implements AutoCloseable {
     http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, escalations, respond);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
+    HealthPath.start(w, stores, transport);
     startIntakeAndSync();
   }
 

@@ -72,13 +72,15 @@ record Stores(
                     EgressSchema.FACE_EXPRESSION_WINDOW,
                     EgressSchema.VOICE_WINDOW,
                     EgressSchema.STAFF_ESCALATION_DAY,
+                    EgressSchema.GATEWAY_HEALTH,
                     EgressSchema.HRV_SUBJECT_WINDOW)
                 : List.of(
                     EgressSchema.HRV_WINDOW,
                     EgressSchema.HRV_STRESS_WINDOW,
                     EgressSchema.FACE_EXPRESSION_WINDOW,
                     EgressSchema.VOICE_WINDOW,
-                    EgressSchema.STAFF_ESCALATION_DAY),
+                    EgressSchema.STAFF_ESCALATION_DAY,
+                    EgressSchema.GATEWAY_HEALTH),
             config.aggregation().k(),
             w.registry(),
             gate::syncOptedIn);
