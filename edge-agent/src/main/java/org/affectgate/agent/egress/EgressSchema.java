@@ -225,10 +225,10 @@ public record EgressSchema(
    */
   public static final EgressSchema STAFF_ESCALATION_DAY =
       new EgressSchema(
-          "staff_escalation_day",
-          Set.of("site"),
-          Set.of("sessions", "escalations", "acknowledged_share", "ack_median_s"),
-          "sessions")
+              "staff_escalation_day",
+              Set.of("site"),
+              Set.of("sessions", "escalations", "acknowledged_share", "ack_median_s"),
+              "sessions")
           .documented(MeasurementDocs.STAFF_ESCALATION_DAY);
 
   private static Set<String> withPerLabel(Set<String> base, String... prefixes) {
