@@ -72,6 +72,13 @@ class CrashConsistencyTest {
   private static final String CHURN = "churn";
   private static final String CHURN_DEVICE = "strap-churn";
 
+  /**
+   * How long a restart may take before the case gives up: a hang detector, not a speed claim (the
+   * recovery column reports the real times). 60 s was exceeded on the shared 2-core machine at a
+   * load average of 26, with the agent healthy.
+   */
+  private static final Duration RESTART_BOUND = Duration.ofMinutes(3);
+
   /** What a kill is aimed at. */
   enum Moment {
     /** Just after a window closes: the pipeline enqueues its points. */
@@ -142,7 +149,7 @@ class CrashConsistencyTest {
           Moment moment = order.remove(0);
           long startMs = System.currentTimeMillis();
           agent.start("cycle-" + cycle);
-          recoveries.add(agent.awaitConnected(Duration.ofSeconds(60)));
+          recoveries.add(agent.awaitConnected(RESTART_BOUND));
           chaos.token = Files.readString(dataDir.resolve("admin-token")).strip();
           chaos.runUntilKill(moment);
           long endMs = System.currentTimeMillis();
@@ -172,7 +179,7 @@ class CrashConsistencyTest {
 
         long finalStartMs = System.currentTimeMillis();
         agent.start("final");
-        recoveries.add(agent.awaitConnected(Duration.ofSeconds(60)));
+        recoveries.add(agent.awaitConnected(RESTART_BOUND));
         long enqueuedAtStart = AgentProcess.meter(agent.status(), "affectgate.outbox.enqueued");
         // The final run goes on until two more points are enqueued and, however short the kill
         // cycles were (an idle machine restarts the agent in under 3 s), at least three
@@ -210,7 +217,7 @@ class CrashConsistencyTest {
             finalStartMs,
             System.currentTimeMillis(),
             Stores.pendingRows(outbox),
-            List.of());
+            List.of(StoredPoints.of(vm, "hrv_window"), StoredPoints.of(vm, "hrv_subject_window")));
       }
       committed.addAll(Stores.outboxKeys(outbox));
       String ledger =
@@ -349,7 +356,7 @@ class CrashConsistencyTest {
         return;
       }
       agent.start(label + "-drain-" + round);
-      agent.awaitConnected(Duration.ofSeconds(60));
+      agent.awaitConnected(RESTART_BOUND);
     }
   }
 
