@@ -8,7 +8,9 @@
 #                                        with real backoff jitter, then every Jazzer fuzz target for a
 #                                        fixed number of executions; writes the table to
 #                                        edge-agent/docs/fault-suite-last-run.md
-#   options: --no-fuzz (long run without the fuzzers), --seed N (replay a run's random choices)
+#   options: --no-fuzz (long run without the fuzzers), --seed N (replay a run's random choices),
+#            --case NAME (only that test class, e.g. --long --no-fuzz --case CrashConsistencyTest
+#            --seed N replays the 100-cycle crash case alone; no fuzzers; prints its row, leaves the doc)
 #   environment: FUZZ_RUNS (executions per fuzz target, default 200000), MVN (default "mvn -B";
 #                e.g. MVN="mvn -B -o" offline)
 #
@@ -20,12 +22,14 @@ cd "$(dirname "$0")/../.."
 LONG=0
 FUZZ=1
 SEED=""
+CASE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --long) LONG=1 ;;
     --no-fuzz) FUZZ=0 ;;
     --seed) SEED="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --case) CASE="$2"; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "fault-suite: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -50,13 +54,13 @@ seed_arg=()
 if [ -n "$SEED" ]; then seed_arg=(-Daffectgate.faults.seed="$SEED"); fi
 echo "fault-suite: $PROFILE run of the fault cases (log: $LOG)"
 $MVN -pl edge-agent -am verify \
-  -Dtest='**/faults/*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest="**/faults/${CASE:-*Test}" -Dsurefire.failIfNoSpecifiedTests=false \
   -Daffectgate.faults="$PROFILE" -Daffectgate.test.timeout="$TIMEOUT" \
   "${seed_arg[@]}" 2>&1 | tee "$LOG" | grep -E '^\[(INFO|ERROR)\] (Tests run|Running)'
 faults_status=${PIPESTATUS[0]}
 
 fuzz_status=0
-if [ "$LONG" = 1 ] && [ "$FUZZ" = 1 ]; then
+if [ "$LONG" = 1 ] && [ "$FUZZ" = 1 ] && [ -z "$CASE" ]; then
   # Each @FuzzTest fuzzes in its own JVM (Jazzer fuzzes one target per run). The trailing
   # libFuzzer arguments (-runs, -max_total_time) override the annotation's maxDuration.
   for target in \
@@ -108,7 +112,7 @@ echo
 echo "Fault suite ($PROFILE): $verdict in $duration"
 table
 
-if [ "$LONG" = 1 ]; then
+if [ "$LONG" = 1 ] && [ -z "$CASE" ]; then
   mkdir -p "$(dirname "$DOC")"
   {
     echo "# Fault suite: last long run"

@@ -52,7 +52,13 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>A malformed line is logged and skipped; the request still gets 204, and the other lines of
  *       the batch are stored. Batch splitting therefore never triggers against VictoriaMetrics.
  *   <li>Duplicate samples (same series and timestamp) are all kept unless {@code
- *       -dedup.minScrapeInterval} is set; this server does not set it so tests can see duplicates.
+ *       -dedup.minScrapeInterval} is set; by default this server does not set it, so tests see
+ *       every copy the agent wrote. {@link #deduplicating()} sets {@code 1ms}, as production and
+ *       {@code deploy/dev/services.sh} do: then a re-sent identical point is stored once, which is
+ *       the InfluxDB semantics the agent's at-least-once sync relies on (a point is its series and
+ *       timestamp; writing it again overwrites). Beware that deduplication also hides a point
+ *       written twice with <em>different</em> values (1.79 keeps the larger one), so tests that
+ *       look for such a defect use the default.
  * </ul>
  *
  * <p>Flags: {@code -retentionPeriod=100y} (test points may carry old timestamps), {@code
@@ -77,6 +83,7 @@ public final class VictoriaMetricsServer implements AutoCloseable {
   private final Path tlsKey;
   private final HttpClient http;
   private Process process;
+  private boolean deduplicating;
 
   /**
    * Prepares a temp directory and a free loopback port; does not start the server.
@@ -117,6 +124,17 @@ public final class VictoriaMetricsServer implements AutoCloseable {
   }
 
   /**
+   * Runs the server with {@code -dedup.minScrapeInterval=1ms} from the next {@link #start()}: one
+   * sample per series and millisecond, as production runs it.
+   *
+   * @return this
+   */
+  public VictoriaMetricsServer deduplicating() {
+    this.deduplicating = true;
+    return this;
+  }
+
+  /**
    * Starts the server if it is not running and waits until {@code /health} answers OK.
    *
    * @return this
@@ -138,6 +156,9 @@ public final class VictoriaMetricsServer implements AutoCloseable {
                 "-loggerLevel=INFO"));
     if (tlsCert != null) {
       command.addAll(List.of("-tls", "-tlsCertFile=" + tlsCert, "-tlsKeyFile=" + tlsKey));
+    }
+    if (deduplicating) {
+      command.add("-dedup.minScrapeInterval=1ms");
     }
     try {
       process =

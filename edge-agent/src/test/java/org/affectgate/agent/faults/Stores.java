@@ -16,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.affectgate.agent.cli.AffectgateCli;
 import org.sqlite.SQLiteConfig;
@@ -89,6 +91,48 @@ final class Stores {
       throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
     }
     return keys;
+  }
+
+  /**
+   * A row of the outbox's {@code pending} table.
+   *
+   * @param id the row id (AUTOINCREMENT: ids only grow)
+   * @param attempts failed deliveries recorded for it
+   * @param enqueuedAtMs when its enqueue committed, epoch milliseconds
+   */
+  record PendingRow(long id, int attempts, long enqueuedAtMs) {}
+
+  /**
+   * The {@code pending} rows by point key (as {@link #outboxKeys}, pass a snapshot after a crash).
+   */
+  static Map<String, PendingRow> pendingRows(Path outboxDb) {
+    Map<String, PendingRow> rows = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + outboxDb);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT point_key, id, attempts, enqueued_at_ms FROM pending")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), new PendingRow(rs.getLong(2), rs.getInt(3), rs.getLong(4)));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  /** {@code synced_keys} by point key: when each acknowledgement committed, epoch milliseconds. */
+  static Map<String, Long> syncedAt(Path outboxDb) {
+    Map<String, Long> synced = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + outboxDb);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT point_key, synced_at_ms FROM synced_keys")) {
+      while (rs.next()) {
+        synced.put(rs.getString(1), rs.getLong(2));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
+    }
+    return synced;
   }
 
   /** Pending points in an outbox (as {@link #outboxKeys}, pass a snapshot after a crash). */
