@@ -146,7 +146,21 @@ class DiskFullTest {
             Duration.ofSeconds(30),
             Duration.ofMillis(200),
             () -> agent.status().path("sync").path("backlog").asLong() == 0);
-        enqueued = AgentProcess.meter(agent.status(), "affectgate.outbox.enqueued");
+        // The counter and the committed rows are read together while the agent runs: a window
+        // or a gateway_health point enqueued between one read and the other (or by the graceful
+        // stop) is not a miscount, so poll until both reads agree, and report the last pair.
+        long[] pair = new long[2];
+        Waits.until(
+            "enqueued counter equals the committed rows",
+            Duration.ofSeconds(15),
+            Duration.ofMillis(250),
+            () -> {
+              pair[0] = AgentProcess.meter(agent.status(), "affectgate.outbox.enqueued");
+              pair[1] = Stores.outboxKeys(config.outbox().file()).size();
+              return pair[0] == pair[1];
+            });
+        enqueued = pair[0];
+        rows = pair[1];
         long counted = counted(vm, firstWindowAfterWithdrawal);
         if (counted > PARTICIPANTS - 1) {
           problems.add("windows after the withdrawal still count " + counted + " subjects");
@@ -157,7 +171,6 @@ class DiskFullTest {
         }
       }
       Set<String> keys = Stores.outboxKeys(config.outbox().file());
-      rows = keys.size();
       StoredPoints stored = StoredPoints.of(vm, "hrv_window");
       Set<String> windows = new java.util.TreeSet<>(keys);
       windows.removeIf(k -> !k.startsWith("hrv_window,"));
