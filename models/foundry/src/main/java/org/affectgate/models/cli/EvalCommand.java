@@ -11,6 +11,7 @@ import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.eval.FaceShippedEval;
 import org.affectgate.models.face.FacePreprocessing;
 import org.affectgate.models.foundry.FaceExpression;
+import org.affectgate.models.kiosk.KioskLoopEval;
 import org.affectgate.models.stress.HrvStress;
 import org.affectgate.models.stress.HrvStressEval;
 import org.affectgate.models.stress.HrvStressParameters;
@@ -45,7 +46,9 @@ final class EvalCommand implements Callable<Integer> {
               + "*, "
               + HrvStress.NAME
               + ", "
-              + VoiceEmotion.NAME)
+              + VoiceEmotion.NAME
+              + ", "
+              + KioskLoopEval.NAME)
   String name;
 
   @Option(
@@ -82,8 +85,49 @@ final class EvalCommand implements Callable<Integer> {
       description = "Skip the rows used for int8 calibration (every 10th row of labels.csv).")
   boolean holdout;
 
+  @Option(
+      names = "--voice-data",
+      defaultValue = "../shared/datasets/emodb-2s",
+      description = "kiosk-loop: EmoDB folder (or its wav/) (default: ${DEFAULT-VALUE}).")
+  Path voiceData;
+
+  @Option(
+      names = "--face-data",
+      defaultValue = "../shared/datasets/faces-eval",
+      description = "kiosk-loop: faces-eval layout folder (default: ${DEFAULT-VALUE}).")
+  Path faceData;
+
+  @Option(
+      names = "--seeds",
+      split = ",",
+      defaultValue = "1,2,3,4,5",
+      description = "kiosk-loop: session seeds (default: ${DEFAULT-VALUE}).")
+  java.util.List<Long> seeds;
+
+  @Option(
+      names = "--sessions",
+      defaultValue = "4",
+      description =
+          "kiosk-loop: sessions of each kind per speaker and seed (default: ${DEFAULT-VALUE}).")
+  int sessions;
+
+  @Option(
+      names = "--part",
+      defaultValue = "REST",
+      description =
+          "kiosk-loop: FIT, REST or ALL of the seeded speaker/person split (seed 15, as the"
+              + " calibration); revisions are chosen on FIT, figures reported on REST (default:"
+              + " ${DEFAULT-VALUE}).")
+  KioskLoopEval.Part part;
+
   @Override
   public Integer call() throws Exception {
+    if (KioskLoopEval.NAME.equals(name)) {
+      System.out.print(
+          KioskLoopEval.run(
+              models.resolve("manifest.json"), voiceData, faceData, seeds, sessions, part));
+      return 0;
+    }
     if (shipped) {
       return evalShipped();
     }
