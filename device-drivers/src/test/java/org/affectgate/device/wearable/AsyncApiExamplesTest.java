@@ -81,7 +81,9 @@ class AsyncApiExamplesTest {
             "affectgate/v1/{site}/wearable/{deviceId}/hr/ble",
             "affectgate/v1/{site}/kiosk/{kioskId}/camera",
             "affectgate/v1/{site}/kiosk/{kioskId}/audio",
-            "affectgate/v1/{site}/kiosk/{kioskId}/consent");
+            "affectgate/v1/{site}/kiosk/{kioskId}/consent",
+            "affectgate/v1/{site}/staff/escalation",
+            "affectgate/v1/{site}/staff/escalation/{escalationId}/ack");
   }
 
   @Test

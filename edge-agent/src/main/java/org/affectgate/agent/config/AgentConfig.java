@@ -11,6 +11,7 @@ import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.SubjectSyncConfig;
+import org.affectgate.agent.escalation.EscalationConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -47,6 +48,7 @@ import org.affectgate.sync.outbox.OutboxConfig;
  * @param stress the HRV stress stage ({@code hrv.stress.*}), off by default; only in the {@code
  *     wellness-programme} and {@code healthcare} contexts
  * @param ingest settings every device source shares ({@code ingest.*}): the capture-time bound
+ * @param escalation staff escalation ({@code escalation.*}), off by default
  */
 public record AgentConfig(
     String site,
@@ -68,7 +70,54 @@ public record AgentConfig(
     VoiceConfig voice,
     SubjectSyncConfig subjectSync,
     StressConfig stress,
-    IngestConfig ingest) {
+    IngestConfig ingest,
+    EscalationConfig escalation) {
+
+  /** Without staff escalation ({@code escalation.enabled: false}, the defaults). */
+  public AgentConfig(
+      String site,
+      Path dataDir,
+      MqttConfig mqtt,
+      HrvConfig hrv,
+      AggregationConfig aggregation,
+      ConsentConfig consent,
+      OutboxConfig outbox,
+      SyncConfig sync,
+      Optional<InfluxConfig> influx,
+      ExportConfig export,
+      HttpConfig http,
+      ModelRuntimeConfig models,
+      Optional<CameraConfig> camera,
+      DeploymentConfig deployment,
+      RetentionConfig retention,
+      GpioConfig gpio,
+      VoiceConfig voice,
+      SubjectSyncConfig subjectSync,
+      StressConfig stress,
+      IngestConfig ingest) {
+    this(
+        site,
+        dataDir,
+        mqtt,
+        hrv,
+        aggregation,
+        consent,
+        outbox,
+        sync,
+        influx,
+        export,
+        http,
+        models,
+        camera,
+        deployment,
+        retention,
+        gpio,
+        voice,
+        subjectSync,
+        stress,
+        ingest,
+        EscalationConfig.defaults(dataDir));
+  }
 
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
@@ -94,6 +143,7 @@ public record AgentConfig(
     Objects.requireNonNull(subjectSync, "sync.perSubject");
     Objects.requireNonNull(stress, "hrv.stress");
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(escalation, "escalation");
     if (stress.enabled()
         && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
         && deployment.context() != DeploymentContext.HEALTHCARE) {

@@ -20,6 +20,7 @@ import org.affectgate.agent.consent.RetentionConfig;
 import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.egress.SubjectSyncConfig;
+import org.affectgate.agent.escalation.EscalationConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -232,6 +233,8 @@ public final class AgentConfigLoader {
             Duration.ofSeconds(
                 r.integer(FutureTimestamps.KEY, FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS)));
 
+    EscalationConfig escalation = escalation(r, dataDir, gpio);
+
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
       throw new ConfigException("unknown key " + String.join(", ", unknown));
@@ -256,7 +259,54 @@ public final class AgentConfigLoader {
         voice,
         subjectSync,
         stress,
-        ingest);
+        ingest,
+        escalation);
+  }
+
+  /** Reads every {@code escalation.*} key; the pager pin may not be a pin {@code gpio.*} claims. */
+  private static EscalationConfig escalation(ConfigReader r, Path dataDir, GpioConfig gpio) {
+    OptionalInt pagerPin = optionalPin(r, "escalation.pagerPin");
+    EscalationConfig c =
+        new EscalationConfig(
+            r.bool("escalation.enabled", false),
+            r.seconds(
+                "escalation.cooldownSeconds",
+                Duration.ofSeconds(EscalationConfig.DEFAULT_COOLDOWN_S)),
+            r.seconds(
+                "escalation.renotifySeconds",
+                Duration.ofSeconds(EscalationConfig.DEFAULT_RENOTIFY_S)),
+            r.seconds(
+                "escalation.expireSeconds", Duration.ofSeconds(EscalationConfig.DEFAULT_EXPIRE_S)),
+            r.int32("escalation.maxOpen", EscalationConfig.DEFAULT_MAX_OPEN),
+            pagerPin,
+            dataDir.resolve(
+                r.path("escalation.auditFile", Path.of(EscalationConfig.DEFAULT_AUDIT_FILE))),
+            Duration.ofDays(
+                r.integer(
+                    "escalation.auditRetentionDays",
+                    EscalationConfig.DEFAULT_AUDIT_RETENTION_DAYS)));
+    if (pagerPin.isPresent()) {
+      gpio.pulsePin()
+          .ifPresent(
+              p -> {
+                if (p == pagerPin.getAsInt()) {
+                  throw new ConfigException(
+                      "escalation.pagerPin " + p + " is already gpio.pulse.pin");
+                }
+              });
+      gpio.kiosk()
+          .ifPresent(
+              k ->
+                  k.pins()
+                      .forEach(
+                          (key, p) -> {
+                            if (p == pagerPin.getAsInt()) {
+                              throw new ConfigException(
+                                  "escalation.pagerPin " + p + " is already " + key);
+                            }
+                          }));
+    }
+    return c;
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

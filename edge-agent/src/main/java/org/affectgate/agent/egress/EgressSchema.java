@@ -143,6 +143,18 @@ public record EgressSchema(
               "p_neutral_mean"),
           "sessions");
 
+  /**
+   * Staff escalations per site and UTC day ({@code org.affectgate.agent.escalation}): how many were
+   * raised, the share acknowledged and the median acknowledgement time in seconds, counted in
+   * distinct visitor sessions (at least k). No kiosk, no session id, no escalation id.
+   */
+  public static final EgressSchema STAFF_ESCALATION_DAY =
+      new EgressSchema(
+          "staff_escalation_day",
+          Set.of("site"),
+          Set.of("sessions", "escalations", "acknowledged_share", "ack_median_s"),
+          "sessions");
+
   private static Set<String> withPerLabel(Set<String> base, String... prefixes) {
     Set<String> out = new TreeSet<>(base);
     for (String prefix : prefixes) {

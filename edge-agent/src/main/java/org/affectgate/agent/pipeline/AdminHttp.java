@@ -10,10 +10,15 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentHttpApi;
 import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.agent.escalation.StaffHttp;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 
-/** The admin HTTP server's assembly: consent APIs behind the bearer token, and {@code /status}. */
+/**
+ * The admin HTTP server's assembly: consent APIs and staff escalation acknowledgements behind the
+ * bearer token, and {@code /status}.
+ */
 final class AdminHttp {
   private AdminHttp() {}
 
@@ -30,7 +35,8 @@ final class AdminHttp {
       Stores stores,
       MqttTransport transport,
       KioskPaths kiosk,
-      DeploymentContextGuard contextGuard) {
+      DeploymentContextGuard contextGuard,
+      Escalations escalations) {
     AgentConfig config = w.config();
     AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
     BearerAuth auth = new BearerAuth(token, w.registry(), w.clock());
@@ -42,6 +48,8 @@ final class AdminHttp {
         new StatusHandler(config, transport, stores.syncLoop(), w.registry(), contextGuard);
     status.section("kioskSessions", stores.kioskConsent()::status);
     kiosk.addStatus(status);
+    StaffHttp.mount(router, auth, escalations);
+    status.section("escalations", escalations::status);
     router.get("/status").handler(status);
     return vertx
         .createHttpServer()

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.gpio.Pi4jGpio;
@@ -52,6 +53,7 @@ public final class Agent implements AutoCloseable {
   private HttpServer http;
   private WearablePipeline pipeline;
   private DeploymentContextGuard contextGuard;
+  private Escalations escalations;
 
   /**
    * What the agent is started with besides its config. Start from {@link #defaults()} and replace
@@ -146,7 +148,8 @@ public final class Agent implements AutoCloseable {
             w, vertx, stores, pipeline, contextGuard, options.voiceListener(), options.gpio());
     transport = MqttIntake.open(w, stores.kioskConsent(), pipeline);
     kiosk.startSources(transport);
-    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard);
+    escalations = EscalationPath.open(w, stores, transport, options.gpio());
+    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, escalations);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     startIntakeAndSync();
@@ -187,6 +190,14 @@ public final class Agent implements AutoCloseable {
 
   public SyncLoop syncLoop() {
     return syncLoop;
+  }
+
+  /**
+   * Staff escalation: the response path calls {@link Escalations#onEpisode} when a kiosk visitor's
+   * episode starts (a no-op answering {@code DISABLED} unless {@code escalation.enabled}).
+   */
+  public Escalations escalations() {
+    return escalations;
   }
 
   /**

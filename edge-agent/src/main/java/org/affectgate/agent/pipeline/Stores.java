@@ -71,12 +71,14 @@ record Stores(
                     EgressSchema.HRV_STRESS_WINDOW,
                     EgressSchema.FACE_EXPRESSION_WINDOW,
                     EgressSchema.VOICE_WINDOW,
+                    EgressSchema.STAFF_ESCALATION_DAY,
                     EgressSchema.HRV_SUBJECT_WINDOW)
                 : List.of(
                     EgressSchema.HRV_WINDOW,
                     EgressSchema.HRV_STRESS_WINDOW,
                     EgressSchema.FACE_EXPRESSION_WINDOW,
-                    EgressSchema.VOICE_WINDOW),
+                    EgressSchema.VOICE_WINDOW,
+                    EgressSchema.STAFF_ESCALATION_DAY),
             config.aggregation().k(),
             w.registry(),
             gate::syncOptedIn);

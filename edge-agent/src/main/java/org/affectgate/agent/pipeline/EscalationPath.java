@@ -1,0 +1,57 @@
+package org.affectgate.agent.pipeline;
+
+import java.util.function.Supplier;
+import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.device.gpio.Pi4jGpio;
+import org.affectgate.device.mqtt.MqttTransport;
+
+/** The staff escalation path's assembly ({@code escalation.*}). Start-up thread only. */
+final class EscalationPath {
+  /** The purpose whose end closes a kiosk visitor session for the escalation aggregate. */
+  static final String KIOSK_ADAPT = "kiosk-adapt";
+
+  private EscalationPath() {}
+
+  /**
+   * Opens {@link Escalations} on its own scheduler thread ({@code affectgate-escalation}) and tells
+   * it when a kiosk's {@value #KIOSK_ADAPT} consent ends. Pushes, in this order, the escalations
+   * and their scheduler on the close stack, so the scheduler stops first. Disabled, it returns an
+   * instance that only answers {@code DISABLED}.
+   */
+  static Escalations open(
+      Wiring w, Stores stores, MqttTransport transport, Supplier<Pi4jGpio> gpio) {
+    AgentConfig config = w.config();
+    ExecutorScheduler scheduler = ExecutorScheduler.singleThread("affectgate-escalation");
+    Escalations escalations;
+    try {
+      escalations =
+          Escalations.open(
+              config.site(),
+              config.mqtt().topicPrefix(),
+              config.escalation(),
+              config.aggregation().k(),
+              transport,
+              gpio,
+              stores.egress(),
+              scheduler,
+              w.clock(),
+              w.registry());
+    } catch (RuntimeException e) {
+      scheduler.close();
+      throw e;
+    }
+    w.closeLater(escalations);
+    w.closeLater(scheduler);
+    stores
+        .kioskConsent()
+        .addEndListener(
+            (site, kioskId, purposes) -> {
+              if (purposes.contains(KIOSK_ADAPT)) {
+                escalations.sessionEnded(kioskId);
+              }
+            });
+    return escalations;
+  }
+}
