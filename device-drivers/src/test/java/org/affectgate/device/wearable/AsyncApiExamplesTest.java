@@ -82,6 +82,7 @@ class AsyncApiExamplesTest {
             "affectgate/v1/{site}/kiosk/{kioskId}/camera",
             "affectgate/v1/{site}/kiosk/{kioskId}/audio",
             "affectgate/v1/{site}/kiosk/{kioskId}/consent",
+            "affectgate/v1/{site}/kiosk/{kioskId}/state",
             "affectgate/v1/{site}/staff/escalation",
             "affectgate/v1/{site}/staff/escalation/{escalationId}/ack");
   }

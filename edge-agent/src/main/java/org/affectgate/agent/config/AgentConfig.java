@@ -12,6 +12,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.escalation.EscalationConfig;
+import org.affectgate.agent.respond.RespondConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -49,6 +50,8 @@ import org.affectgate.sync.outbox.OutboxConfig;
  *     wellness-programme} and {@code healthcare} contexts
  * @param ingest settings every device source shares ({@code ingest.*}): the capture-time bound
  * @param escalation staff escalation ({@code escalation.*}), off by default
+ * @param respond the fused visitor state back to the kiosk ({@code respond.*}), off by default;
+ *     refused where the deployment context refuses both face and voice emotion inference
  */
 public record AgentConfig(
     String site,
@@ -71,9 +74,10 @@ public record AgentConfig(
     SubjectSyncConfig subjectSync,
     StressConfig stress,
     IngestConfig ingest,
-    EscalationConfig escalation) {
+    EscalationConfig escalation,
+    RespondConfig respond) {
 
-  /** Without staff escalation ({@code escalation.enabled: false}, the defaults). */
+  /** Without staff escalation and the response path (both off, the defaults). */
   public AgentConfig(
       String site,
       Path dataDir,
@@ -116,7 +120,8 @@ public record AgentConfig(
         subjectSync,
         stress,
         ingest,
-        EscalationConfig.defaults(dataDir));
+        EscalationConfig.defaults(dataDir),
+        RespondConfig.disabled());
   }
 
   public AgentConfig {
@@ -144,6 +149,16 @@ public record AgentConfig(
     Objects.requireNonNull(stress, "hrv.stress");
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(escalation, "escalation");
+    Objects.requireNonNull(respond, "respond");
+    if (respond.enabled()) {
+      DeploymentContextGuard guard = new DeploymentContextGuard(deployment);
+      if (!guard.allows(Inference.FACE_EMOTION) && !guard.allows(Inference.VOICE_EMOTION)) {
+        throw new IllegalArgumentException(
+            "respond.enabled is true, but "
+                + guard.refusalFor(Inference.FACE_EMOTION).orElse("")
+                + " (the same holds for voice-emotion)");
+      }
+    }
     if (stress.enabled()
         && deployment.context() != DeploymentContext.WELLNESS_PROGRAMME
         && deployment.context() != DeploymentContext.HEALTHCARE) {

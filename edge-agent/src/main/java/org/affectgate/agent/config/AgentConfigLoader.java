@@ -21,6 +21,7 @@ import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.egress.SubjectSyncConfig;
 import org.affectgate.agent.escalation.EscalationConfig;
+import org.affectgate.agent.respond.RespondConfig;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.vision.CameraConfig;
 import org.affectgate.agent.voice.VoiceConfig;
@@ -234,6 +235,7 @@ public final class AgentConfigLoader {
                 r.integer(FutureTimestamps.KEY, FutureTimestamps.DEFAULT_MAX_FUTURE_SKEW_SECONDS)));
 
     EscalationConfig escalation = escalation(r, dataDir, gpio);
+    RespondConfig respond = respond(r, dataDir);
 
     List<String> unknown = r.unknownKeys();
     if (!unknown.isEmpty()) {
@@ -260,7 +262,8 @@ public final class AgentConfigLoader {
         subjectSync,
         stress,
         ingest,
-        escalation);
+        escalation,
+        respond);
   }
 
   /** Reads every {@code escalation.*} key; the pager pin may not be a pin {@code gpio.*} claims. */
@@ -307,6 +310,29 @@ public final class AgentConfigLoader {
                           }));
     }
     return c;
+  }
+
+  /** Reads every {@code respond.*} key; token file paths resolve against {@code dataDir}. */
+  private static RespondConfig respond(ConfigReader r, Path dataDir) {
+    Map<String, Path> tokens = new LinkedHashMap<>();
+    for (String kiosk : r.childNames("respond.kioskTokens")) {
+      if (kiosk.contains(".")) {
+        throw new ConfigException(
+            "respond.kioskTokens: kiosk id " + kiosk + " must not contain '.' in this file");
+      }
+      Path file = r.path("respond.kioskTokens." + kiosk, null);
+      if (file == null) {
+        throw new ConfigException("respond.kioskTokens." + kiosk + " must name a token file");
+      }
+      tokens.put(kiosk, dataDir.resolve(file));
+    }
+    return new RespondConfig(
+        r.bool("respond.enabled", false),
+        RespondConfig.intervalForRate(
+            r.number("respond.maxRateHz", RespondConfig.DEFAULT_MAX_RATE_HZ)),
+        r.number("respond.minChange", RespondConfig.DEFAULT_MIN_CHANGE),
+        r.int32("respond.maxSseClientsPerKiosk", RespondConfig.DEFAULT_MAX_SSE_CLIENTS),
+        tokens);
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

@@ -158,6 +158,26 @@ final class ConfigReader {
     throw new ConfigException(key + " must be one of " + names + " (got " + s + ")");
   }
 
+  /**
+   * The names of the entries of mapping {@code key}, in file order (none when absent); reading each
+   * as {@code key.name} marks it read.
+   */
+  List<String> childNames(String key) {
+    JsonNode n = root;
+    for (String part : key.split("\\.")) {
+      n = n.path(part);
+    }
+    if (n.isMissingNode() || n.isNull()) {
+      return List.of();
+    }
+    if (!n.isObject()) {
+      throw new ConfigException(key + " must be a mapping (got " + n.getNodeType() + ")");
+    }
+    List<String> out = new ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
   /** Dotted keys present in the file that no read asked for, in file order. */
   List<String> unknownKeys() {
     List<String> unknown = new ArrayList<>();

@@ -44,6 +44,11 @@ public record KioskGpioConfig(
     PresenceConfig presence) {
   public static final List<String> DEFAULT_GRANTS =
       List.of(Purposes.KIOSK_VOICE, Purposes.KIOSK_FACE);
+
+  /** What a press may grant: the defaults, and {@code kiosk-adapt} for a kiosk with a screen. */
+  public static final List<String> ALLOWED_GRANTS =
+      List.of(Purposes.KIOSK_VOICE, Purposes.KIOSK_FACE, Purposes.KIOSK_ADAPT);
+
   private static final String ID = "[A-Za-z0-9_.-]{1,64}";
 
   /** Who shows the notice that sensing is active. */
@@ -85,9 +90,9 @@ public record KioskGpioConfig(
       throw new IllegalArgumentException("gpio.kiosk.grants must name at least one purpose");
     }
     for (String g : grants) {
-      if (!DEFAULT_GRANTS.contains(g)) {
+      if (!ALLOWED_GRANTS.contains(g)) {
         throw new IllegalArgumentException(
-            "gpio.kiosk.grants may only hold " + DEFAULT_GRANTS + " (got " + g + ")");
+            "gpio.kiosk.grants may only hold " + ALLOWED_GRANTS + " (got " + g + ")");
       }
     }
     grants = Set.copyOf(grants);

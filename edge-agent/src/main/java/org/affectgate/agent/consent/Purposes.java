@@ -22,6 +22,13 @@ public final class Purposes {
   /** Face expression inference at a kiosk, for one session. */
   public static final String KIOSK_FACE = "kiosk-face";
 
+  /**
+   * The kiosk adapts to the visitor of one session: the visitor's fused state (from what {@link
+   * #KIOSK_FACE} and {@link #KIOSK_VOICE} sense) is sent back to that kiosk's screen only, never
+   * stored or synced. It senses nothing by itself. See {@code edge-agent/CONSENT.md}.
+   */
+  public static final String KIOSK_ADAPT = "kiosk-adapt";
+
   /** The purpose of an erase entry: every purpose of the subject. */
   public static final String ALL = "all";
 

@@ -41,7 +41,8 @@ public record RetentionConfig(Map<String, Duration> perPurpose, Duration interva
             Purposes.WELLNESS_HR, Duration.ofDays(DEFAULT_WELLNESS_DAYS),
             Purposes.WELLNESS_HR_SYNC, Duration.ofDays(DEFAULT_WELLNESS_DAYS),
             Purposes.KIOSK_VOICE, Duration.ofDays(DEFAULT_KIOSK_DAYS),
-            Purposes.KIOSK_FACE, Duration.ofDays(DEFAULT_KIOSK_DAYS)),
+            Purposes.KIOSK_FACE, Duration.ofDays(DEFAULT_KIOSK_DAYS),
+            Purposes.KIOSK_ADAPT, Duration.ofDays(DEFAULT_KIOSK_DAYS)),
         DEFAULT_INTERVAL);
   }
 }

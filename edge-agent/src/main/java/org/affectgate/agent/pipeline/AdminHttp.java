@@ -12,6 +12,7 @@ import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.escalation.StaffHttp;
+import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 
@@ -25,7 +26,7 @@ final class AdminHttp {
   /**
    * Loads (or creates) the admin token, mounts the consent and kiosk consent APIs and {@code
    * /status}, and listens on {@code http.host:http.port}, blocking the start-up thread until bound.
-   * The caller closes the server.
+   * The caller closes the server. {@code respond} (null when off) adds the kiosk state stream.
    *
    * @throws IllegalStateException naming {@code http.host/http.port} when the port cannot be bound
    */
@@ -36,12 +37,16 @@ final class AdminHttp {
       MqttTransport transport,
       KioskPaths kiosk,
       DeploymentContextGuard contextGuard,
-      Escalations escalations) {
+      Escalations escalations,
+      ResponsePath respond) {
     AgentConfig config = w.config();
     AdminToken token = AdminToken.loadOrCreate(config.http().tokenFile());
     BearerAuth auth = new BearerAuth(token, w.registry(), w.clock());
     Router router =
         new ConsentHttpApi(vertx, stores.consentStore(), stores.gate(), w.clock(), auth).router();
+    if (respond != null) {
+      respond.mount(router); // before the admin token's /kiosk/* guard: kiosk tokens only
+    }
     new KioskConsentHttpApi(vertx, stores.kioskConsent(), config.site(), auth, w.registry())
         .mount(router);
     StatusHandler status =
@@ -50,6 +55,9 @@ final class AdminHttp {
     kiosk.addStatus(status);
     StaffHttp.mount(router, auth, escalations);
     status.section("escalations", escalations::status);
+    if (respond != null) {
+      status.section("respond", respond::status);
+    }
     router.get("/status").handler(status);
     return vertx
         .createHttpServer()

@@ -17,10 +17,12 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.mqtt.MqttTransport;
+import org.affectgate.features.fusion.EpisodeConfig;
 import org.affectgate.sync.loop.SyncLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,13 +145,25 @@ public final class Agent implements AutoCloseable {
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
     pipeline = WearablePath.open(w, vertx, stores, stress, options.windowListener());
+    EpisodeRelay episodes = new EpisodeRelay(EpisodeConfig.defaults().sustain());
+    ResponsePath respond = ResponseAssembly.open(w, vertx, stores, contextGuard, episodes);
+    Consumer<VoiceSegment> voiceListener =
+        respond == null
+            ? options.voiceListener()
+            : options.voiceListener().andThen(respond::onVoice);
     KioskPaths kiosk =
-        KioskPaths.open(
-            w, vertx, stores, pipeline, contextGuard, options.voiceListener(), options.gpio());
+        KioskPaths.open(w, vertx, stores, pipeline, contextGuard, voiceListener, options.gpio());
+    if (respond != null) {
+      kiosk.onFaces(respond::onFaces);
+    }
     transport = MqttIntake.open(w, stores.kioskConsent(), pipeline);
+    if (respond != null) {
+      respond.attach(transport, config.mqtt().topicPrefix());
+    }
     kiosk.startSources(transport);
     escalations = EscalationPath.open(w, stores, transport, options.gpio());
-    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, escalations);
+    episodes.bind(escalations);
+    http = AdminHttp.listen(w, vertx, stores, transport, kiosk, contextGuard, escalations, respond);
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     startIntakeAndSync();

@@ -163,6 +163,13 @@ final class KioskPaths {
     }
   }
 
+  /** Sends every admitted camera frame's faces to {@code listener} (nothing without a camera). */
+  void onFaces(CameraPipeline.FaceListener listener) {
+    if (cameras != null) {
+      cameras.onFaces(listener);
+    }
+  }
+
   /** Adds the status sections of the parts present: gpioKiosk, camera, voice. */
   void addStatus(StatusHandler status) {
     if (gpioKiosk != null) {

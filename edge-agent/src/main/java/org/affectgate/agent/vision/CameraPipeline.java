@@ -85,6 +85,17 @@ public final class CameraPipeline implements AutoCloseable {
     void onWindow(CameraWindowReport report);
   }
 
+  /**
+   * Receives each analysed frame's faces (boxes and probabilities, never pixels) of a kiosk whose
+   * frame passed every consent check, on the pipeline's event-loop context; must not block.
+   */
+  @FunctionalInterface
+  public interface FaceListener {
+    FaceListener NONE = (site, kioskId, labels, analysis) -> {};
+
+    void onFaces(String site, String kioskId, List<String> labels, FrameAnalysis analysis);
+  }
+
   private final Vertx vertx;
   private final Context context;
   private final InstantSource clock;
@@ -92,6 +103,7 @@ public final class CameraPipeline implements AutoCloseable {
   private final FaceAnalyzer analyzer;
   private final ExpressionWindows windows;
   private final WindowListener listener;
+  private volatile FaceListener faceListener = FaceListener.NONE;
   private final ExecutorService workers;
   private final LatestFrameScheduler scheduler;
   private final RejectionRecorder rejections;
@@ -284,6 +296,7 @@ public final class CameraPipeline implements AutoCloseable {
               purgedFrames.increment();
               return;
             }
+            faceListener.onFaces(site, kiosk, analyzer.labels(), a);
             publish(windows.onFrame(site, kiosk, a, clock.millis()));
           });
     } catch (RuntimeException e) {
@@ -333,6 +346,11 @@ public final class CameraPipeline implements AutoCloseable {
         "windowsSuppressed",
         (long) registry.counter("affectgate.camera.windows", "outcome", "suppressed").count());
     return out;
+  }
+
+  /** Sets the listener of every admitted frame's faces (e.g. the response path). */
+  public void onFaces(FaceListener listener) {
+    this.faceListener = java.util.Objects.requireNonNull(listener, "listener");
   }
 
   /** Starts the window tick. Call once. */

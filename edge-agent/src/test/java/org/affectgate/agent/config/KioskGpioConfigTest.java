@@ -108,7 +108,8 @@ class KioskGpioConfigTest {
                     Map.of(
                         "kiosk",
                         kiosk("noticeLedPin", 23, "grants", java.util.List.of("wellness-hr")))))
-        .hasMessageContaining("gpio.kiosk.grants may only hold [kiosk-voice, kiosk-face]");
+        .hasMessageContaining(
+            "gpio.kiosk.grants may only hold [kiosk-voice, kiosk-face, kiosk-adapt]");
     assertThatThrownBy(() -> load(Map.of("kiosk", kiosk("noticeLedPin", 23, "grants", 5))))
         .hasMessageContaining("gpio.kiosk.grants must be a list of text values");
     assertThatThrownBy(() -> load(Map.of("kiosk", kiosk("notice", "lamp"))))

@@ -18,11 +18,11 @@ import org.affectgate.models.ModelRegistry;
  * hand here so that the agent's tests need no ONNX tooling; the weights are a fixed deterministic
  * pattern, not a trained model.
  */
-final class TinyVoiceModel {
+public final class TinyVoiceModel {
   private TinyVoiceModel() {}
 
   /** Writes {@code voice-emotion.onnx} and {@code manifest.json}; returns the manifest path. */
-  static Path write(Path dir, String featureSpec) throws IOException {
+  public static Path write(Path dir, String featureSpec) throws IOException {
     int in = VoiceFeatureSpec.size();
     int out = EmotionClass.values().length;
     float[] w = new float[in * out];

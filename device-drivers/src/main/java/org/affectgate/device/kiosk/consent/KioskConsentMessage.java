@@ -11,8 +11,8 @@ import java.util.Set;
  * @param kioskId kiosk id from the topic
  * @param session the kiosk's random per-session id (never a person's identifier)
  * @param action what happened
- * @param purposes purposes concerned ({@code kiosk-voice}, {@code kiosk-face}); empty for {@link
- *     Action#END}
+ * @param purposes purposes concerned ({@code kiosk-voice}, {@code kiosk-face}, {@code
+ *     kiosk-adapt}); empty for {@link Action#END}
  * @param tsMs when the kiosk recorded it, epoch ms: a grant too far from the agent's clock is
  *     refused ({@code mqtt.consentMaxAgeSeconds}); the ledger records the agent's own time
  */

@@ -30,7 +30,7 @@ import org.affectgate.device.ingest.StrictUtf8;
  */
 public final class KioskConsentParser {
   public static final String SESSION_REGEX = "[A-Za-z0-9_-]{8,64}";
-  public static final Set<String> PURPOSES = Set.of("kiosk-voice", "kiosk-face");
+  public static final Set<String> PURPOSES = Set.of("kiosk-voice", "kiosk-face", "kiosk-adapt");
   private static final Pattern SESSION = Pattern.compile(SESSION_REGEX);
   private static final JsonFactory JSON =
       JsonFactory.builder()
@@ -96,7 +96,7 @@ public final class KioskConsentParser {
               if (!PURPOSES.contains(purpose)) {
                 return ParseResult.rejected(
                     RejectReason.FIELD_OUT_OF_RANGE,
-                    "purposes: unknown purpose (allowed: kiosk-voice, kiosk-face)");
+                    "purposes: unknown purpose (allowed: kiosk-voice, kiosk-face, kiosk-adapt)");
               }
               purposes.add(purpose);
             }
