@@ -3,7 +3,8 @@
 # (an InfluxDB v2 /api/v2/write endpoint), both from Debian packages, on loopback only; and Praat,
 # run headless by the voice feature validation test (PraatAgreementTest); and libjpeg-turbo's Java
 # binding (libturbojpeg-java, with libturbojpeg0-dev for the JNI library name), the camera path's
-# JPEG decoder (FrameDecoderTest requires it).
+# JPEG decoder (FrameDecoderTest requires it); and Prometheus (MetricsPrometheusTest scrapes the
+# agent's /metrics) with Chromium and its driver (OperatorPageBrowserTest, HeadlessChromium).
 #
 #   deploy/dev/services.sh install          apt-get install the packages when missing
 #   deploy/dev/services.sh start|stop|status
@@ -22,7 +23,7 @@ need_pkg() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install 
 
 install() {
   local missing=()
-  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev; do
+  for p in mosquitto mosquitto-clients victoria-metrics praat libturbojpeg-java libturbojpeg0-dev prometheus chromium chromium-driver; do
     if need_pkg "$p"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -36,7 +37,7 @@ install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The Debian packages enable system-wide services; the project only uses its own loopback instances.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    $sudo systemctl disable --now mosquitto victoria-metrics >/dev/null 2>&1 || true
+    $sudo systemctl disable --now mosquitto victoria-metrics prometheus >/dev/null 2>&1 || true
   fi
 }
 

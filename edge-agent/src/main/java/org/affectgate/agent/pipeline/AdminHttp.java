@@ -13,12 +13,14 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.escalation.StaffHttp;
 import org.affectgate.agent.respond.ResponsePath;
+import org.affectgate.agent.operator.OperatorPage;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
 
 /**
  * The admin HTTP server's assembly: consent APIs and staff escalation acknowledgements behind the
- * bearer token, and {@code /status}.
+ * bearer token, {@code /status}, and the operator page at {@code /} with {@code /metrics} ({@link
+ * OperatorPage}).
  */
 final class AdminHttp {
   private AdminHttp() {}
@@ -59,6 +61,8 @@ final class AdminHttp {
       status.section("respond", respond::status);
     }
     router.get("/status").handler(status);
+    OperatorPage.mount(
+        router, vertx, config, status, stores.consentStore(), w.registry(), w.clock());
     return vertx
         .createHttpServer()
         .requestHandler(router)

@@ -1,7 +1,8 @@
 package org.affectgate.agent.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -84,12 +85,17 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The system clock, a new {@link SimpleMeterRegistry}, listeners that ignore what they get, and
-     * the board's GPIO chip through gpiod.
+     * The system clock, a new {@link PrometheusMeterRegistry} (served at {@code /metrics}; a test
+     * may pass a {@code SimpleMeterRegistry} instead, then {@code /metrics} is not served),
+     * listeners that ignore what they get, and the board's GPIO chip through gpiod.
      */
     public static Options defaults() {
       return new Options(
-          InstantSource.system(), new SimpleMeterRegistry(), r -> {}, s -> {}, Pi4jGpio::gpiod);
+          InstantSource.system(),
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+          r -> {},
+          s -> {},
+          Pi4jGpio::gpiod);
     }
 
     public Options withClock(InstantSource clock) {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * FrameDecoder}).
  *
  * <p>Meters: {@code affectgate.ingest.rejected{reason,format=camera}} (with rate-limited WARN
- * lines, see {@link RejectionRecorder}), {@code
- * affectgate.camera.frames.received{format=jpeg|png}}, {@code affectgate.camera.seq.resets}, {@code
- * affectgate.camera.listener.errors}. Log lines never contain image bytes.
+ * lines, see {@link RejectionRecorder}), {@code affectgate.camera.mqtt.frames{format=jpeg|png}}
+ * (not {@code affectgate.camera.frames.received}: the camera pipeline counts that name without
+ * tags, and Prometheus needs one set of tag keys per name), {@code affectgate.camera.seq.resets},
+ * {@code affectgate.camera.listener.errors}. Log lines never contain image bytes.
  *
  * <p>Threads: {@link #onMessage} runs on the transport's callback thread and is thread-safe.
  */
@@ -171,7 +172,7 @@ public final class CameraMqttSource {
 
   private void deliver(CameraFrame frame) {
     registry
-        .counter("affectgate.camera.frames.received", "format", frame.info().format().tag())
+        .counter("affectgate.camera.mqtt.frames", "format", frame.info().format().tag())
         .increment();
     try {
       listener.onFrame(frame);

@@ -61,7 +61,7 @@ class CameraMqttSourceTest {
     assertThat(frames).extracting(CameraFrame::seq).containsExactly(1L, 2L);
     assertThat(frames.get(0).site()).isEqualTo("lab-1");
     assertThat(frames.get(0).kioskId()).isEqualTo("k1");
-    assertThat(registry.counter("affectgate.camera.frames.received", "format", "png").count())
+    assertThat(registry.counter("affectgate.camera.mqtt.frames", "format", "png").count())
         .isEqualTo(1);
   }
 
