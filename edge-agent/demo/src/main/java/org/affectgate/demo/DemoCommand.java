@@ -426,6 +426,7 @@ final class DemoCommand implements Callable<Integer> {
       root.put("voice", Map.of("enabled", true, "sessionGapSeconds", 1, "windowSeconds", 30));
       kioskTokenFile = KioskLoopDemo.writeToken(dataDir);
       root.put("respond", KioskLoopDemo.respondConfig(kioskTokenFile));
+      root.put("escalation", Map.of("enabled", true));
     }
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }

@@ -21,7 +21,7 @@ import org.affectgate.device.mqtt.MqttUnavailableException;
 
 /**
  * The response loop of the demo (issue 12): a scripted visitor at the simulated kiosk {@value
- * #KIOSK} (bundled EmoDB clips drifting from neutral to anger and disgust, over MQTT as a kiosk
+ * #KIOSK} (bundled EmoDB clips drifting from neutral to sustained anger, over MQTT as a kiosk
  * publishes them) who granted {@code kiosk-voice} and {@code kiosk-adapt}; the agent's state lines
  * (at most one per {@value #STATE_LINE_MS} ms, every {@code rising}, {@code episode} and {@code
  * ended}), the staff escalation, and a simulated member of staff acknowledging it over MQTT after
@@ -30,7 +30,8 @@ import org.affectgate.device.mqtt.MqttUnavailableException;
 final class KioskLoopDemo implements AutoCloseable {
   static final String KIOSK = "kiosk-2";
   static final String[] VISITOR = {
-    "08a02Na", "08a02Na", "03a01Wa", "09a01Ea", "03a01Wa", "09a01Ea", "03a01Wa", "09a01Ea"
+    "08a02Na", "08a02Na", "03a01Wa", "03a01Wa", "03a01Wa", "03a01Wa", "03a01Wa", "03a01Wa",
+    "03a01Wa", "03a01Wa", "03a01Wa", "03a01Wa", "09a01Ea"
   };
   static final long STATE_LINE_MS = 2_000;
   static final long ACK_AFTER_MS = 3_000;
