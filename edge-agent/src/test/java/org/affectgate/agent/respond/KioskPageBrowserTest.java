@@ -59,7 +59,7 @@ class KioskPageBrowserTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final AtomicReference<float[]> script = new AtomicReference<>(NEUTRAL);
   long seq;
-  long audioTs = System.currentTimeMillis();
+  volatile long audioTs = System.currentTimeMillis();
 
   @BeforeEach
   void start() throws Exception {
@@ -105,7 +105,15 @@ class KioskPageBrowserTest {
     mosquitto.close();
   }
 
+  /**
+   * Publishes {@code fixture} plus 1.5 s of silence as a kiosk would, faster than real time; the
+   * capture clock is kept within 10 s of the wall clock (the source refuses capture times more than
+   * 30 s ahead as FUTURE_TIMESTAMP), so a long script waits for real time to catch up.
+   */
   private void speak(String fixture) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> audioTs <= System.currentTimeMillis() + 10_000);
     WavFixtures.Wav w = WavFixtures.read(WavFixtures.dir().resolve(fixture));
     short[] pcm = Arrays.copyOf(w.pcm(), w.pcm().length + w.rateHz() * 3 / 2);
     int n = w.rateHz() / 10;
