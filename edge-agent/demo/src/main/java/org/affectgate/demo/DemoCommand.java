@@ -134,6 +134,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** The scripted kiosk's token file, written by {@link #config} when voice is on. */
+  private Path kioskTokenFile;
+
   private static void printSegment(java.io.PrintWriter out, VoiceSegment s) {
     float[] p = s.estimate().probabilities();
     int best = 0;
@@ -165,14 +168,14 @@ final class DemoCommand implements Callable<Integer> {
       Agent agent,
       SimpleMeterRegistry registry,
       String kioskId,
-      String purpose)
+      String... purposes)
       throws InterruptedException {
     String session = "demo-" + java.util.UUID.randomUUID().toString().replace("-", "");
     byte[] grant =
         ("{\"v\":1,\"session\":\""
                 + session
                 + "\",\"action\":\"grant\",\"purposes\":[\""
-                + purpose
+                + String.join("\",\"", purposes)
                 + "\"],\"ts\":"
                 + System.currentTimeMillis()
                 + "}")
@@ -246,6 +249,31 @@ final class DemoCommand implements Callable<Integer> {
     } else {
       out.println(
           "  voice:   no model manifest at " + modelsManifest + " (--models): kiosk voice off");
+    }
+    KioskLoopDemo loop = null;
+    if (config.voice().enabled()) {
+      loop = KioskLoopDemo.watch(out, simTransport, simMqtt.topicPrefix(), SITE);
+      grantKiosk(
+          simTransport,
+          simMqtt.topicPrefix(),
+          agent,
+          agentRegistry,
+          KioskLoopDemo.KIOSK,
+          "kiosk-voice",
+          "kiosk-adapt");
+      loop.startVisitor();
+      out.println(
+          "  respond: "
+              + KioskLoopDemo.KIOSK
+              + " scripted visitor (kiosk-voice, kiosk-adapt) drifts from neutral to anger: state"
+              + " lines, rising, episode, staff escalation and its acknowledgement");
+      out.println(
+          "  kiosk page: http://127.0.0.1:"
+              + agent.httpPort()
+              + "/kiosk/"
+              + KioskLoopDemo.KIOSK
+              + "/#token="
+              + Files.readString(kioskTokenFile).strip());
     }
     DirectoryCameraSource camera = null;
     if (cameraDir != null) {
@@ -322,7 +350,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     AutoCloseable cameraSource = camera == null ? () -> {} : camera;
     AutoCloseable mic = microphone == null ? () -> {} : microphone;
-    AutoCloseable[] stopOrder = {mic, cameraSource, simulator, simTransport, agent, broker};
+    AutoCloseable respondLoop = loop == null ? () -> {} : loop;
+    AutoCloseable[] stopOrder = {
+      mic, respondLoop, cameraSource, simulator, simTransport, agent, broker
+    };
     if (durationSeconds > 0) {
       Thread.sleep(durationSeconds * 1000);
       for (AutoCloseable c : stopOrder) {
@@ -393,6 +424,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (Files.isRegularFile(modelsManifest)) {
       root.put("voice", Map.of("enabled", true, "sessionGapSeconds", 1, "windowSeconds", 30));
+      kioskTokenFile = KioskLoopDemo.writeToken(dataDir);
+      root.put("respond", KioskLoopDemo.respondConfig(kioskTokenFile));
+      root.put("escalation", Map.of("enabled", true));
     }
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }

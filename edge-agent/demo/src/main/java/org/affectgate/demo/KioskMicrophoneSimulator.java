@@ -53,12 +53,26 @@ final class KioskMicrophoneSimulator implements AutoCloseable {
       String kioskId,
       InstantSource clock)
       throws IOException {
+    this(transport, topics, site, kioskId, clock, CLIPS);
+  }
+
+  /**
+   * As above, replaying {@code clips} (EmoDB names bundled here, e.g. {@code 03a01Wa}) in order.
+   */
+  KioskMicrophoneSimulator(
+      MqttTransport transport,
+      KioskAudioTopics topics,
+      String site,
+      String kioskId,
+      InstantSource clock,
+      String[] clips)
+      throws IOException {
     this.transport = transport;
     this.topic = topics.topic(site, kioskId);
     this.clock = clock;
     List<short[]> parts = new ArrayList<>();
     int r = 0;
-    for (String clip : CLIPS) {
+    for (String clip : clips) {
       Clip c = read("/org/affectgate/demo/voice/emodb-" + clip + ".wav");
       r = c.rate;
       parts.add(c.pcm);

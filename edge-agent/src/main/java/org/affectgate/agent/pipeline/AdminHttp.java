@@ -13,6 +13,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.escalation.StaffHttp;
 import org.affectgate.agent.operator.OperatorPage;
+import org.affectgate.agent.respond.KioskPage;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.device.mqtt.MqttTransport;
@@ -48,6 +49,7 @@ final class AdminHttp {
         new ConsentHttpApi(vertx, stores.consentStore(), stores.gate(), w.clock(), auth).router();
     if (respond != null) {
       respond.mount(router); // before the admin token's /kiosk/* guard: kiosk tokens only
+      KioskPage.mount(router, vertx, respond, stores.kioskConsent(), config.site(), w.registry());
     }
     new KioskConsentHttpApi(vertx, stores.kioskConsent(), config.site(), auth, w.registry())
         .mount(router);

@@ -112,6 +112,11 @@ public final class ResponsePath implements AutoCloseable {
     events.mount(router);
   }
 
+  /** The kiosks' tokens, for {@link KioskPage}. */
+  KioskTokens tokens() {
+    return events.tokens();
+  }
+
   /** The camera path's {@code FaceListener}. Any thread; never blocks. */
   public void onFaces(String site, String kioskId, List<String> labels, FrameAnalysis analysis) {
     context.runOnContext(v -> sessions.onFace(site, kioskId, labels, analysis));

@@ -169,6 +169,10 @@ final class StateEvents implements StateSink {
     }
   }
 
+  KioskTokens tokens() {
+    return tokens;
+  }
+
   /** Open streams of {@code kioskId}; for tests and status. */
   int clients(String kioskId) {
     Set<Client> mine = clients.get(kioskId);
