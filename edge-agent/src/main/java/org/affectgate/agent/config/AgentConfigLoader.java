@@ -36,6 +36,9 @@ import org.affectgate.device.kiosk.camera.LocalCameraConfig;
 import org.affectgate.device.mqtt.MqttConfig;
 import org.affectgate.device.mqtt.MqttTlsConfig;
 import org.affectgate.features.face.VisionConfig;
+import org.affectgate.features.fusion.EpisodeConfig;
+import org.affectgate.features.fusion.FusionConfig;
+import org.affectgate.features.fusion.Reliability;
 import org.affectgate.features.hrv.HrvConfig;
 import org.affectgate.features.voice.SegmenterConfig;
 import org.affectgate.models.ModelRuntimeConfig;
@@ -339,7 +342,41 @@ public final class AgentConfigLoader {
             r.number("respond.maxRateHz", RespondConfig.DEFAULT_MAX_RATE_HZ)),
         r.number("respond.minChange", RespondConfig.DEFAULT_MIN_CHANGE),
         r.int32("respond.maxSseClientsPerKiosk", RespondConfig.DEFAULT_MAX_SSE_CLIENTS),
-        tokens);
+        tokens,
+        fusion(r),
+        episode(r));
+  }
+
+  /** Reads every {@code fusion.*} key but {@code fusion.episode.*}. */
+  private static FusionConfig fusion(ConfigReader r) {
+    Reliability rel = FusionConfig.DEFAULT_RELIABILITY;
+    return new FusionConfig(
+        r.seconds("fusion.halfLifeSeconds", FusionConfig.DEFAULT_HALF_LIFE),
+        r.seconds("fusion.maxEvidenceAgeSeconds", FusionConfig.DEFAULT_MAX_EVIDENCE_AGE),
+        r.seconds("fusion.smoothingSeconds", FusionConfig.DEFAULT_SMOOTHING),
+        r.seconds("fusion.trendWindowSeconds", FusionConfig.DEFAULT_TREND_WINDOW),
+        r.number("fusion.singleModalityFactor", FusionConfig.DEFAULT_SINGLE_MODALITY_FACTOR),
+        r.number("fusion.severalFacesAreaRatio", FusionConfig.DEFAULT_SEVERAL_FACES_AREA_RATIO),
+        r.number("fusion.sameFaceIou", FusionConfig.DEFAULT_SAME_FACE_IOU),
+        r.int32("fusion.stableFaceFrames", FusionConfig.DEFAULT_STABLE_FACE_FRAMES),
+        new Reliability(
+            r.number("fusion.reliability.faceValence", rel.faceValence()),
+            r.number("fusion.reliability.faceArousal", rel.faceArousal()),
+            r.number("fusion.reliability.voiceValence", rel.voiceValence()),
+            r.number("fusion.reliability.voiceArousal", rel.voiceArousal())));
+  }
+
+  /** Reads every {@code fusion.episode.*} key. */
+  private static EpisodeConfig episode(ConfigReader r) {
+    return new EpisodeConfig(
+        r.number("fusion.episode.valenceBelow", EpisodeConfig.DEFAULT_VALENCE_BELOW),
+        r.number("fusion.episode.arousalAbove", EpisodeConfig.DEFAULT_AROUSAL_ABOVE),
+        r.seconds("fusion.episode.sustainSeconds", EpisodeConfig.DEFAULT_SUSTAIN),
+        r.number("fusion.episode.minConfidence", EpisodeConfig.DEFAULT_MIN_CONFIDENCE),
+        r.seconds("fusion.episode.horizonSeconds", EpisodeConfig.DEFAULT_HORIZON),
+        r.seconds("fusion.episode.releaseSeconds", EpisodeConfig.DEFAULT_RELEASE),
+        r.number("fusion.episode.projectBelowValence", EpisodeConfig.DEFAULT_PROJECT_BELOW_VALENCE),
+        r.seconds("fusion.episode.warnHoldSeconds", EpisodeConfig.DEFAULT_WARN_HOLD));
   }
 
   /** Reads every {@code gpio.kiosk.*}, {@code gpio.button.*} and {@code gpio.presence.*} key. */

@@ -23,7 +23,6 @@ import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.mqtt.MqttTransport;
-import org.affectgate.features.fusion.EpisodeConfig;
 import org.affectgate.sync.loop.SyncLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +150,7 @@ public final class Agent implements AutoCloseable {
     vertx = Vertx.vertx();
     toClose.push(() -> await(vertx.close()));
     pipeline = WearablePath.open(w, vertx, stores, stress, options.windowListener());
-    EpisodeRelay episodes = new EpisodeRelay(EpisodeConfig.defaults().sustain());
+    EpisodeRelay episodes = new EpisodeRelay(config.respond().episode().sustain());
     ResponsePath respond = ResponseAssembly.open(w, vertx, stores, contextGuard, episodes);
     Consumer<VoiceSegment> voiceListener =
         respond == null

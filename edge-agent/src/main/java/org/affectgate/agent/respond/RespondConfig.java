@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.affectgate.features.fusion.EpisodeConfig;
+import org.affectgate.features.fusion.FusionConfig;
 
 /**
  * The response path ({@code respond.*}): a kiosk visitor's fused state sent back to that kiosk over
@@ -22,13 +24,19 @@ import java.util.TreeMap;
  * @param kioskTokens per kiosk id, the file holding the bearer token its screen presents on {@code
  *     GET /kiosk/{kioskId}/state} ({@code respond.kioskTokens.<kioskId>}); read and checked at
  *     start-up by {@link KioskTokens#load}. A kiosk without a token has no SSE stream (MQTT only)
+ * @param fusion late fusion, smoothing and trend ({@code fusion.*}; defaults and their reasons in
+ *     {@link FusionConfig})
+ * @param episode the frustration-episode rule and its early warning ({@code fusion.episode.*};
+ *     defaults and their reasons in {@link EpisodeConfig})
  */
 public record RespondConfig(
     boolean enabled,
     Duration minInterval,
     double minChange,
     int maxSseClientsPerKiosk,
-    Map<String, Path> kioskTokens) {
+    Map<String, Path> kioskTokens,
+    FusionConfig fusion,
+    EpisodeConfig episode) {
   public static final double DEFAULT_MAX_RATE_HZ = 2.0;
   public static final double DEFAULT_MIN_CHANGE = 0.05;
   public static final int DEFAULT_MAX_SSE_CLIENTS = 4;
@@ -37,6 +45,8 @@ public record RespondConfig(
   public RespondConfig {
     Objects.requireNonNull(minInterval, "respond.maxRateHz");
     Objects.requireNonNull(kioskTokens, "respond.kioskTokens");
+    Objects.requireNonNull(fusion, "fusion");
+    Objects.requireNonNull(episode, "fusion.episode");
     if (!(minChange >= 0 && minChange <= 1)) {
       throw new IllegalArgumentException("respond.minChange must be 0..1 (got " + minChange + ")");
     }
@@ -53,6 +63,23 @@ public record RespondConfig(
           Objects.requireNonNull(file, "respond.kioskTokens." + kiosk);
         });
     kioskTokens = Map.copyOf(new TreeMap<>(kioskTokens));
+  }
+
+  /** These settings with the default fusion and episode rule. */
+  public RespondConfig(
+      boolean enabled,
+      Duration minInterval,
+      double minChange,
+      int maxSseClientsPerKiosk,
+      Map<String, Path> kioskTokens) {
+    this(
+        enabled,
+        minInterval,
+        minChange,
+        maxSseClientsPerKiosk,
+        kioskTokens,
+        FusionConfig.defaults(),
+        EpisodeConfig.defaults());
   }
 
   /**

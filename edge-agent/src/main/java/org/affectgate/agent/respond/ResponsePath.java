@@ -11,8 +11,6 @@ import java.util.Map;
 import org.affectgate.agent.voice.VoiceSegment;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.features.face.FrameAnalysis;
-import org.affectgate.features.fusion.EpisodeConfig;
-import org.affectgate.features.fusion.FusionConfig;
 
 /**
  * The response path, top to bottom: sensing → fusion → state → kiosk.
@@ -87,7 +85,7 @@ public final class ResponsePath implements AutoCloseable {
         new VisitorSessions(
             config,
             admission,
-            () -> new FusionSession(FusionConfig.defaults(), EpisodeConfig.defaults()),
+            () -> new FusionSession(config.fusion(), config.episode()),
             episodes,
             clock,
             registry);

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.features.fusion.EpisodeConfig;
+import org.affectgate.features.fusion.FusionConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,47 @@ class RespondConfigTest {
         .hasMessageContaining("respond.kioskTokens must be a mapping");
     assertThatThrownBy(() -> load(Map.of("maxRate", 2), null))
         .hasMessageContaining("unknown key respond.maxRate");
+  }
+
+  private AgentConfig loadFusion(Map<String, Object> fusion) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("site", "site-1");
+    root.put("dataDir", dir.toString());
+    root.put("fusion", fusion);
+    return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
+  }
+
+  @Test
+  void fusionAndEpisodeKeys_readFromTheFile_defaultsOtherwise() {
+    RespondConfig d = load(Map.of(), null).respond();
+    assertThat(d.fusion()).isEqualTo(FusionConfig.defaults());
+    assertThat(d.episode()).isEqualTo(EpisodeConfig.defaults());
+    RespondConfig c =
+        loadFusion(
+                Map.of(
+                    "halfLifeSeconds", 5,
+                    "reliability", Map.of("faceArousal", 0.5),
+                    "episode", Map.of("valenceBelow", -0.3, "sustainSeconds", 8)))
+            .respond();
+    assertThat(c.fusion().halfLife().toMillis()).isEqualTo(5_000);
+    assertThat(c.fusion().reliability().faceArousal()).isEqualTo(0.5);
+    assertThat(c.fusion().reliability().voiceArousal())
+        .isEqualTo(FusionConfig.DEFAULT_RELIABILITY.voiceArousal());
+    assertThat(c.episode().valenceBelow()).isEqualTo(-0.3);
+    assertThat(c.episode().sustain().toMillis()).isEqualTo(8_000);
+    assertThat(c.episode().arousalAbove()).isEqualTo(EpisodeConfig.DEFAULT_AROUSAL_ABOVE);
+  }
+
+  @Test
+  void fusionBadValues_errorsNameTheKey() {
+    assertThatThrownBy(() -> loadFusion(Map.of("episode", Map.of("valenceBelow", 2))))
+        .hasMessageContaining("fusion.episode.valenceBelow");
+    assertThatThrownBy(() -> loadFusion(Map.of("halfLifeSeconds", -1)))
+        .hasMessageContaining("fusion.halfLifeSeconds");
+    assertThatThrownBy(() -> loadFusion(Map.of("reliability", Map.of("voiceValence", -1))))
+        .hasMessageContaining("fusion.reliability.voiceValence");
+    assertThatThrownBy(() -> loadFusion(Map.of("halfLife", 3)))
+        .hasMessageContaining("unknown key fusion.halfLife");
   }
 
   @Test
