@@ -53,7 +53,7 @@ class AgentRestartTest extends RealServersTest {
 
     agent = startAgent(configFile, "first");
     awaitMqttConnected(httpPort);
-    wearables.publishFor(Duration.ofSeconds(16));
+    publishUntilOutboxHolds(config.outbox().file(), 2);
     agent.destroyForcibly().waitFor();
 
     Set<String> enqueuedBeforeKill = outboxKeys(config.outbox().file());
@@ -64,7 +64,7 @@ class AgentRestartTest extends RealServersTest {
     wearables.publishFor(Duration.ofSeconds(3)); // queued by the broker for the persistent session
     agent = startAgent(configFile, "second");
     awaitMqttConnected(httpPort);
-    wearables.publishFor(Duration.ofSeconds(12));
+    publishUntilOutboxHolds(config.outbox().file(), enqueuedBeforeKill.size() + 2);
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -85,6 +85,24 @@ class AgentRestartTest extends RealServersTest {
         .as("stopped on SIGTERM")
         .isTrue();
     assertThat(agent.exitValue()).as("graceful stop on SIGTERM").isIn(0, 143);
+  }
+
+  /**
+   * Publishes one frame per wearable per second (real time: the agent is another process) until the
+   * outbox holds {@code points} keys, rather than for a fixed time that a loaded machine may not
+   * fill with enough windows (the test's flakiness under load).
+   */
+  private void publishUntilOutboxHolds(Path outboxFile, int points) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              wearables.publishOnce(System.currentTimeMillis());
+              return outboxKeys(outboxFile).size() >= points;
+            });
   }
 
   /**

@@ -179,25 +179,4 @@ class OnnxStressModelTest {
                 assertThat(((ModelLoadException) e).reason())
                     .isEqualTo(ModelLoadException.Reason.PREPROCESSING_MISMATCH));
   }
-
-  /** Prints the inference cost per subject-window (figure, not asserted). */
-  @Test
-  void inferenceCost_printed() throws Exception {
-    float[] x = {0.05f, -0.1f, 0.02f, -0.3f};
-    for (int i = 0; i < 2_000; i++) {
-      model.stressProbability(x);
-    }
-    int n = 20_000;
-    long start = System.nanoTime();
-    double sink = 0;
-    for (int i = 0; i < n; i++) {
-      x[0] = (i % 100) / 1000f;
-      sink += model.stressProbability(x);
-    }
-    long ns = System.nanoTime() - start;
-    assertThat(sink).isBetween(0.0, (double) n);
-    System.out.printf(
-        "hrv-stress inference: %.1f us per subject-window (%d calls, 1 intra-op thread)%n",
-        ns / 1000.0 / n, n);
-  }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.affectgate.agent.config.AgentConfig;
@@ -142,20 +143,27 @@ class CameraPathPrivacyTest {
                 registry.counter("affectgate.kiosk.consent.events", "action", "grant").count()
                     >= 1);
 
-    long seq = 0;
-    long deadline = System.currentTimeMillis() + 40_000;
-    while (emittedWindows() < 1 && System.currentTimeMillis() < deadline) {
-      long now = System.currentTimeMillis();
-      kiosk.publish(TOPIC, CameraPayloadParser.encode(seq++, now, faces), 0, false);
-      // Right after the first frame, then every 10th: the window can close within a second of the
-      // first frame, so waiting for the 10th (as this test did) could send none of them.
-      if (seq % 10 == 1) {
-        for (byte[] b : bad) {
-          kiosk.publish(TOPIC, CameraPayloadParser.encode(seq++, now, b), 0, false);
-        }
-      }
-      Thread.sleep(100);
-    }
+    // A frame (and, right after the first, then every 10th, the bad ones) at each 100 ms poll
+    // until a window is emitted: the window can close within a second of the first frame, so
+    // waiting for the 10th (as this test once did) could send none of the bad ones.
+    AtomicLong seq = new AtomicLong();
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              long now = System.currentTimeMillis();
+              kiosk.publish(
+                  TOPIC, CameraPayloadParser.encode(seq.getAndIncrement(), now, faces), 0, false);
+              if (seq.get() % 10 == 1) {
+                for (byte[] b : bad) {
+                  kiosk.publish(
+                      TOPIC, CameraPayloadParser.encode(seq.getAndIncrement(), now, b), 0, false);
+                }
+              }
+              return emittedWindows() >= 1;
+            });
     assertThat(emittedWindows()).as("a camera window with >= k faces was emitted").isEqualTo(1.0);
     Path export = dir.resolve("data/export");
     await()
