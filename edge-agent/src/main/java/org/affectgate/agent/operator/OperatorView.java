@@ -190,8 +190,9 @@ final class OperatorView {
   }
 
   /**
-   * The {@code escalations} status section's {@code open} count (or the section itself when it is a
-   * number); {@code null} while no stage adds that section.
+   * The {@code escalations} status section's {@code open} count: the length of its {@code open}
+   * list (what {@code Escalations.status()} gives), an {@code open} number, or the section itself
+   * when it is a number; {@code null} while no stage adds that section.
    */
   static Integer escalations(Object section) {
     return section instanceof Number n ? Integer.valueOf(n.intValue()) : count(section, "open");
@@ -204,6 +205,12 @@ final class OperatorView {
       v = o.getValue(key);
     } else if (section instanceof Map<?, ?> m) {
       v = m.get(key);
+    }
+    if (v instanceof JsonArray a) {
+      return a.size();
+    }
+    if (v instanceof java.util.Collection<?> c) {
+      return c.size();
     }
     return v instanceof Number n ? n.intValue() : null;
   }

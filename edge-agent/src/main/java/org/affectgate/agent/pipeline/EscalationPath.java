@@ -2,6 +2,7 @@ package org.affectgate.agent.pipeline;
 
 import java.util.function.Supplier;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.common.time.ExecutorScheduler;
 import org.affectgate.device.gpio.Pi4jGpio;
@@ -9,16 +10,13 @@ import org.affectgate.device.mqtt.MqttTransport;
 
 /** The staff escalation path's assembly ({@code escalation.*}). Start-up thread only. */
 final class EscalationPath {
-  /** The purpose whose end closes a kiosk visitor session for the escalation aggregate. */
-  static final String KIOSK_ADAPT = "kiosk-adapt";
-
   private EscalationPath() {}
 
   /**
    * Opens {@link Escalations} on its own scheduler thread ({@code affectgate-escalation}) and tells
-   * it when a kiosk's {@value #KIOSK_ADAPT} consent ends. Pushes, in this order, the escalations
-   * and their scheduler on the close stack, so the scheduler stops first. Disabled, it returns an
-   * instance that only answers {@code DISABLED}.
+   * it when a kiosk's {@code kiosk-adapt} ({@link Purposes#KIOSK_ADAPT}) consent ends. Pushes, in
+   * this order, the escalations and their scheduler on the close stack, so the scheduler stops
+   * first. Disabled, it returns an instance that only answers {@code DISABLED}.
    */
   static Escalations open(
       Wiring w, Stores stores, MqttTransport transport, Supplier<Pi4jGpio> gpio) {
@@ -48,7 +46,7 @@ final class EscalationPath {
         .kioskConsent()
         .addEndListener(
             (site, kioskId, purposes) -> {
-              if (purposes.contains(KIOSK_ADAPT)) {
+              if (purposes.contains(Purposes.KIOSK_ADAPT)) {
                 escalations.sessionEnded(kioskId);
               }
             });

@@ -68,5 +68,15 @@ class OperatorPagePrivacyTest {
     assertThat(OperatorView.escalations(3)).isEqualTo(3);
     assertThat(OperatorView.escalations(new JsonObject().put("open", 2))).isEqualTo(2);
     assertThat(OperatorView.escalations(java.util.Map.of("open", 4))).isEqualTo(4);
+    // the staff escalation path's own section: open is the list of open escalations
+    assertThat(
+            OperatorView.escalations(
+                java.util.Map.of(
+                    "enabled", true, "open", java.util.List.of(java.util.Map.of("id", "a")))))
+        .isEqualTo(1);
+    assertThat(
+            OperatorView.escalations(
+                new JsonObject().put("open", new io.vertx.core.json.JsonArray().add(1).add(2))))
+        .isEqualTo(2);
   }
 }
