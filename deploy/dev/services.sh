@@ -33,7 +33,7 @@ install() {
     if need_pkg "$p"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "services: mosquitto, victoria-metrics, praat and libturbojpeg already installed"
+    echo "services: every package the tests need is already installed"
     return
   fi
   local sudo=""
