@@ -77,53 +77,6 @@ public record AgentConfig(
     EscalationConfig escalation,
     RespondConfig respond) {
 
-  /** Without staff escalation and the response path (both off, the defaults). */
-  public AgentConfig(
-      String site,
-      Path dataDir,
-      MqttConfig mqtt,
-      HrvConfig hrv,
-      AggregationConfig aggregation,
-      ConsentConfig consent,
-      OutboxConfig outbox,
-      SyncConfig sync,
-      Optional<InfluxConfig> influx,
-      ExportConfig export,
-      HttpConfig http,
-      ModelRuntimeConfig models,
-      Optional<CameraConfig> camera,
-      DeploymentConfig deployment,
-      RetentionConfig retention,
-      GpioConfig gpio,
-      VoiceConfig voice,
-      SubjectSyncConfig subjectSync,
-      StressConfig stress,
-      IngestConfig ingest) {
-    this(
-        site,
-        dataDir,
-        mqtt,
-        hrv,
-        aggregation,
-        consent,
-        outbox,
-        sync,
-        influx,
-        export,
-        http,
-        models,
-        camera,
-        deployment,
-        retention,
-        gpio,
-        voice,
-        subjectSync,
-        stress,
-        ingest,
-        EscalationConfig.defaults(dataDir),
-        RespondConfig.disabled());
-  }
-
   public AgentConfig {
     Objects.requireNonNull(site, "site must be set");
     if (!site.matches("[A-Za-z0-9_.-]{1,64}")) {

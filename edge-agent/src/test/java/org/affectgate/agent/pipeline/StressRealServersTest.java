@@ -66,7 +66,9 @@ class StressRealServersTest extends RealServersTest {
         c.voice(),
         c.subjectSync(),
         new StressConfig(true),
-        c.ingest());
+        c.ingest(),
+        c.escalation(),
+        c.respond());
   }
 
   @Test
