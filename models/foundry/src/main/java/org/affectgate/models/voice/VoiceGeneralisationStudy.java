@@ -192,16 +192,24 @@ public final class VoiceGeneralisationStudy {
         continue;
       }
       long t0 = System.nanoTime();
-      String row = study.run(v);
-      summary.append(row);
+      summary.append(study.run(v).row());
       System.out.printf(Locale.ROOT, "  (%.0f s)%n%n", (System.nanoTime() - t0) / 1e9);
       System.out.flush();
     }
     System.out.println(summary);
   }
 
-  /** Runs one variant, prints its per-speaker table; returns its summary row. */
-  String run(Variant v) {
+  /**
+   * One variant's outcome.
+   *
+   * @param row its markdown row for the summary table
+   * @param uar pooled 7-class UAR over every scored utterance (and session repeat)
+   * @param perSpeakerUar spread of the held-out speakers' UAR
+   */
+  record Outcome(String row, double uar, Spread perSpeakerUar) {}
+
+  /** Runs one variant and prints its per-speaker table. */
+  Outcome run(Variant v) {
     Map<String, Tally> tallies = new LinkedHashMap<>();
     Tally pooled = new Tally();
     System.out.println("## " + v.name());
@@ -268,22 +276,24 @@ public final class VoiceGeneralisationStudy {
             pooled.valenceBalanced(pooled.valHead),
             su);
     System.out.print(line);
-    return String.format(
-        Locale.ROOT,
-        "| %s | %.3f | %.3f / %.3f / %.3f | %.3f (%s) | %.3f (%s) | %.3f (%s) | %.3f (%s) |%n",
-        v.name(),
-        pooled.uar(),
-        su.min(),
-        su.median(),
-        su.max(),
-        (double) pooled.arousalDerived / pooled.n,
-        range(ad),
-        (double) pooled.arousalHead / pooled.n,
-        range(ah),
-        pooled.valenceBalanced(pooled.valDerived),
-        range(vd),
-        pooled.valenceBalanced(pooled.valHead),
-        range(vh));
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %s | %.3f | %.3f / %.3f / %.3f | %.3f (%s) | %.3f (%s) | %.3f (%s) | %.3f (%s) |%n",
+            v.name(),
+            pooled.uar(),
+            su.min(),
+            su.median(),
+            su.max(),
+            (double) pooled.arousalDerived / pooled.n,
+            range(ad),
+            (double) pooled.arousalHead / pooled.n,
+            range(ah),
+            pooled.valenceBalanced(pooled.valDerived),
+            range(vd),
+            pooled.valenceBalanced(pooled.valHead),
+            range(vh));
+    return new Outcome(row, pooled.uar(), su);
   }
 
   private static String range(List<Double> v) {
