@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.affectgate.features.voice.EmotionClass;
 import org.affectgate.models.calibration.Prediction;
 import org.affectgate.models.eval.ClassificationReport;
+import org.affectgate.models.eval.Spread;
 
 /**
  * Leave-one-speaker-out evaluation: for each speaker, train on the others' segments and predict
@@ -81,7 +82,7 @@ public final class VoiceEmotionEval {
           + report.toTable();
     }
 
-    /** Markdown table of {@link #perSpeaker()}. */
+    /** Markdown table of {@link #perSpeaker()}, then the spread of UAR and accuracy over them. */
     public String speakerTable() {
       StringBuilder b = new StringBuilder();
       b.append("| speaker | utterances | UAR | accuracy | recipe | inner UAR |\n");
@@ -100,6 +101,11 @@ public final class VoiceEmotionEval {
                     ? "-"
                     : String.format(Locale.ROOT, "%.3f", r.innerUar())));
       }
+      b.append("\nper-speaker UAR: ")
+          .append(Spread.of(perSpeaker.stream().map(SpeakerRow::uar).toList()))
+          .append("\nper-speaker accuracy: ")
+          .append(Spread.of(perSpeaker.stream().map(SpeakerRow::accuracy).toList()))
+          .append('\n');
       return b.toString();
     }
   }
