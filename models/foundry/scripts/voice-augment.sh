@@ -7,7 +7,10 @@
 set -euo pipefail
 src="${1:?source folder of .wav files}"
 dst="${2:?destination folder}"
-command -v sox >/dev/null || { echo "voice-augment: sox is not installed (apt-get install sox)" >&2; exit 2; }
+if ! command -v sox >/dev/null; then
+  echo "voice-augment: installing Debian's sox" >&2
+  apt-get install -y -q sox >/dev/null || { echo "voice-augment: sox is not installed and apt-get could not install it" >&2; exit 2; }
+fi
 declare -A effects=(
   [speed090]="speed 0.9"
   [speed110]="speed 1.1"
