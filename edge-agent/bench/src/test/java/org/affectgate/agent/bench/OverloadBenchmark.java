@@ -52,10 +52,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * peak and final RSS. It asserts only that the counters add up; it never asserts a time.
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=OverloadBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=OverloadBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.overload=true \
  *   [-Dbench.seconds=60] [-Dbench.loads=1,10,50] [-Dbench.devices=200]
- * cat edge-agent/target/surefire-reports/org.affectgate.agent.bench.OverloadBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/org.affectgate.agent.bench.OverloadBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.overload", matches = "true")
