@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the k floor), which every point pays before it is stored: an {@code hrv_window} aggregate that
  * passes, and one refused for covering fewer than k subjects. No storage and no logging are
  * measured (the refusal's counter and log line are in {@code enqueue}, not here). Nanoseconds of
- * wall time per check on one thread.
+ * wall time per check on one thread (JMH {@code AverageTime}: close to CPU time only on an
+ * otherwise idle machine).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * a second of simulated time in which each of {@value #SUBJECTS} wearables delivers one sample (one
  * RR interval, two in a quarter of them), then the windows due by that second are closed. The score
  * is the average time per sample, window closing amortised over the samples, in microseconds of
- * wall time on one thread (JMH {@code AverageTime}; the benchmark thread is the only busy one, so
- * CPU and wall agree). Without aggregation and meters: {@code HrvEngineBenchmark} is the end-to-end
- * figure with {@code WindowAggregator} and the agent's counters.
+ * wall time on one thread (JMH {@code AverageTime}): close to CPU time only on an otherwise idle
+ * machine. Without aggregation and meters: {@code HrvEngineBenchmark} is the end-to-end figure with
+ * {@code WindowAggregator} and the agent's counters, CPU and wall apart.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

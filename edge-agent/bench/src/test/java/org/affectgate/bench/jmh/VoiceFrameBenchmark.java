@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@value AnalysisFormat#HOP} samples at 16 kHz), which yields one frame's pitch (YIN), level,
  * MFCC and spectrum descriptors. The audio is the bundled EmoDB fixtures, resampled to 16 kHz once
  * in set-up and replayed in a loop, so the analyser sees speech and pauses as in the agent. The
- * score is microseconds of wall time per 10 ms frame on one thread (one busy thread, so CPU and
- * wall agree); divided by 10 000 it is the real-time factor of frame analysis alone. The whole
- * voice path (segmentation, features, inference) and the comparison with Praat are {@code
- * VoiceBenchmark}.
+ * score is microseconds of wall time per 10 ms frame on one thread (JMH {@code AverageTime}: close
+ * to CPU time only on an otherwise idle machine); divided by 10 000 it is the real-time factor of
+ * frame analysis alone. The whole voice path (segmentation, features, inference) and the comparison
+ * with Praat, CPU and wall apart, are {@code VoiceBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
