@@ -290,7 +290,34 @@ class OverloadBenchmark {
     JsonObject meters = new JsonObject(r.body()).getJsonObject("meters");
     Map<String, Double> out = new LinkedHashMap<>();
     meters.forEach(e -> out.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+    addQuantiles(port, out);
     return out;
+  }
+
+  /**
+   * Adds the percentiles of the agent's two latency timers, in seconds, under the keys a {@code
+   * SimpleMeterRegistry} would give them ({@code affectgate.ingest.latency.percentile,phi=0.5}).
+   * {@code /status} lists counters and gauges only, and the agent's Prometheus registry publishes a
+   * timer's percentiles as {@code quantile} series on {@code /metrics}, not as gauges: read from
+   * {@code /status} alone they were missing and printed as 0.
+   */
+  private void addQuantiles(int port, Map<String, Double> out) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.split("\n")) {
+      for (String timer :
+          List.of("affectgate.ingest.latency", "affectgate.wearable.handoff.wait")) {
+        int q = line.indexOf("quantile=\"");
+        if (line.startsWith(timer.replace('.', '_') + "_seconds{") && q >= 0) {
+          String phi = line.substring(q + 10, line.indexOf('"', q + 10));
+          double seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          out.put(timer + ".percentile,phi=" + phi, seconds);
+        }
+      }
+    }
   }
 
   private void awaitConnected(int port, Process agent) throws Exception {
