@@ -6,8 +6,8 @@ import org.affectgate.device.kiosk.camera.DecodedImage;
 
 /**
  * The per-frame vision path, detect → align → crop → expression, shared by the agent's camera
- * pipeline and the foundry's evaluation ({@code org.affectgate.models.eval.FacesEval}) and
- * benchmark ({@code org.affectgate.models.bench.CameraBenchmark}), so accuracy and speed figures
+ * pipeline, the foundry's evaluation ({@code org.affectgate.models.eval.FacesEval}) and the bench
+ * module's {@code org.affectgate.models.bench.CameraBenchmark}, so accuracy and speed figures
  * describe what the agent really runs. Thread-safe if its stages are; blocks for two model runs per
  * face: worker threads only.
  */

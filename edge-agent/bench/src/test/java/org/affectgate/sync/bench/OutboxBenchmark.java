@@ -30,13 +30,12 @@ import org.affectgate.sync.testing.VictoriaMetricsServer;
  * Prints outbox and sync throughput figures; asserts nothing. Run from the repository root:
  *
  * <pre>
- * mvn -B -q -pl cloud-sync test-compile exec:java \
- *   -Dexec.mainClass=org.affectgate.sync.bench.OutboxBenchmark -Dexec.classpathScope=test
+ * deploy/dev/bench.sh outbox [outboxPoints] [syncPoints]
  * </pre>
  *
  * Optional arguments: points for the outbox part (default 10 000), points for the sync part
- * (default 50 000). The database lives under {@code cloud-sync/target/bench} (a real disk, unlike a
- * tmpfs /tmp, so fsync costs are real).
+ * (default 50 000). The database lives under {@code edge-agent/bench/target/bench} (a real disk,
+ * unlike a tmpfs /tmp, so fsync costs are real).
  */
 public final class OutboxBenchmark {
   private static final long T0 = 1_700_000_000_000L;
@@ -48,8 +47,8 @@ public final class OutboxBenchmark {
     int outboxPoints = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int syncPoints = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     Path work = Path.of("target", "bench").toAbsolutePath();
-    if (!Files.exists(work) && Files.exists(Path.of("cloud-sync", "pom.xml"))) {
-      work = Path.of("cloud-sync", "target", "bench").toAbsolutePath();
+    if (!Files.exists(work) && Files.exists(Path.of("edge-agent", "bench", "pom.xml"))) {
+      work = Path.of("edge-agent", "bench", "target", "bench").toAbsolutePath();
     }
     deleteTree(work);
     Files.createDirectories(work);

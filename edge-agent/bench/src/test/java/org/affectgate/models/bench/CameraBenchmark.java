@@ -47,10 +47,10 @@ import org.affectgate.models.eval.FacesEval;
  * align and expression (the agent's {@link FrameDecoder} and {@link FaceAnalyzer}), the bare ONNX
  * Runtime run time of the two models on pre-built tensors, and the throughput with 1 and 2 threads.
  *
- * <p>Usage, from the repository root: {@code models/foundry/foundry.sh --main
- * org.affectgate.models.bench.CameraBenchmark [dataDir] [--manifest models/manifest.json] [--frames
- * 200] [--rounds 3] [--model face-expression]}; {@code dataDir} defaults to {@value
- * FacesEval#DEFAULT_DATA}. A foundry tool: not in the agent's jar.
+ * <p>Usage, from the repository root: {@code deploy/dev/bench.sh camera [dataDir] [--manifest
+ * models/manifest.json] [--frames 200] [--rounds 3] [--model face-expression]}; {@code dataDir}
+ * defaults to {@value FacesEval#DEFAULT_DATA}. Times are wall clock ({@code System.nanoTime}) on
+ * the measuring thread. Test-scope code of the bench module: in no shipped jar.
  */
 public final class CameraBenchmark {
   private CameraBenchmark() {}

@@ -49,9 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * /proc/self}. Prints figures; asserts nothing about time.
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=KioskStateBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=KioskStateBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.kioskstate=true [-Dbench.seconds=40]
- * cat edge-agent/target/surefire-reports/org.affectgate.agent.bench.KioskStateBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/org.affectgate.agent.bench.KioskStateBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.kioskstate", matches = "true")

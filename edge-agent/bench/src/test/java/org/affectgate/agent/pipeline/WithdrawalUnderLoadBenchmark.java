@@ -54,9 +54,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * asserts no time.
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=WithdrawalUnderLoadBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=WithdrawalUnderLoadBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.withdrawal=true
- * cat edge-agent/target/surefire-reports/*WithdrawalUnderLoadBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/*WithdrawalUnderLoadBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.withdrawal", matches = "true")

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * asserts no time (moved here from {@link KioskFaceGpioAgentTest}).
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=KioskWithdrawalBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=KioskWithdrawalBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.withdrawal=true
- * cat edge-agent/target/surefire-reports/*KioskWithdrawalBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/*KioskWithdrawalBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.withdrawal", matches = "true")

@@ -52,10 +52,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * peak and final RSS. It asserts only that the counters add up; it never asserts a time.
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=OverloadBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=OverloadBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.overload=true \
  *   [-Dbench.seconds=60] [-Dbench.loads=1,10,50] [-Dbench.devices=200]
- * cat edge-agent/target/surefire-reports/org.affectgate.agent.bench.OverloadBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/org.affectgate.agent.bench.OverloadBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.overload", matches = "true")
@@ -290,7 +290,34 @@ class OverloadBenchmark {
     JsonObject meters = new JsonObject(r.body()).getJsonObject("meters");
     Map<String, Double> out = new LinkedHashMap<>();
     meters.forEach(e -> out.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+    addQuantiles(port, out);
     return out;
+  }
+
+  /**
+   * Adds the percentiles of the agent's two latency timers, in seconds, under the keys a {@code
+   * SimpleMeterRegistry} would give them ({@code affectgate.ingest.latency.percentile,phi=0.5}).
+   * {@code /status} lists counters and gauges only, and the agent's Prometheus registry publishes a
+   * timer's percentiles as {@code quantile} series on {@code /metrics}, not as gauges: read from
+   * {@code /status} alone they were missing and printed as 0.
+   */
+  private void addQuantiles(int port, Map<String, Double> out) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.split("\n")) {
+      for (String timer :
+          List.of("affectgate.ingest.latency", "affectgate.wearable.handoff.wait")) {
+        int q = line.indexOf("quantile=\"");
+        if (line.startsWith(timer.replace('.', '_') + "_seconds{") && q >= 0) {
+          String phi = line.substring(q + 10, line.indexOf('"', q + 10));
+          double seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          out.put(timer + ".percentile,phi=" + phi, seconds);
+        }
+      }
+    }
   }
 
   private void awaitConnected(int port, Process agent) throws Exception {

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@link Agent#CONSENT_REFRESH_MS} ms. Prints min/median/max; asserts no time.
  *
  * <pre>
- * mvn -o -B -q -pl edge-agent -am test -Dtest=WithdrawalLatencyBenchmark \
+ * mvn -o -B -q -pl edge-agent/bench -am test -Dtest=WithdrawalLatencyBenchmark \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.withdrawal=true
- * cat edge-agent/target/surefire-reports/*WithdrawalLatencyBenchmark-output.txt
+ * cat edge-agent/bench/target/surefire-reports/*WithdrawalLatencyBenchmark-output.txt
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.withdrawal", matches = "true")

@@ -1,6 +1,8 @@
 package org.affectgate.agent.hrv;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
@@ -13,12 +15,16 @@ import org.affectgate.features.hrv.HrvWindow;
 import org.affectgate.features.hrv.HrvWindowEngine;
 
 /**
- * Prints the CPU cost of the HRV engine plus aggregation: {@code subjects} wearables, one sample
- * per second each with one or two RRs, closing windows every second of simulated time. Not a test;
- * run with {@code java -cp <test classpath> org.affectgate.agent.hrv.HrvEngineBenchmark [subjects]
- * [minutes]}.
+ * Prints the cost of the HRV engine plus aggregation and the agent's HRV counters: {@code subjects}
+ * wearables, one sample per second each with one or two RRs, closing windows every second of
+ * simulated time; three rounds. Per round: the thread's CPU time ({@link ThreadMXBean}) and wall
+ * time, each per sample, and samples per wall second. The engine step alone, without aggregation
+ * and meters, is the JMH benchmark {@code HrvEngineStepBenchmark}. Not a test; run with {@code
+ * deploy/dev/bench.sh hrv-engine [subjects] [minutes]}.
  */
 public final class HrvEngineBenchmark {
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
   private HrvEngineBenchmark() {}
 
   public static void main(String[] args) {
@@ -42,6 +48,7 @@ public final class HrvEngineBenchmark {
     long t0 = 1_700_000_000_000L;
     long samples = 0;
     long metrics = 0;
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     for (int s = 0; s < minutes * 60; s++) {
       long now = t0 + s * 1000L;
@@ -60,8 +67,19 @@ public final class HrvEngineBenchmark {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
     System.out.printf(
-        "subjects=%d simulated=%d min samples=%d metrics=%d wall=%.2f s -> %.2f us/sample, %.0f samples/s%n",
-        subjects, minutes, samples, metrics, seconds, seconds * 1e6 / samples, samples / seconds);
+        java.util.Locale.ROOT,
+        "subjects=%d simulated=%d min samples=%d metrics=%d: CPU %.2f s (%.2f us/sample),"
+            + " wall %.2f s (%.2f us/sample, %.0f samples/s)%n",
+        subjects,
+        minutes,
+        samples,
+        metrics,
+        cpu,
+        cpu * 1e6 / samples,
+        seconds,
+        seconds * 1e6 / samples,
+        samples / seconds);
   }
 }

@@ -36,8 +36,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * the wire timestamp is in ms).
  *
  * <pre>
- * mvn -B -q -pl edge-agent test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=org.affectgate.agent.bench.IngestBenchmark -Dexec.args="50 5000"
+ * deploy/dev/bench.sh ingest [-Dbench.seconds=60] 50 5000
  * </pre>
  *
  * Arguments: wearable counts (each run publishes every wearable at 1 Hz for 60 s, half JSON, half
