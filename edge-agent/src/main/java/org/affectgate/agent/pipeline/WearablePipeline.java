@@ -28,6 +28,7 @@ import org.affectgate.agent.stress.StressReport;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.stress.SubjectStress;
 import org.affectgate.common.log.RateLimitedLog;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.features.hrv.HrvWindow;
@@ -126,6 +127,8 @@ public final class WearablePipeline implements AutoCloseable {
   private final Counter deletionScanFailures;
   private long tickTimer = -1;
   private long deletionTimer = -1;
+  private volatile Repeating tickTask;
+  private volatile Repeating deletionTask;
   private ConsentRefresher consentRefresher;
   private final StressStage stress;
   private final StressAggregator stressAggregator;
@@ -338,6 +341,31 @@ public final class WearablePipeline implements AutoCloseable {
   }
 
   /**
+   * Starts the window tick and the deletion scan on {@code scheduler} (each run handed to the
+   * event-loop context) and the consent refresh. With a {@code ManualScheduler} the windows close
+   * only as the test advances virtual time. Call once, from any thread.
+   */
+  void start(Scheduler scheduler, long tickMs, long consentRefreshMs) {
+    context.runOnContext(
+        v -> {
+          consentRefresher =
+              ConsentRefresher.start(
+                  vertx, gate, Duration.ofMillis(consentRefreshMs), this::purge, registry, clock);
+          if (cloudDeletions != null) {
+            scanForDeletions();
+          }
+        });
+    Duration tick = Duration.ofMillis(tickMs);
+    tickTask = Repeating.every(scheduler, tick, tick, () -> context.runOnContext(v -> tick()));
+    if (cloudDeletions != null) {
+      Duration scan = Duration.ofMillis(DELETION_SCAN_MS);
+      deletionTask =
+          Repeating.every(
+              scheduler, scan, scan, () -> context.runOnContext(v -> scanForDeletions()));
+    }
+  }
+
+  /**
    * Closes every window that is due; runs on the event-loop context. Participants revoked since the
    * last tick are purged first, so a window closing right after a withdrawal never includes them.
    */
@@ -484,6 +512,12 @@ public final class WearablePipeline implements AutoCloseable {
                     v -> {
                       vertx.cancelTimer(tickTimer);
                       vertx.cancelTimer(deletionTimer);
+                      if (tickTask != null) {
+                        tickTask.close();
+                      }
+                      if (deletionTask != null) {
+                        deletionTask.close();
+                      }
                       if (consentRefresher != null) {
                         consentRefresher.close();
                       }
