@@ -46,7 +46,10 @@ class AgentRestartTest extends RealServersTest {
   @Test
   void sigkillMidRun_thenRestart_losesNothingEnqueued_andDuplicatesNothing() throws Exception {
     int httpPort = freePort();
-    Path configFile = TestWearables.configFile(dir, mosquitto.uri(), vm.url(), httpPort);
+    // Its own process runs on real time: short windows fill the outbox in seconds.
+    Path configFile =
+        TestWearables.configFile(
+            dir, mosquitto.uri(), vm.url(), httpPort, TestWearables.SHORT_WINDOWS);
     AgentConfig config = AgentConfigLoader.load(configFile);
     wearables = new TestWearables(mosquitto.uri(), config);
     wearables.grantConsent(config);

@@ -122,11 +122,22 @@ final class TestWearables implements AutoCloseable {
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
 
-  /** The same configuration as a YAML file, for an agent in its own process. */
-  static Path configFile(Path dir, String mqttUri, String vmUrl, int httpPort) throws Exception {
+  /**
+   * Short windows for an agent in its own process, which runs on real time: 4 s windows every
+   * second, closed 2 s after their end, so a window reaches the outbox every second instead of
+   * every 5 s. For tests about what happens to outbox points, not about window arithmetic.
+   */
+  static final Map<String, Object> SHORT_WINDOWS =
+      Map.of("windowSeconds", 4, "stepSeconds", 1, "minCleanBeats", 5, "latenessSeconds", 2);
+
+  /** The same configuration as a YAML file, with {@code hrv} as given, for its own process. */
+  static Path configFile(
+      Path dir, String mqttUri, String vmUrl, int httpPort, Map<String, Object> hrv)
+      throws Exception {
     Path file = dir.resolve("agent.yaml");
-    new ObjectMapper(new YAMLFactory())
-        .writeValue(file.toFile(), configTree(dir, mqttUri, vmUrl, httpPort));
+    Map<String, Object> root = configTree(dir, mqttUri, vmUrl, httpPort);
+    root.put("hrv", hrv);
+    new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), root);
     return file;
   }
 
