@@ -244,6 +244,11 @@ public final class Agent implements AutoCloseable {
     return syncLoop;
   }
 
+  /** The wearable path, for tests in this package (e.g. to poll its consent gate). */
+  WearablePipeline pipeline() {
+    return pipeline;
+  }
+
   /**
    * Staff escalation: the response path calls {@link Escalations#onEpisode} when a kiosk visitor's
    * episode starts (a no-op answering {@code DISABLED} unless {@code escalation.enabled}).

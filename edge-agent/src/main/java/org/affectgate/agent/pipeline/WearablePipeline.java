@@ -320,6 +320,11 @@ public final class WearablePipeline implements AutoCloseable {
     (inWindow ? used : late).increment();
   }
 
+  /** The consent gate every sample passes (twice). */
+  ConsentGate gate() {
+    return gate;
+  }
+
   /** The event-loop context that owns the HRV engine and the aggregator. */
   Context context() {
     return context;
