@@ -24,6 +24,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 14 §1: the whole wearable path over mutual TLS against Mosquitto configured by the shipped
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * aggregates arrive in VictoriaMetrics exactly as computed from the published beats.
  */
 class WearablePathMutualTlsTest {
+  private static final Logger LOG = LoggerFactory.getLogger(WearablePathMutualTlsTest.class);
+
   private static final List<String> DEVICES =
       List.of("strap-0", "strap-1", "strap-2", "strap-3", "strap-4", "strap-5", "stranger");
 
@@ -52,7 +56,7 @@ class WearablePathMutualTlsTest {
         try {
           c.close();
         } catch (Exception e) {
-          System.err.println("test teardown: " + c + " did not close: " + e);
+          LOG.warn("test teardown: {} did not close: {}", c, e.toString());
         }
       }
     }
