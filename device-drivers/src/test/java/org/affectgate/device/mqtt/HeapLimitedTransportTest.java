@@ -17,6 +17,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 17, failure 1, at the shipped heap ({@code -Xmx128m}, as the systemd unit runs the agent):
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * "connected" without reading anything more.
  */
 class HeapLimitedTransportTest {
+  private static final Logger LOG = LoggerFactory.getLogger(HeapLimitedTransportTest.class);
+
   private static final String SHIPPED_HEAP = "-Xmx128m";
   private static final String TOPIC = "affectgate/v1/site1/wearable/strap-1/hr";
   private static final byte[] NORMAL = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
@@ -127,7 +131,7 @@ class HeapLimitedTransportTest {
                 String line;
                 while ((line = r.readLine()) != null) {
                   lines.add(line);
-                  System.out.println("probe: " + line);
+                  LOG.info("probe: {}", line);
                 }
               } catch (IOException e) {
                 // the probe was killed

@@ -58,8 +58,6 @@ class MosquittoQueueLimitTest {
   void debianDefaults_burstToOfflinePersistentSession_brokerDropsMostOfIt() throws Exception {
     broker = new MosquittoServer(List.of()).start();
     int delivered = burstWhileAgentAway();
-    System.out.printf(
-        "Debian defaults: %d of %d queued QoS 1 messages arrived%n", delivered, BURST);
     assertThat(delivered).as("QoS 1 messages that reached the agent").isLessThan(BURST);
     assertThat(broker.log()).contains("Outgoing messages are being dropped for client gw-burst");
   }

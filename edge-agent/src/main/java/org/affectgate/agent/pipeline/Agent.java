@@ -21,6 +21,8 @@ import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
+import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.sync.loop.SyncLoop;
@@ -68,13 +70,20 @@ public final class Agent implements AutoCloseable {
    *     on the voice worker thread; must not block. Unused unless {@code voice.enabled}
    * @param gpio opens the GPIO lines, only when {@code gpio.pulsePin} or {@code gpio.kiosk} is set
    *     (tests pass the Pi4J mock plugin)
+   * @param scheduler runs the agent's logic timers: the wearable window tick and cloud-deletion
+   *     scan, the retention reaper and kiosk lapse check, the {@code gateway_health} reports and
+   *     the staff escalation timers; {@code null} (the default) for the agent's own threads on real
+   *     time. A test passes a {@code ManualScheduler}, also as {@code clock}, to run these on
+   *     virtual time. The sync loop's pacing (it is about the server), the consent refresh, the
+   *     kiosk paths' ticks and MQTT reconnects stay on real time.
    */
   public record Options(
       InstantSource clock,
       MeterRegistry registry,
       WearablePipeline.WindowListener windowListener,
       Consumer<VoiceSegment> voiceListener,
-      Supplier<Pi4jGpio> gpio) {
+      Supplier<Pi4jGpio> gpio,
+      Scheduler scheduler) {
     public Options {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(registry, "registry");
@@ -94,27 +103,33 @@ public final class Agent implements AutoCloseable {
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
           r -> {},
           s -> {},
-          Pi4jGpio::gpiod);
+          Pi4jGpio::gpiod,
+          null);
     }
 
     public Options withClock(InstantSource clock) {
-      return new Options(clock, registry, windowListener, voiceListener, gpio);
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
     }
 
     public Options withRegistry(MeterRegistry registry) {
-      return new Options(clock, registry, windowListener, voiceListener, gpio);
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
     }
 
     public Options withWindowListener(WearablePipeline.WindowListener windowListener) {
-      return new Options(clock, registry, windowListener, voiceListener, gpio);
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
     }
 
     public Options withVoiceListener(Consumer<VoiceSegment> voiceListener) {
-      return new Options(clock, registry, windowListener, voiceListener, gpio);
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
     }
 
     public Options withGpio(Supplier<Pi4jGpio> gpio) {
-      return new Options(clock, registry, windowListener, voiceListener, gpio);
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
+    }
+
+    /** See {@link Options#scheduler}; {@code null} for the agent's own threads. */
+    public Options withScheduler(Scheduler scheduler) {
+      return new Options(clock, registry, windowListener, voiceListener, gpio, scheduler);
     }
   }
 
@@ -132,12 +147,29 @@ public final class Agent implements AutoCloseable {
   public static Agent start(AgentConfig config, Options options) {
     Agent agent = new Agent(config);
     try {
-      agent.wire(new Wiring(config, options.clock(), options.registry(), agent.toClose), options);
+      Scheduler timers =
+          options.scheduler() != null
+              ? options.scheduler()
+              : agent.push(ExecutorScheduler.singleThread("affectgate-timers"));
+      agent.wire(
+          new Wiring(
+              config,
+              options.clock(),
+              options.registry(),
+              agent.toClose,
+              timers,
+              options.scheduler()),
+          options);
       return agent;
     } catch (RuntimeException e) {
       agent.close();
       throw e;
     }
+  }
+
+  private <T extends AutoCloseable> T push(T c) {
+    toClose.push(c);
+    return c;
   }
 
   /** Top to bottom, in close-stack order: what is opened later is closed earlier. */
@@ -172,11 +204,11 @@ public final class Agent implements AutoCloseable {
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     HealthPath.start(w, stores, transport);
-    startIntakeAndSync();
+    startIntakeAndSync(w);
   }
 
-  private void startIntakeAndSync() {
-    pipeline.start(TICK_MS, CONSENT_REFRESH_MS);
+  private void startIntakeAndSync(Wiring w) {
+    pipeline.start(w.timers(), TICK_MS, CONSENT_REFRESH_MS);
     syncLoop.start();
     transport.start();
     LOG.info(
@@ -210,6 +242,11 @@ public final class Agent implements AutoCloseable {
 
   public SyncLoop syncLoop() {
     return syncLoop;
+  }
+
+  /** The wearable path, for tests in this package (e.g. to poll its consent gate). */
+  WearablePipeline pipeline() {
+    return pipeline;
   }
 
   /**

@@ -5,6 +5,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.Purposes;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.affectgate.device.mqtt.MqttTransport;
 
@@ -13,15 +14,21 @@ final class EscalationPath {
   private EscalationPath() {}
 
   /**
-   * Opens {@link Escalations} on its own scheduler thread ({@code affectgate-escalation}) and tells
-   * it when a kiosk's {@code kiosk-adapt} ({@link Purposes#KIOSK_ADAPT}) consent ends. Pushes, in
-   * this order, the escalations and their scheduler on the close stack, so the scheduler stops
-   * first. Disabled, it returns an instance that only answers {@code DISABLED}.
+   * Opens {@link Escalations} on its own scheduler thread ({@code affectgate-escalation}; the
+   * injected scheduler instead, if any) and tells it when a kiosk's {@code kiosk-adapt} ({@link
+   * Purposes#KIOSK_ADAPT}) consent ends. Pushes, in this order, the escalations and their scheduler
+   * on the close stack, so the scheduler stops first. Disabled, it returns an instance that only
+   * answers {@code DISABLED}.
    */
   static Escalations open(
       Wiring w, Stores stores, MqttTransport transport, Supplier<Pi4jGpio> gpio) {
     AgentConfig config = w.config();
-    ExecutorScheduler scheduler = ExecutorScheduler.singleThread("affectgate-escalation");
+    // The injected scheduler (tests on virtual time), else a thread of its own.
+    ExecutorScheduler own =
+        w.injectedScheduler() == null
+            ? ExecutorScheduler.singleThread("affectgate-escalation")
+            : null;
+    Scheduler scheduler = own != null ? own : w.injectedScheduler();
     Escalations escalations;
     try {
       escalations =
@@ -37,11 +44,15 @@ final class EscalationPath {
               w.clock(),
               w.registry());
     } catch (RuntimeException e) {
-      scheduler.close();
+      if (own != null) {
+        own.close();
+      }
       throw e;
     }
     w.closeLater(escalations);
-    w.closeLater(scheduler);
+    if (own != null) {
+      w.closeLater(own);
+    }
     stores
         .kioskConsent()
         .addEndListener(

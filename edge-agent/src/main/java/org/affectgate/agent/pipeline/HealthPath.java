@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.health.HealthReporter;
-import org.affectgate.common.time.ExecutorScheduler;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.mqtt.MqttTransport;
 import org.affectgate.features.face.YuNetFaceDetector;
 import org.affectgate.features.stress.OnnxStressModel;
@@ -24,9 +24,9 @@ final class HealthPath {
   private HealthPath() {}
 
   /**
-   * Starts a {@link HealthReporter} on thread {@code affectgate-health} writing through {@code
-   * stores.egress()}; pushes the scheduler, then the reporter, on the close stack. The gateway id
-   * is the site id (one gateway per site).
+   * Starts a {@link HealthReporter} on thread {@code affectgate-health} (or the injected scheduler,
+   * see {@link Wiring#schedulerFor}) writing through {@code stores.egress()}; pushes the scheduler,
+   * then the reporter, on the close stack. The gateway id is the site id (one gateway per site).
    */
   static void start(Wiring w, Stores stores, MqttTransport transport) {
     AgentConfig c = w.config();
@@ -43,7 +43,7 @@ final class HealthPath {
                 c.subjectSync().enabled(),
                 c.camera().isPresent(),
                 c.voice().enabled()));
-    ExecutorScheduler scheduler = w.closeLater(ExecutorScheduler.singleThread("affectgate-health"));
+    Scheduler scheduler = w.schedulerFor("affectgate-health");
     HealthReporter reporter =
         w.closeLater(
             new HealthReporter(

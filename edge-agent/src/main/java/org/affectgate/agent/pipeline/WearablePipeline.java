@@ -28,6 +28,7 @@ import org.affectgate.agent.stress.StressReport;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.stress.SubjectStress;
 import org.affectgate.common.log.RateLimitedLog;
+import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.WearableMqttSource;
 import org.affectgate.features.hrv.HrvWindow;
@@ -126,6 +127,8 @@ public final class WearablePipeline implements AutoCloseable {
   private final Counter deletionScanFailures;
   private long tickTimer = -1;
   private long deletionTimer = -1;
+  private volatile Repeating tickTask;
+  private volatile Repeating deletionTask;
   private ConsentRefresher consentRefresher;
   private final StressStage stress;
   private final StressAggregator stressAggregator;
@@ -317,6 +320,11 @@ public final class WearablePipeline implements AutoCloseable {
     (inWindow ? used : late).increment();
   }
 
+  /** The consent gate every sample passes (twice). */
+  ConsentGate gate() {
+    return gate;
+  }
+
   /** The event-loop context that owns the HRV engine and the aggregator. */
   Context context() {
     return context;
@@ -335,6 +343,31 @@ public final class WearablePipeline implements AutoCloseable {
             deletionTimer = vertx.setPeriodic(DELETION_SCAN_MS, id -> scanForDeletions());
           }
         });
+  }
+
+  /**
+   * Starts the window tick and the deletion scan on {@code scheduler} (each run handed to the
+   * event-loop context) and the consent refresh. With a {@code ManualScheduler} the windows close
+   * only as the test advances virtual time. Call once, from any thread.
+   */
+  void start(Scheduler scheduler, long tickMs, long consentRefreshMs) {
+    context.runOnContext(
+        v -> {
+          consentRefresher =
+              ConsentRefresher.start(
+                  vertx, gate, Duration.ofMillis(consentRefreshMs), this::purge, registry, clock);
+          if (cloudDeletions != null) {
+            scanForDeletions();
+          }
+        });
+    Duration tick = Duration.ofMillis(tickMs);
+    tickTask = Repeating.every(scheduler, tick, tick, () -> context.runOnContext(v -> tick()));
+    if (cloudDeletions != null) {
+      Duration scan = Duration.ofMillis(DELETION_SCAN_MS);
+      deletionTask =
+          Repeating.every(
+              scheduler, scan, scan, () -> context.runOnContext(v -> scanForDeletions()));
+    }
   }
 
   /**
@@ -484,6 +517,12 @@ public final class WearablePipeline implements AutoCloseable {
                     v -> {
                       vertx.cancelTimer(tickTimer);
                       vertx.cancelTimer(deletionTimer);
+                      if (tickTask != null) {
+                        tickTask.close();
+                      }
+                      if (deletionTask != null) {
+                        deletionTask.close();
+                      }
                       if (consentRefresher != null) {
                         consentRefresher.close();
                       }

@@ -28,6 +28,8 @@ import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Crash consistency: the shipped agent is killed with {@code kill -9} at random moments aimed at
@@ -65,6 +67,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag(FaultProfile.TAG)
 class CrashConsistencyTest {
+  private static final Logger LOG = LoggerFactory.getLogger(CrashConsistencyTest.class);
+
   private static final long STEP_MS = 5_000;
   private static final long LATENESS_MS = 3_000;
   private static final int STABLE = 6;
@@ -99,7 +103,8 @@ class CrashConsistencyTest {
   void killNineAtRandomMoments_storeHoldsEveryAcknowledgedPointExactlyOnce() throws Exception {
     FaultProfile profile = FaultProfile.current();
     long seed = Long.getLong("affectgate.faults.seed", System.nanoTime());
-    System.out.println("crash consistency: seed " + seed);
+    LOG.info(
+        "crash consistency: seed {} (-Daffectgate.faults.seed={} repeats this run)", seed, seed);
     Random random = new Random(seed);
     List<String> problems = new ArrayList<>();
     List<Duration> recoveries = new ArrayList<>();
@@ -167,7 +172,7 @@ class CrashConsistencyTest {
                       StoredPoints.of(vm, "hrv_window"),
                       StoredPoints.of(vm, "hrv_subject_window")));
           if (!storedTwice.isEmpty()) {
-            System.out.println(
+            LOG.warn(
                 "crash consistency: stored more than once after cycle "
                     + cycle
                     + " ("
@@ -249,7 +254,7 @@ class CrashConsistencyTest {
       for (StoredPoints stored : List.of(storedWindows, storedSubjects)) {
         for (String key : stored.duplicated()) {
           String why = trail.explain(key, stored, syncedAt);
-          System.out.println("crash consistency: stored more than once: " + why);
+          LOG.warn("crash consistency: stored more than once: {}", why);
           if (stored.conflicting().contains(key)) {
             conflicting.add(why);
           } else {
@@ -427,7 +432,7 @@ class CrashConsistencyTest {
       try {
         agent.send(method, path, body, token);
       } catch (IOException e) {
-        System.out.println("crash consistency: " + method + " " + path + " failed: " + e);
+        LOG.warn("crash consistency: {} {} failed: {}", method, path, e.toString());
       }
     }
 

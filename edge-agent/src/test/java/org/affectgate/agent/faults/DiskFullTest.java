@@ -136,16 +136,16 @@ class DiskFullTest {
         long stoppedLoad = System.currentTimeMillis();
         load.stop();
         // The last window holding data closes one step plus the lateness (plus a 250 ms tick)
-        // after the load stops; after that nothing more is enqueued.
-        long quiet = stoppedLoad + 5_000 + 3_000 + 500 - System.currentTimeMillis();
-        if (quiet > 0) {
-          Thread.sleep(quiet);
-        }
+        // after the load stops, on the agent's real time (its own process); after that nothing
+        // more is enqueued.
+        long lastWindowClosed = stoppedLoad + 5_000 + 3_000 + 500;
         Waits.until(
-            "backlog empty",
-            Duration.ofSeconds(30),
+            "last data window closed and backlog empty",
+            Duration.ofSeconds(40),
             Duration.ofMillis(200),
-            () -> agent.status().path("sync").path("backlog").asLong() == 0);
+            () ->
+                System.currentTimeMillis() >= lastWindowClosed
+                    && agent.status().path("sync").path("backlog").asLong() == 0);
         // The counter and the committed rows are read together while the agent runs: a window
         // or a gateway_health point enqueued between one read and the other (or by the graceful
         // stop) is not a miscount, so poll until both reads agree, and report the last pair.

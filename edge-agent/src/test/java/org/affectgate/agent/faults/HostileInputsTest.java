@@ -18,6 +18,8 @@ import org.affectgate.device.wearable.PayloadFormat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hostile inputs, published through real Mosquitto to the shipped agent: a catalogue of malformed
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag(FaultProfile.TAG)
 class HostileInputsTest {
+  private static final Logger LOG = LoggerFactory.getLogger(HostileInputsTest.class);
+
   private static final long TEN_YEARS_MS = 3650L * 24 * 3600 * 1000;
 
   @TempDir Path dir;
@@ -168,7 +172,7 @@ class HostileInputsTest {
         }
       }
     }
-    System.out.println("hostile inputs:\n  " + String.join("\n  ", outcomes));
+    LOG.info("hostile inputs:\n  {}", String.join("\n  ", outcomes));
     long failed = outcomes.stream().filter(o -> o.startsWith("FAIL")).count();
     FaultTable.add(
         new FaultTable.Row(

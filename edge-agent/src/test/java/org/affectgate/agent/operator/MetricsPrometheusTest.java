@@ -20,7 +20,6 @@ class MetricsPrometheusTest {
   @Test
   void publishedSamples_scrapedByPrometheus_queryReturnsTheAgentsCounter() throws Exception {
     try (OperatorAgent agent = new OperatorAgent(dir)) {
-      long started = System.nanoTime();
       String target = agent.baseUrl().substring("http://".length());
       try (PrometheusServer prometheus = PrometheusServer.scraping(target, "/metrics", "1s")) {
         await()
@@ -57,9 +56,6 @@ class MetricsPrometheusTest {
         OptionalDouble backlog = prometheus.query("affectgate_outbox_backlog");
         assertThat(backlog).as("a gauge is scraped too").isPresent();
       }
-      System.out.printf(
-          "MetricsPrometheusTest: Prometheus start, first scrape and read-back took %d ms%n",
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
   }
 

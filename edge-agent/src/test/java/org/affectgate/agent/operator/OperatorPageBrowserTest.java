@@ -8,6 +8,8 @@ import java.time.Duration;
 import org.affectgate.agent.browser.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator page in headless Chromium (Debian's, through chromedriver): it renders the agent's
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * took.
  */
 class OperatorPageBrowserTest {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorPageBrowserTest.class);
+
   static final Path SCREENSHOT = Path.of("target", "operator-page", "operator-page.png");
 
   @TempDir Path dir;
@@ -24,7 +28,6 @@ class OperatorPageBrowserTest {
   @Test
   void operatorPage_inChromium_showsLiveValuesThatMoveWithPublishedData() throws Exception {
     try (OperatorAgent agent = new OperatorAgent(dir)) {
-      long started = System.nanoTime();
       try (HeadlessChromium browser = HeadlessChromium.start()) {
         browser.open(agent.baseUrl() + "/");
         await()
@@ -61,11 +64,8 @@ class OperatorPageBrowserTest {
         }
         Path shot = browser.screenshot(SCREENSHOT);
         assertThat(shot).isNotEmptyFile();
-        System.out.println("OperatorPageBrowserTest: screenshot " + shot);
+        LOG.info("operator page screenshot: {}", shot);
       }
-      System.out.printf(
-          "OperatorPageBrowserTest: Chromium start, page, live update and screenshot took %d ms%n",
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
   }
 

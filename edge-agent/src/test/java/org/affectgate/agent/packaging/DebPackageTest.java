@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks the Debian package {@code target/affectgate_<version>_all.deb} that {@code mvn package}
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag(DebPackageTest.TAG)
 class DebPackageTest {
+  private static final Logger LOG = LoggerFactory.getLogger(DebPackageTest.class);
+
   static final String TAG = "deb";
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static Path deb;
@@ -80,7 +84,7 @@ class DebPackageTest {
         throw new AssertionError(command + " did not finish in 10 minutes");
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
-      System.out.println("$ " + String.join(" ", command) + "\n" + output);
+      LOG.info("$ {}\n{}", String.join(" ", command), output);
       return new Result(p.exitValue(), output);
     } finally {
       Files.deleteIfExists(log);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +25,7 @@ import java.util.TreeSet;
 import org.affectgate.agent.cli.AffectgateCli;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,13 +48,16 @@ class AgentRestartTest extends RealServersTest {
   @Test
   void sigkillMidRun_thenRestart_losesNothingEnqueued_andDuplicatesNothing() throws Exception {
     int httpPort = freePort();
-    Path configFile = TestWearables.configFile(dir, mosquitto.uri(), vm.url(), httpPort);
+    // Its own process runs on real time: short windows fill the outbox in seconds.
+    Path configFile =
+        TestWearables.configFile(
+            dir, mosquitto.uri(), vm.url(), httpPort, TestWearables.SHORT_WINDOWS);
     AgentConfig config = AgentConfigLoader.load(configFile);
     wearables = new TestWearables(mosquitto.uri(), config);
     wearables.grantConsent(config);
 
     agent = startAgent(configFile, "first");
-    awaitMqttConnected(httpPort);
+    awaitMqttConnected(httpPort, "first");
     publishUntilOutboxHolds(config.outbox().file(), 2);
     agent.destroyForcibly().waitFor();
 
@@ -63,7 +68,7 @@ class AgentRestartTest extends RealServersTest {
 
     wearables.publishFor(Duration.ofSeconds(3)); // queued by the broker for the persistent session
     agent = startAgent(configFile, "second");
-    awaitMqttConnected(httpPort);
+    awaitMqttConnected(httpPort, "second");
     publishUntilOutboxHolds(config.outbox().file(), enqueuedBeforeKill.size() + 2);
 
     await()
@@ -163,11 +168,28 @@ class AgentRestartTest extends RealServersTest {
     return pb.start();
   }
 
-  private void awaitMqttConnected(int port) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() -> status(port).getJsonObject("mqtt").getBoolean("connected"));
+  /**
+   * Polls {@code /status} until the agent process says MQTT is connected; a JVM starting the whole
+   * agent may take half a minute on a loaded 2-core machine. On timeout the failure carries the end
+   * of the agent's log (the temporary directory that holds it is gone afterwards).
+   */
+  private void awaitMqttConnected(int port, String name) throws IOException {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(() -> status(port).getJsonObject("mqtt").getBoolean("connected"));
+    } catch (ConditionTimeoutException e) {
+      List<String> log = Files.readAllLines(dir.resolve("agent-" + name + ".log"));
+      throw new AssertionError(
+          "agent '"
+              + name
+              + "' (alive: "
+              + agent.isAlive()
+              + ") not connected; its log ends:\n"
+              + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())),
+          e);
+    }
   }
 
   private JsonObject status(int port) throws Exception {

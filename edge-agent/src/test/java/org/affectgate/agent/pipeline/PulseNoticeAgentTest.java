@@ -15,9 +15,11 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.kiosk.GpioKiosk;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,10 @@ class PulseNoticeAgentTest {
           .add(new MockPlatform())
           .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance())
           .build();
+
+  /** The agent's clock and scheduler: beats are timed on virtual time, the test never sleeps. */
+  private final ManualScheduler time = new ManualScheduler(Instant.now());
+
   private Agent agent;
 
   @AfterEach
@@ -65,10 +71,11 @@ class PulseNoticeAgentTest {
     return c == null ? 0 : c.count();
   }
 
-  private void beat(MockDigitalInput pin) throws InterruptedException {
+  private void beat(MockDigitalInput pin) {
     pin.mockState(DigitalState.HIGH);
     pin.mockState(DigitalState.LOW);
-    Thread.sleep(300); // past the 250 ms refractory period, so each edge is a beat
+    // virtual time past the 250 ms refractory period, so each edge is a beat
+    time.advance(Duration.ofMillis(300));
   }
 
   @Test
@@ -93,6 +100,8 @@ class PulseNoticeAgentTest {
                                             "presencePin", 27,
                                             "noticeLedPin", 23))))),
             Agent.Options.defaults()
+                .withClock(time)
+                .withScheduler(time)
                 .withRegistry(registry)
                 .withGpio(
                     () ->

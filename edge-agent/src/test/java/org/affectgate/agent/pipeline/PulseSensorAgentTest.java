@@ -19,6 +19,7 @@ import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.gpio.Pi4jGpio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pulse sensor on {@code gpio.pulse.pin} feeds the agent's wearable path (Pi4J mock plugin in
- * place of the gpiod provider): its beats pass the same consent gate as MQTT wearables.
+ * place of the gpiod provider): its beats pass the same consent gate as MQTT wearables. Beats are
+ * timed on the agent's virtual time ({@link ManualScheduler}), so the test never sleeps.
  */
 class PulseSensorAgentTest {
   @TempDir Path dir;
@@ -36,6 +38,7 @@ class PulseSensorAgentTest {
           .add(new MockPlatform())
           .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance())
           .build();
+  private final ManualScheduler time = new ManualScheduler(Instant.now());
   private Agent agent;
 
   @AfterEach
@@ -58,12 +61,13 @@ class PulseSensorAgentTest {
                     "gpio", Map.of("pulse", Map.of("pin", 22, "deviceId", "finger-clip")))));
   }
 
-  private void beats(MockDigitalInput pin, int n) throws InterruptedException {
+  /** {@code n} beats 350 ms apart on the agent's virtual time (the extractor reads its clock). */
+  private void beats(MockDigitalInput pin, int n) {
     for (int i = 0; i < n; i++) {
       pin.mockState(DigitalState.HIGH);
-      Thread.sleep(20);
+      time.advance(Duration.ofMillis(20));
       pin.mockState(DigitalState.LOW);
-      Thread.sleep(330);
+      time.advance(Duration.ofMillis(330));
     }
   }
 
@@ -82,6 +86,8 @@ class PulseSensorAgentTest {
         Agent.start(
             config,
             Agent.Options.defaults()
+                .withClock(time)
+                .withScheduler(time)
                 .withRegistry(registry)
                 .withGpio(
                     () ->
@@ -94,9 +100,13 @@ class PulseSensorAgentTest {
     assertThat(admitted()).isZero();
 
     try (ConsentStore cli = ConsentStore.open(config.consent())) {
-      cli.grant("clip-wearer", "finger-clip", "kiosk-1", "prog", Instant.now());
+      cli.grant("clip-wearer", "finger-clip", "kiosk-1", "prog", time.instant());
     }
-    Thread.sleep(2 * Agent.CONSENT_REFRESH_MS);
+    // the consent refresh (real time) picks the grant up
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.pipeline().gate().activeBindings() == 1);
+    time.advance(Duration.ofSeconds(1));
     beats(pin, 4);
     // 3 intervals within the batch, plus the one across the pause if it stayed under 2 s
     await().atMost(Duration.ofSeconds(5)).until(() -> admitted() >= 3);

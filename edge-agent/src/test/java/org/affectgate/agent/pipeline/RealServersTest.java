@@ -6,6 +6,8 @@ import org.affectgate.sync.testing.VictoriaMetricsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Base of the end-to-end tests: a real Mosquitto and a real VictoriaMetrics on loopback for each
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JUnit runs before this one.
  */
 abstract class RealServersTest {
+  private static final Logger LOG = LoggerFactory.getLogger(RealServersTest.class);
+
   @TempDir Path dir;
   MosquittoServer mosquitto;
   VictoriaMetricsServer vm;
@@ -38,7 +42,7 @@ abstract class RealServersTest {
     try {
       c.close();
     } catch (Exception e) {
-      System.err.println("test teardown: " + c + " did not close: " + e);
+      LOG.warn("test teardown: {} did not close: {}", c, e.toString());
     }
   }
 }

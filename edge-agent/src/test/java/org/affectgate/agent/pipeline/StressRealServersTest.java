@@ -3,6 +3,7 @@ package org.affectgate.agent.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,18 +16,18 @@ import org.affectgate.agent.context.DeploymentConfig;
 import org.affectgate.agent.context.DeploymentContext;
 import org.affectgate.agent.stress.StressConfig;
 import org.affectgate.agent.stress.StressReport;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.models.ModelRuntimeConfig;
 import org.affectgate.sync.testing.ExportedSeries;
-import org.affectgate.sync.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The stress path against real servers: six consented wearables through Mosquitto, the agent with
  * {@code hrv.stress.enabled} and the shipped {@code hrv-stress} model, {@code hrv_stress_window} in
- * VictoriaMetrics. The agent runs on a manual clock that the test advances one second per frame
- * round (about 25 times faster than real time), so the 5 min baseline warm-up and the 180 s windows
- * pass in seconds.
+ * VictoriaMetrics. The agent runs on virtual time (a {@link ManualScheduler} as its clock and
+ * scheduler) that the test advances one second per frame round once the agent has taken the round
+ * in, so the 5 min baseline warm-up and the 180 s windows pass in seconds.
  */
 class StressRealServersTest extends RealServersTest {
   private static final Path MANIFEST =
@@ -75,14 +76,17 @@ class StressRealServersTest extends RealServersTest {
   void consentedWearables_stressWindowsReachVictoriaMetricsAsKAggregates() throws Exception {
     AgentConfig config = withStress(TestWearables.config(dir, mosquitto.uri(), vm.url()));
     wearables = new TestWearables(mosquitto.uri(), config);
-    wearables.grantConsent(config);
     // Data time ends about now: VictoriaMetrics' export stops at its own now.
-    ManualClock clock = new ManualClock(Instant.now().minusSeconds(SECONDS + 20));
+    ManualScheduler time = new ManualScheduler(Instant.now().minusSeconds(SECONDS + 20));
+    wearables.grantConsent(config, time.instant());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     agent =
         Agent.start(
             config,
             Agent.Options.defaults()
-                .withClock(clock)
+                .withClock(time)
+                .withScheduler(time)
+                .withRegistry(registry)
                 .withWindowListener(
                     new WearablePipeline.WindowListener() {
                       @Override
@@ -95,11 +99,7 @@ class StressRealServersTest extends RealServersTest {
                     }));
     wearables.awaitConnected(agent);
 
-    for (int second = 0; second < SECONDS; second++) {
-      wearables.publishOnce(clock.millis());
-      Thread.sleep(40); // pacing only: keeps frames well inside the 3 s lateness of data time
-      clock.advance(Duration.ofSeconds(1));
-    }
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(SECONDS));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !reports.isEmpty());
     await()

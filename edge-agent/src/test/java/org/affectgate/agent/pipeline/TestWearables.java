@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.function.Function;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.device.wearable.BleHrEncoder;
 import org.affectgate.device.wearable.HrSample;
 import org.affectgate.device.wearable.JsonHrEncoder;
@@ -119,11 +122,22 @@ final class TestWearables implements AutoCloseable {
     return AgentConfigLoader.fromTree(new ObjectMapper().valueToTree(root));
   }
 
-  /** The same configuration as a YAML file, for an agent in its own process. */
-  static Path configFile(Path dir, String mqttUri, String vmUrl, int httpPort) throws Exception {
+  /**
+   * Short windows for an agent in its own process, which runs on real time: 4 s windows every
+   * second, closed 2 s after their end, so a window reaches the outbox every second instead of
+   * every 5 s. For tests about what happens to outbox points, not about window arithmetic.
+   */
+  static final Map<String, Object> SHORT_WINDOWS =
+      Map.of("windowSeconds", 4, "stepSeconds", 1, "minCleanBeats", 5, "latenessSeconds", 2);
+
+  /** The same configuration as a YAML file, with {@code hrv} as given, for its own process. */
+  static Path configFile(
+      Path dir, String mqttUri, String vmUrl, int httpPort, Map<String, Object> hrv)
+      throws Exception {
     Path file = dir.resolve("agent.yaml");
-    new ObjectMapper(new YAMLFactory())
-        .writeValue(file.toFile(), configTree(dir, mqttUri, vmUrl, httpPort));
+    Map<String, Object> root = configTree(dir, mqttUri, vmUrl, httpPort);
+    root.put("hrv", hrv);
+    new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), root);
     return file;
   }
 
@@ -161,10 +175,17 @@ final class TestWearables implements AutoCloseable {
   }
 
   void grantConsent(AgentConfig config) {
+    grantConsent(config, Instant.now());
+  }
+
+  /**
+   * Consent for every consented wearable, granted at {@code at} (e.g. the start of virtual time).
+   */
+  void grantConsent(AgentConfig config, Instant at) {
     try (ConsentStore store = ConsentStore.open(config.consent())) {
       int i = 0;
       for (RecordedWearable w : consented) {
-        store.grant("participant-" + i++, w.deviceId, SITE, PROGRAMME, Instant.now());
+        store.grant("participant-" + i++, w.deviceId, SITE, PROGRAMME, at);
       }
     }
   }
@@ -181,6 +202,40 @@ final class TestWearables implements AutoCloseable {
       publishOnce(now);
       Thread.sleep(Math.max(0, 1000 - (System.currentTimeMillis() - now)));
     }
+  }
+
+  /**
+   * Publishes one frame per wearable (and the stranger) per second of the agent's virtual time, for
+   * {@code d}: each round is stamped with {@code time}'s now and published through the real broker;
+   * the test polls until the agent's wearable pipeline has taken in every frame of the round
+   * ({@link #settled}), then advances {@code time} by one second, which runs the agent's window
+   * ticks. So windows close exactly as on real time, but nobody waits for a wall-clock second.
+   *
+   * @param time the agent's clock and scheduler ({@code Agent.Options.withClock/withScheduler})
+   * @param registry the agent's registry
+   */
+  void publishVirtual(ManualScheduler time, MeterRegistry registry, Duration d) throws Exception {
+    int frames = consented.size() + 1;
+    for (long second = 0; second < d.toSeconds(); second++) {
+      double before = settled(registry);
+      publishOnce(time.millis());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(2))
+          .until(() -> settled(registry) >= before + frames);
+      time.advance(Duration.ofSeconds(1));
+    }
+  }
+
+  /**
+   * Wearable samples the agent's pipeline has finished with, whatever the outcome ({@code
+   * affectgate.wearable.samples}: used, late, no consent, shed or failed).
+   */
+  static double settled(MeterRegistry registry) {
+    return registry.find("affectgate.wearable.samples").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   /** One frame per wearable (and the stranger), stamped {@code nowMs}. */

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.common.tls.ClientTls;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.affectgate.device.mqtt.testing.SitePki;
@@ -24,6 +25,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 14 §1: the whole wearable path over mutual TLS against Mosquitto configured by the shipped
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * aggregates arrive in VictoriaMetrics exactly as computed from the published beats.
  */
 class WearablePathMutualTlsTest {
+  private static final Logger LOG = LoggerFactory.getLogger(WearablePathMutualTlsTest.class);
+
   private static final List<String> DEVICES =
       List.of("strap-0", "strap-1", "strap-2", "strap-3", "strap-4", "strap-5", "stranger");
 
@@ -52,7 +57,7 @@ class WearablePathMutualTlsTest {
         try {
           c.close();
         } catch (Exception e) {
-          System.err.println("test teardown: " + c + " did not close: " + e);
+          LOG.warn("test teardown: {} did not close: {}", c, e.toString());
         }
       }
     }
@@ -86,16 +91,23 @@ class WearablePathMutualTlsTest {
                 "keyFile", pki.key("agent").toString()));
     wearables = new TestWearables(mosquitto.tlsUri(), this::wearableOptions);
     assertThat(wearables.deviceIds()).isEqualTo(DEVICES);
-    wearables.grantConsent(config);
+    // Windows close on virtual time; TLS, the broker and VictoriaMetrics are real.
+    ManualScheduler time = new ManualScheduler(Instant.now().minusSeconds(40));
+    wearables.grantConsent(config, time.instant());
     agent =
         Agent.start(
             config,
-            Agent.Options.defaults().withRegistry(registry).withWindowListener(reports::add));
+            Agent.Options.defaults()
+                .withClock(time)
+                .withScheduler(time)
+                .withRegistry(registry)
+                .withWindowListener(reports::add));
     wearables.awaitConnected(agent);
     // The broker took the agent's certificate CN as its user name (the ACL's subject).
     assertThat(mosquitto.log()).contains("as agent-under-test").contains("u'affectgate-agent'");
 
-    wearables.publishFor(Duration.ofSeconds(14));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(14));
+    time.advance(WearablePathRealServersTest.CLOSE_LAST_WINDOWS);
 
     Set<Long> windowEnds = awaitEmittedWindowsSynced();
     Map<String, Map<Long, Double>> stored = VmExport.byFieldAndTime(vm);

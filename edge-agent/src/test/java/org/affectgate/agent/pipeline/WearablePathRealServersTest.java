@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.sync.Metric;
 import org.affectgate.sync.testing.ExportedSeries;
 import org.junit.jupiter.api.AfterEach;
@@ -20,14 +22,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole wearable path against real servers: Mosquitto in, VictoriaMetrics out, the agent in
- * between with its real SQLite stores. Expected aggregates are computed from the beats the test
- * published, with {@link ExpectedAggregate}'s independent arithmetic.
+ * between with its real SQLite stores, on virtual time: windows close as the test advances the
+ * agent's {@link ManualScheduler}, not after wall-clock seconds. Expected aggregates are computed
+ * from the beats the test published, with {@link ExpectedAggregate}'s independent arithmetic.
  */
 class WearablePathRealServersTest extends RealServersTest {
   static final long WINDOW_MS = 10_000;
   static final int MIN_BEATS = 5;
 
+  /** Window step plus lateness (5 s + 3 s): every window up to the last frame closes. */
+  static final Duration CLOSE_LAST_WINDOWS = Duration.ofSeconds(8);
+
   Agent agent;
+  ManualScheduler time;
   final List<WindowReport> reports = new CopyOnWriteArrayList<>();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -41,16 +48,10 @@ class WearablePathRealServersTest extends RealServersTest {
   @Test
   void jsonAndBleWearables_arriveAsExactKAnonymousAggregates_withoutTheUnconsentedDevice()
       throws Exception {
-    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
-    wearables = new TestWearables(mosquitto.uri(), config);
-    wearables.grantConsent(config);
-    agent =
-        Agent.start(
-            config,
-            Agent.Options.defaults().withRegistry(registry).withWindowListener(reports::add));
-    wearables.awaitConnected(agent);
+    startAgent(Duration.ofSeconds(40));
 
-    wearables.publishFor(Duration.ofSeconds(22));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(22));
+    time.advance(CLOSE_LAST_WINDOWS);
 
     Set<Long> windowEnds = awaitAllEmittedWindowsSynced();
     assertThat(windowEnds).hasSizeGreaterThanOrEqualTo(2);
@@ -67,18 +68,11 @@ class WearablePathRealServersTest extends RealServersTest {
 
   @Test
   void victoriaMetricsOutage_everyWindowArrivesExactlyOnce_andTheOutboxDrains() throws Exception {
-    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
-    wearables = new TestWearables(mosquitto.uri(), config);
-    wearables.grantConsent(config);
-    agent =
-        Agent.start(
-            config,
-            Agent.Options.defaults().withRegistry(registry).withWindowListener(reports::add));
-    wearables.awaitConnected(agent);
+    startAgent(Duration.ofSeconds(45));
 
-    wearables.publishFor(Duration.ofSeconds(8));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(8));
     vm.stop();
-    wearables.publishFor(Duration.ofSeconds(12));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(12));
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -87,12 +81,34 @@ class WearablePathRealServersTest extends RealServersTest {
               assertThat(agent.syncLoop().state().backlogCount()).isPositive();
             });
     vm.start();
-    wearables.publishFor(Duration.ofSeconds(6));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(6));
+    time.advance(CLOSE_LAST_WINDOWS);
 
     Set<Long> windowEnds = awaitAllEmittedWindowsSynced();
     assertThat(windowEnds).hasSizeGreaterThanOrEqualTo(4);
     assertExactValues(windowEnds);
     assertThat(agent.syncLoop().state().backlogCount()).isZero();
+  }
+
+  /**
+   * Starts the agent on virtual time ({@link #time} as its clock and scheduler) beginning {@code
+   * dataSeconds} before now, so every data point the test publishes lies in VictoriaMetrics' past
+   * (its export stops at its own now). The servers and the sync loop run on real time.
+   */
+  private void startAgent(Duration dataSeconds) throws Exception {
+    time = new ManualScheduler(Instant.now().minus(dataSeconds));
+    AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
+    wearables = new TestWearables(mosquitto.uri(), config);
+    wearables.grantConsent(config, time.instant());
+    agent =
+        Agent.start(
+            config,
+            Agent.Options.defaults()
+                .withClock(time)
+                .withScheduler(time)
+                .withRegistry(registry)
+                .withWindowListener(reports::add));
+    wearables.awaitConnected(agent);
   }
 
   /** Waits until every window the agent emitted is in VictoriaMetrics; returns their ends. */

@@ -11,10 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.affectgate.agent.aggregate.WindowReport;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.common.time.ManualScheduler;
 import org.affectgate.sync.Metric;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +24,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Withdrawal end to end: six consented wearables publish through Mosquitto, one participant
  * withdraws over the token-protected admin API, and every window the agent closes after the purge
- * aggregates the other five only. {@code /status} says what the agent infers.
+ * aggregates the other five only. {@code /status} says what the agent infers. Windows close on
+ * virtual time ({@link ManualScheduler}); the servers, the admin API and the consent refresh run on
+ * real time.
  */
 class WithdrawalRealServersTest extends RealServersTest {
+  /** Window step plus lateness (5 s + 3 s): every window up to the last frame closes. */
+  static final Duration CLOSE_LAST_WINDOWS = Duration.ofSeconds(8);
+
   Agent agent;
   final List<WindowReport> reports = new CopyOnWriteArrayList<>();
   final List<Integer> reportsAtPurge = new CopyOnWriteArrayList<>();
@@ -60,11 +67,14 @@ class WithdrawalRealServersTest extends RealServersTest {
   void withdrawalOverAdminApi_participantLeavesEveryLaterWindow() throws Exception {
     AgentConfig config = TestWearables.config(dir, mosquitto.uri(), vm.url());
     wearables = new TestWearables(mosquitto.uri(), config);
-    wearables.grantConsent(config);
+    ManualScheduler time = new ManualScheduler(Instant.now().minusSeconds(60));
+    wearables.grantConsent(config, time.instant());
     agent =
         Agent.start(
             config,
             Agent.Options.defaults()
+                .withClock(time)
+                .withScheduler(time)
                 .withRegistry(registry)
                 .withWindowListener(
                     new WearablePipeline.WindowListener() {
@@ -79,16 +89,19 @@ class WithdrawalRealServersTest extends RealServersTest {
                       }
                     }));
     wearables.awaitConnected(agent);
-    wearables.publishFor(Duration.ofSeconds(12));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(12));
+    time.advance(CLOSE_LAST_WINDOWS);
     await().atMost(Duration.ofSeconds(10)).until(() -> subjectCounts(reports).contains(6L));
 
     String token = Files.readString(config.http().tokenFile()).strip();
     assertThat(send("DELETE", "/consent/participant-0", null).statusCode()).isEqualTo(401);
     assertThat(send("DELETE", "/consent/participant-0", token + "x").statusCode()).isEqualTo(403);
     assertThat(send("DELETE", "/consent/participant-0", token).statusCode()).isEqualTo(204);
-    await().atMost(Duration.ofSeconds(2)).until(() -> !reportsAtPurge.isEmpty());
+    // The consent refresh (real time, every 500 ms) purges the participant.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !reportsAtPurge.isEmpty());
 
-    wearables.publishFor(Duration.ofSeconds(12));
+    wearables.publishVirtual(time, registry, Duration.ofSeconds(12));
+    time.advance(CLOSE_LAST_WINDOWS);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reference kiosk page ({@link KioskPage}) in Debian's headless Chromium against the agent with
@@ -44,6 +46,8 @@ import org.openqa.selenium.By;
  * segment) — neutral first, then anger — so that the fused state drifts into a frustration episode.
  */
 class KioskPageBrowserTest {
+  private static final Logger LOG = LoggerFactory.getLogger(KioskPageBrowserTest.class);
+
   static final String SITE = "site-1";
   static final String KIOSK = "lobby-1";
   static final String KIOSK_TOKEN = "kiosk-token-0123456789abcdefghijkl";
@@ -176,9 +180,9 @@ class KioskPageBrowserTest {
           .until(() -> browser.text("#tones").contains("episode"));
       assertThat(browser.text("#tones")).startsWith("neutral rising");
       assertThat(browser.text("#content-title")).isEqualTo("Would you like a hand?");
-      System.out.println(
-          "kiosk page screenshot: "
-              + browser.screenshot(Path.of("target/kiosk-page/kiosk-episode.png")));
+      LOG.info(
+          "kiosk page screenshot: {}",
+          browser.screenshot(Path.of("target/kiosk-page/kiosk-episode.png")));
 
       browser.driver().findElement(By.id("toggle-kiosk-adapt")).click();
       browser.driver().findElement(By.id("toggle-kiosk-voice")).click();
@@ -198,9 +202,9 @@ class KioskPageBrowserTest {
               () ->
                   count("affectgate.ingest.rejected", "reason", "NO_CONSENT", "format", "pcm")
                       > refused);
-      System.out.println(
-          "kiosk page screenshot: "
-              + browser.screenshot(Path.of("target/kiosk-page/kiosk-withdrawn.png")));
+      LOG.info(
+          "kiosk page screenshot: {}",
+          browser.screenshot(Path.of("target/kiosk-page/kiosk-withdrawn.png")));
     }
   }
 

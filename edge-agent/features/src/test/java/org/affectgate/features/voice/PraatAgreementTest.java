@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,16 +37,6 @@ class PraatAgreementTest {
   static void analyseAll() throws Exception {
     for (Path p : WavFixtures.all()) {
       results.add(compare(WavFixtures.read(p)));
-    }
-    for (Result r : results) {
-      System.out.printf(
-          Locale.ROOT,
-          "praat-agreement %-22s bothVoiced=%3d f0MedRelErr=%.4f voicingAgree=%.3f intensityR=%.4f%n",
-          r.name(),
-          r.bothVoiced(),
-          r.medianRelError(),
-          r.voicingAgreement(),
-          r.intensityCorrelation());
     }
   }
 
@@ -216,7 +205,6 @@ class PraatAgreementTest {
       agreeing += r.voicingAgreement() * r.comparedFrames();
       total += r.comparedFrames();
     }
-    System.out.printf(Locale.ROOT, "praat-agreement pooled voicing %.4f%n", agreeing / total);
     assertThat(agreeing / total).isGreaterThanOrEqualTo(0.90);
   }
 
