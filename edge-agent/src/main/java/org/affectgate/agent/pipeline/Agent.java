@@ -18,6 +18,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.agent.models.ModelSwaps;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
@@ -132,7 +133,14 @@ public final class Agent implements AutoCloseable {
   public static Agent start(AgentConfig config, Options options) {
     Agent agent = new Agent(config);
     try {
-      agent.wire(new Wiring(config, options.clock(), options.registry(), agent.toClose), options);
+      agent.wire(
+          new Wiring(
+              config,
+              options.clock(),
+              options.registry(),
+              agent.toClose,
+              ModelSwaps.forAgent(config, options.clock(), options.registry())),
+          options);
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -172,6 +180,8 @@ public final class Agent implements AutoCloseable {
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     HealthPath.start(w, stores, transport);
+    w.models().start(); // shadows, the kept set for rollback, manifest polling (hot swap)
+    toClose.push(w.models());
     startIntakeAndSync();
   }
 
