@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.common.time.ExecutorScheduler;
@@ -98,7 +99,7 @@ public final class ModelSwaps implements AutoCloseable {
   private final AutoCloseable schedulerOwner;
   private final InstantSource clock;
   private final MeterRegistry registry;
-  private final List<ModelSlot<?, ?>> slots = new ArrayList<>();
+  private final List<ModelSlot<?, ?>> slots = new CopyOnWriteArrayList<>();
   private volatile String lastSeenSha;
   private volatile String lastReload = "none";
   private volatile boolean previousKept;
@@ -229,10 +230,8 @@ public final class ModelSwaps implements AutoCloseable {
    * registered.
    */
   public void start() {
-    synchronized (this) {
-      if (slots.isEmpty()) {
-        return; // no model stage is on: nothing to swap, keep or poll
-      }
+    if (slots.isEmpty()) {
+      return; // no model stage is on: nothing to swap, keep or poll
     }
     Result r = reload("start-up");
     if (r.outcome() != Outcome.APPLIED) {
@@ -322,6 +321,9 @@ public final class ModelSwaps implements AutoCloseable {
     } catch (ModelLoadException e) {
       prepared.forEach(ModelSlot.Prepared::abort);
       return fail(trigger, e.reason().name(), oneLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      prepared.forEach(ModelSlot.Prepared::abort);
+      return fail(trigger, "UNEXPECTED", "loading a new model failed: " + oneLine(e.toString()));
     }
     String after;
     try {
@@ -398,11 +400,7 @@ public final class ModelSwaps implements AutoCloseable {
     s.put("lastReload", lastReload);
     Map<String, Object> running = new LinkedHashMap<>();
     Map<String, Object> shadows = new LinkedHashMap<>();
-    List<ModelSlot<?, ?>> copy;
-    synchronized (this) {
-      copy = List.copyOf(slots);
-    }
-    for (ModelSlot<?, ?> slot : copy) {
+    for (ModelSlot<?, ?> slot : slots) { // never the lock: a reload holds it for seconds
       running.putAll(slot.status());
       ShadowComparison c = slot.comparison();
       if (c != null) {
