@@ -131,6 +131,39 @@ class VoiceShadowModeTest {
   }
 
   @Test
+  void corruptShadowFileAtStart_activeRunsWithoutShadow_statusSaysWhy() throws Exception {
+    Path file = dir.resolve("candidate/voice-emotion-rc1.onnx");
+    byte[] b = java.nio.file.Files.readAllBytes(file);
+    b[b.length - 1] ^= 0x01;
+    java.nio.file.Files.write(file, b);
+    VoiceEmotionModel voice = swapped();
+    try {
+      swaps.start();
+
+      float[] f = ModelDirs.features(9);
+      try (OnnxVoiceEmotionModel active = OnnxVoiceEmotionModel.load(registry())) {
+        assertThat(voice.estimate(f).probabilities())
+            .containsExactly(active.estimate(f).probabilities());
+      }
+      assertThat((String) swaps.status().get("lastReload"))
+          .startsWith("failed: CHECKSUM_MISMATCH [" + CANDIDATE + "]");
+      assertThat((Map<?, ?>) swaps.status().get("shadows")).isEmpty();
+      assertThat(
+              registry
+                  .counter(
+                      "affectgate.models.reload",
+                      "outcome",
+                      "failed",
+                      "reason",
+                      "checksum_mismatch")
+                  .count())
+          .isEqualTo(1);
+    } finally {
+      voice.close();
+    }
+  }
+
+  @Test
   void shadowRemovedFromManifest_stopsComparing() throws Exception {
     VoiceEmotionModel voice = swapped();
     try {
