@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * @param calibration how to turn the output probabilities into calibrated confidences, or {@code
  *     null} for models whose outputs are used as they are (needs at least two labels; see {@link
  *     LoadedModel#calibrate})
+ * @param shadowOf name of another entry this one is a shadow candidate for, or {@code null} for an
+ *     ordinary entry: the agent runs a shadow beside the named (active) model on the same inputs,
+ *     compares their outputs and never emits the shadow's (see models/README.md, "Model
+ *     management"). A shadow must have the active model's labels, preprocessing and feature spec
  */
 @JsonPropertyOrder({
   "name",
@@ -34,7 +38,8 @@ import java.util.regex.Pattern;
   "preprocessing",
   "labels",
   "featureSpec",
-  "calibration"
+  "calibration",
+  "shadowOf"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelEntry(
@@ -48,7 +53,8 @@ public record ModelEntry(
     String preprocessing,
     List<String> labels,
     String featureSpec,
-    Calibration calibration) {
+    Calibration calibration,
+    String shadowOf) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -95,6 +101,38 @@ public record ModelEntry(
       throw new IllegalArgumentException(
           where + "calibration needs class probabilities (at least two labels)");
     }
+    if (shadowOf != null && (shadowOf.equals(name) || !NAME.matcher(shadowOf).matches())) {
+      throw new IllegalArgumentException(
+          where + "shadowOf must name another model (got " + shadowOf + ")");
+    }
+  }
+
+  /** An entry that is not a shadow. */
+  public ModelEntry(
+      String name,
+      String version,
+      String file,
+      long bytes,
+      String sha256,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs,
+      String preprocessing,
+      List<String> labels,
+      String featureSpec,
+      Calibration calibration) {
+    this(
+        name,
+        version,
+        file,
+        bytes,
+        sha256,
+        inputs,
+        outputs,
+        preprocessing,
+        labels,
+        featureSpec,
+        calibration,
+        null);
   }
 
   /** An entry without calibration. */
@@ -136,6 +174,7 @@ public record ModelEntry(
         preprocessing,
         labels,
         featureSpec,
-        calibration);
+        calibration,
+        shadowOf);
   }
 }

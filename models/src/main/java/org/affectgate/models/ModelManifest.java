@@ -44,6 +44,29 @@ public record ModelManifest(int formatVersion, List<ModelEntry> models) {
         throw new IllegalArgumentException("models: name '" + m.name() + "' appears twice");
       }
     }
+    for (ModelEntry m : models) {
+      if (m.shadowOf() == null) {
+        continue;
+      }
+      String of = m.shadowOf();
+      ModelEntry active = models.stream().filter(o -> o.name().equals(of)).findFirst().orElse(null);
+      if (active == null || active.shadowOf() != null) {
+        throw new IllegalArgumentException(
+            "model '"
+                + m.name()
+                + "': shadowOf names '"
+                + of
+                + "', which is not an ordinary model in this manifest");
+      }
+    }
+  }
+
+  /**
+   * The shadow candidate for the model called {@code name}: the first entry whose {@link
+   * ModelEntry#shadowOf()} names it.
+   */
+  public Optional<ModelEntry> shadowOf(String name) {
+    return models.stream().filter(m -> name.equals(m.shadowOf())).findFirst();
   }
 
   /**

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CheckConfigCommand.class,
       ConsentCommand.class,
-      SelftestCommand.class
+      SelftestCommand.class,
+      ModelsCommand.class
     })
 public final class AffectgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

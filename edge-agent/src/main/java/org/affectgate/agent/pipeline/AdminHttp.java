@@ -12,6 +12,7 @@ import org.affectgate.agent.consent.KioskConsentHttpApi;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
 import org.affectgate.agent.escalation.StaffHttp;
+import org.affectgate.agent.models.ModelsHttp;
 import org.affectgate.agent.operator.OperatorPage;
 import org.affectgate.agent.respond.KioskPage;
 import org.affectgate.agent.respond.ResponsePath;
@@ -58,6 +59,8 @@ final class AdminHttp {
     status.section("kioskSessions", stores.kioskConsent()::status);
     kiosk.addStatus(status);
     StaffHttp.mount(router, auth, escalations);
+    ModelsHttp.mount(router, auth, w.models());
+    status.section("models", w.models()::status);
     status.section("escalations", escalations::status);
     if (respond != null) {
       status.section("respond", respond::status);

@@ -18,6 +18,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.KioskConsent;
 import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.escalation.Escalations;
+import org.affectgate.agent.models.ModelSwaps;
 import org.affectgate.agent.respond.ResponsePath;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.agent.voice.VoiceSegment;
@@ -158,7 +159,8 @@ public final class Agent implements AutoCloseable {
               options.registry(),
               agent.toClose,
               timers,
-              options.scheduler()),
+              options.scheduler(),
+              ModelSwaps.forAgent(config, options.clock(), options.registry())),
           options);
       return agent;
     } catch (RuntimeException e) {
@@ -204,6 +206,8 @@ public final class Agent implements AutoCloseable {
     toClose.push(() -> await(http.close()));
     Housekeeping.schedule(w, vertx, stores);
     HealthPath.start(w, stores, transport);
+    w.models().start(); // shadows, the kept set for rollback, manifest polling (hot swap)
+    toClose.push(w.models());
     startIntakeAndSync(w);
   }
 

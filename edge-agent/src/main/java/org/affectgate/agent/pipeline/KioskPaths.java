@@ -13,6 +13,7 @@ import org.affectgate.agent.context.DeploymentContextGuard;
 import org.affectgate.agent.context.Inference;
 import org.affectgate.agent.kiosk.GpioKiosk;
 import org.affectgate.agent.kiosk.SensingNotice;
+import org.affectgate.agent.models.ModelSwaps;
 import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.status.StatusHandler;
 import org.affectgate.agent.vision.CameraConfig;
@@ -30,8 +31,7 @@ import org.affectgate.device.kiosk.audio.KioskAudioMqttSource;
 import org.affectgate.device.kiosk.camera.CameraMqttSource;
 import org.affectgate.device.kiosk.camera.LocalCameraSource;
 import org.affectgate.device.mqtt.MqttTransport;
-import org.affectgate.features.face.VisionModels;
-import org.affectgate.features.voice.OnnxVoiceEmotionModel;
+import org.affectgate.features.voice.VoiceEmotionModel;
 import org.affectgate.sync.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,7 +235,7 @@ final class KioskPaths {
     AgentConfig config = w.config();
     contextGuard.require(Inference.VOICE_EMOTION);
     VoiceConfig vc = config.voice();
-    OnnxVoiceEmotionModel model = StartupChecks.loadVoice(config);
+    VoiceEmotionModel model = w.models().voice(StartupChecks.loadVoice(config));
     VoiceConsent consent =
         vc.requireConsent()
             ? (site, kioskId) -> kioskConsent.allows(site, kioskId, Purposes.KIOSK_VOICE)
@@ -303,8 +303,9 @@ final class KioskPaths {
       KioskConsent kioskConsent,
       SensingNotice notice) {
     contextGuard.require(Inference.FACE_EMOTION);
-    VisionModels models = StartupChecks.loadVision(w.config(), camera);
-    VisionModels loaded = models;
+    ModelSwaps.Vision models =
+        w.models().vision(StartupChecks.loadVision(w.config(), camera), camera.vision());
+    ModelSwaps.Vision loaded = models;
     CameraPipeline[] owner = new CameraPipeline[1];
     w.closeLater(
         () -> {

@@ -10,6 +10,7 @@ import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.agent.stress.StressAggregator;
 import org.affectgate.agent.stress.StressStage;
 import org.affectgate.features.stress.OnnxStressModel;
+import org.affectgate.features.stress.StressModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,11 @@ final class WearablePath {
       return null;
     }
     contextGuard.require(Inference.HRV_WELLNESS);
-    OnnxStressModel model = w.closeLater(StartupChecks.loadStress(config));
+    OnnxStressModel loaded = StartupChecks.loadStress(config);
+    StressModel model = w.closeLater(w.models().stress(loaded));
     LOG.info(
         "hrv stress on: hrv-stress {} on 180 s windows, hrv_stress_window aggregates (>= k)",
-        model.version());
+        loaded.version());
     return new StressStage(config.hrv().lateness(), model, w.registry(), w.clock());
   }
 

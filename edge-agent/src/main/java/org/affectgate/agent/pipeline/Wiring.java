@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 import java.util.Deque;
 import org.affectgate.agent.config.AgentConfig;
+import org.affectgate.agent.models.ModelSwaps;
 import org.affectgate.common.time.ExecutorScheduler;
 import org.affectgate.common.time.Scheduler;
 
@@ -17,6 +18,7 @@ import org.affectgate.common.time.Scheduler;
  *     on to an event loop or worker: the injected {@link Agent.Options#scheduler()} or the agent's
  *     own thread {@code affectgate-timers}
  * @param injectedScheduler the scheduler a test injected, or {@code null} in production
+ * @param models hands the stages their models behind hot-swappable holders ({@link ModelSwaps})
  */
 record Wiring(
     AgentConfig config,
@@ -24,7 +26,8 @@ record Wiring(
     MeterRegistry registry,
     Deque<AutoCloseable> toClose,
     Scheduler timers,
-    Scheduler injectedScheduler) {
+    Scheduler injectedScheduler,
+    ModelSwaps models) {
 
   /**
    * A scheduler for a component that does blocking work on the scheduler's thread (health reports,

@@ -18,6 +18,8 @@ public final class VisionModels implements AutoCloseable {
   private final List<LoadedModel> models = new ArrayList<>();
   private final List<AutoCloseable> stages = new ArrayList<>();
   private final FaceAnalyzer analyzer;
+  private final FaceDetector detector;
+  private final ExpressionClassifier classifier;
 
   private VisionModels(
       ModelRuntimeConfig runtime,
@@ -44,6 +46,8 @@ public final class VisionModels implements AutoCloseable {
       OnnxExpressionClassifier classifier = new OnnxExpressionClassifier(expression);
       stages.add(classifier);
       analyzer = new FaceAnalyzer(faceDetector, aligner, classifier);
+      this.detector = faceDetector;
+      this.classifier = classifier;
     } catch (ModelLoadException | RuntimeException e) {
       close();
       throw e;
@@ -69,6 +73,16 @@ public final class VisionModels implements AutoCloseable {
 
   public FaceAnalyzer analyzer() {
     return analyzer;
+  }
+
+  /** The detector stage of {@link #analyzer()}; owned by this object. */
+  public FaceDetector detector() {
+    return detector;
+  }
+
+  /** The expression stage of {@link #analyzer()}; owned by this object. */
+  public ExpressionClassifier classifier() {
+    return classifier;
   }
 
   /** The detector's session (for the benchmark's bare-runtime baseline); owned by this object. */

@@ -42,7 +42,18 @@ public final class OnnxStressModel implements StressModel {
    *     not {@code [rest, stress]}
    */
   public static OnnxStressModel load(ModelRegistry registry) throws ModelLoadException {
-    LoadedModel model = registry.load(REQUIREMENT);
+    return load(registry, MODEL_NAME);
+  }
+
+  /**
+   * As {@link #load(ModelRegistry)}, for the manifest entry called {@code name} (a shadow candidate
+   * for {@value #MODEL_NAME}), checked against the same feature spec, preprocessing and labels.
+   */
+  public static OnnxStressModel load(ModelRegistry registry, String name)
+      throws ModelLoadException {
+    LoadedModel model =
+        registry.load(
+            new ModelRequirement(name, REQUIREMENT.preprocessing(), REQUIREMENT.featureSpec()));
     if (!model.entry().labels().equals(LABELS)) {
       List<String> labels = model.entry().labels();
       try {
@@ -52,8 +63,8 @@ public final class OnnxStressModel implements StressModel {
       }
       throw new ModelLoadException(
           ModelLoadException.Reason.IO_SPEC_MISMATCH,
-          MODEL_NAME,
-          MODEL_NAME + ": labels " + labels + " are not " + LABELS + " in output order");
+          name,
+          name + ": labels " + labels + " are not " + LABELS + " in output order");
     }
     return new OnnxStressModel(model);
   }

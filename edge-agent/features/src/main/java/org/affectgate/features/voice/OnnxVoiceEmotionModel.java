@@ -38,6 +38,17 @@ public final class OnnxVoiceEmotionModel implements VoiceEmotionModel {
     return new OnnxVoiceEmotionModel(registry.load(REQUIREMENT));
   }
 
+  /**
+   * As {@link #load(ModelRegistry)}, for the manifest entry called {@code name} (a shadow candidate
+   * for {@value #MODEL_NAME}), checked against the same feature spec.
+   */
+  public static OnnxVoiceEmotionModel load(ModelRegistry registry, String name)
+      throws ModelLoadException {
+    return new OnnxVoiceEmotionModel(
+        registry.load(
+            new ModelRequirement(name, REQUIREMENT.preprocessing(), REQUIREMENT.featureSpec())));
+  }
+
   @Override
   public VoiceEstimate estimate(float[] features) throws VoiceModelException {
     float[] out;
