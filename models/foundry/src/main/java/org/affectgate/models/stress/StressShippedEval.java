@@ -11,7 +11,6 @@ import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.eval.ClassificationReport;
 import org.affectgate.models.eval.DataFolderException;
 import org.affectgate.models.eval.Reliability;
-import org.affectgate.models.eval.Spread;
 import org.affectgate.models.stress.StressPredictData.Recording;
 
 /**
@@ -76,8 +75,6 @@ public final class StressShippedEval {
           "| participant | windows | stress | balanced acc | F1 | ROC AUC | mean confidence |"
               + " accuracy |\n");
       b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-      List<Double> ba = new ArrayList<>();
-      List<Double> auc = new ArrayList<>();
       double[] sum = new double[3];
       int[] count = new int[3];
       for (ParticipantRow r : rows) {
@@ -94,8 +91,6 @@ public final class StressShippedEval {
                 m.rocAuc(),
                 r.emitted().meanConfidence(),
                 r.emitted().accuracy()));
-        ba.add(m.balancedAccuracy());
-        auc.add(m.rocAuc());
         double[] v = {m.balancedAccuracy(), m.f1(), m.rocAuc()};
         for (int i = 0; i < 3; i++) {
           if (!Double.isNaN(v[i])) {
@@ -111,8 +106,9 @@ public final class StressShippedEval {
               sum[0] / count[0],
               sum[1] / count[1],
               sum[2] / count[2]));
-      b.append("per-participant balanced accuracy: ").append(Spread.of(ba)).append('\n');
-      b.append("per-participant ROC AUC: ").append(Spread.of(auc)).append("\n\n");
+      java.util.Map<String, BinaryMetrics> by = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> by.put(r.participant(), r.metrics()));
+      b.append(WorstQuartile.summary(by)).append('\n');
       b.append(Reliability.emittedVsRaw(emitted, raw, calibration));
       return b.toString();
     }
