@@ -64,7 +64,10 @@ public final class StressRecipeStudy {
     if (args.length >= 2 && args[0].equals("cache")) {
       cache(Path.of(args[1]), Path.of(CACHE));
     } else if (args.length >= 1 && args[0].equals("interpret")) {
-      interpret(read(Path.of(CACHE)), System.out);
+      List<Raw> raws = read(Path.of(CACHE));
+      interpret(raws, "running, 5 min warm-up (2.0 spec)", System.out);
+      System.out.println();
+      interpret(raws, "running, 10 min warm-up (2.1 spec)", System.out);
     } else if (args.length >= 1 && args[0].equals("study")) {
       study(read(Path.of(CACHE)), System.out, args.length >= 2 && args[1].equals("--nested"));
     } else {
@@ -201,7 +204,7 @@ public final class StressRecipeStudy {
     abstract float[] input(double[] t);
   }
 
-  /** Running session mean (the shipped {@code hrv-time180-run-v1}). */
+  /** Running session mean ({@code hrv-time180-run-v1} with 5 min, {@code -run10-v1} with 10). */
   static Stream running(long warmUpMs) {
     return new Session(warmUpMs) {
       final double[] sum = new double[4];
@@ -441,9 +444,9 @@ public final class StressRecipeStudy {
   static List<Recipe> recipes() {
     List<Recipe> out = new ArrayList<>();
     for (int w : WINDOWS) {
-      out.add(new Recipe("running (shipped spec)", w, p -> running(WARM_UP_MS)));
+      out.add(new Recipe("running, 5 min warm-up (2.0 spec)", w, p -> running(WARM_UP_MS)));
       out.add(new Recipe("running, 2 min warm-up", w, p -> running(2 * 60_000L)));
-      out.add(new Recipe("running, 10 min warm-up", w, p -> running(10 * 60_000L)));
+      out.add(new Recipe("running, 10 min warm-up (2.1 spec)", w, p -> running(10 * 60_000L)));
       out.add(
           new Recipe(
               "running, 5 min warm-up, windows from 10 min only",
@@ -479,8 +482,8 @@ public final class StressRecipeStudy {
   static List<Recipe> nestedCandidates() {
     Set<String> names =
         Set.of(
-            "running (shipped spec)",
-            "running, 10 min warm-up",
+            "running, 5 min warm-up (2.0 spec)",
+            "running, 10 min warm-up (2.1 spec)",
             "rolling 30 min",
             "rank in last 60 min",
             "running z-score, last 60 min",
@@ -705,11 +708,11 @@ public final class StressRecipeStudy {
    * stress_share} of groups of {@code k = 5} participants who are all at rest or all under stress
    * (one random window each, 10 000 seeded draws).
    */
-  static void interpret(List<Raw> raws, PrintStream out) {
+  static void interpret(List<Raw> raws, String recipe, PrintStream out) {
     LogisticTrainer trainer = new LogisticTrainer(0.01);
     Recipe shipped =
         recipes().stream()
-            .filter(r -> r.windowSeconds() == 180 && r.name().startsWith("running (shipped"))
+            .filter(r -> r.windowSeconds() == 180 && r.name().equals(recipe))
             .findFirst()
             .orElseThrow();
     List<HrvWindows.Window> all = build(raws, shipped, new double[4]);
@@ -718,6 +721,19 @@ public final class StressRecipeStudy {
     Map<String, List<Boolean>> restCalls = new TreeMap<>();
     Map<String, List<Boolean>> stressCalls = new TreeMap<>();
     Map<String, double[]> relHr = new TreeMap<>();
+    Map<String, Long> firstEnd = new TreeMap<>();
+    for (Raw r : raws) {
+      if (r.windowSeconds() == shipped.windowSeconds()) {
+        firstEnd.merge(r.participant(), r.endMs(), Math::min);
+      }
+    }
+    long[] ageEdgesMin = {0, 10, 20, 40, Long.MAX_VALUE};
+    List<List<Double>> ageScores = new ArrayList<>();
+    List<List<Integer>> ageLabels = new ArrayList<>();
+    for (int i = 0; i + 1 < ageEdgesMin.length; i++) {
+      ageScores.add(new ArrayList<>());
+      ageLabels.add(new ArrayList<>());
+    }
     for (String held : participants) {
       List<HrvWindows.Window> train = new ArrayList<>();
       List<HrvWindows.Window> test = new ArrayList<>();
@@ -727,7 +743,15 @@ public final class StressRecipeStudy {
       LogisticModel m = trainer.fit(train);
       double[] hr = new double[4];
       for (HrvWindows.Window w : test) {
-        boolean called = m.probability(w.features()) >= 0.5;
+        double p = m.probability(w.features());
+        boolean called = p >= 0.5;
+        long ageMin = (w.windowEndMs() - firstEnd.get(held)) / 60_000L;
+        for (int i = 0; i + 1 < ageEdgesMin.length; i++) {
+          if (ageMin >= ageEdgesMin[i] && ageMin < ageEdgesMin[i + 1]) {
+            ageScores.get(i).add(p);
+            ageLabels.get(i).add(w.label());
+          }
+        }
         (w.label() == 1 ? stressCalls : restCalls)
             .computeIfAbsent(held, k -> new ArrayList<>())
             .add(called);
@@ -779,6 +803,31 @@ public final class StressRecipeStudy {
     out.println(
         "share of stress windows called stress, per participant: "
             + org.affectgate.models.eval.Spread.of(tpr));
+    out.println();
+    out.println(
+        "By time since the participant's first 180 s window (the running baseline's age), pooled:");
+    for (int i = 0; i + 1 < ageEdgesMin.length; i++) {
+      double[] sc = ageScores.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+      int[] la = ageLabels.get(i).stream().mapToInt(Integer::intValue).toArray();
+      BinaryMetrics b = BinaryMetrics.of(sc, la, 0.5);
+      int rest = b.n() - b.positives();
+      long restCalled = 0;
+      for (int j = 0; j < sc.length; j++) {
+        restCalled += la[j] == 0 && sc[j] >= 0.5 ? 1 : 0;
+      }
+      out.printf(
+          Locale.ROOT,
+          "  %s min: %d windows (%d stress), balanced accuracy %.3f, ROC AUC %.3f, rest windows"
+              + " called stress %.3f%n",
+          ageEdgesMin[i + 1] == Long.MAX_VALUE
+              ? ageEdgesMin[i] + "+"
+              : ageEdgesMin[i] + "-" + ageEdgesMin[i + 1],
+          b.n(),
+          b.positives(),
+          b.balancedAccuracy(),
+          b.rocAuc(),
+          rest == 0 ? Double.NaN : restCalled / (double) rest);
+    }
     java.util.Random rnd = new java.util.Random(15);
     for (int label = 0; label <= 1; label++) {
       Map<String, List<Boolean>> calls = label == 0 ? restCalls : stressCalls;

@@ -17,10 +17,10 @@ import org.affectgate.models.stress.StressPredictData.Recording;
  * The shipped {@code hrv-stress} model on a Stress-Predict-layout folder, without retraining,
  * through the agent's own path: each participant's {@code IBI.csv} beats are replayed into the
  * agent's HRV stage ({@link HrvWindows}: {@code HrvWindowEngine}, 180 s windows every 10 s) and its
- * running session baseline ({@code HrvRunningBaseline}, 5 min warm-up), and {@link OnnxStressModel}
- * (the agent's wrapper: the manifest's model, verified, with its calibration applied) scores every
- * labelled window. A window is called stress at P(stress) >= 0.5, as the agent counts it.
- * Stateless.
+ * running session baseline ({@code HrvRunningBaseline}, 10 min warm-up), and {@link
+ * OnnxStressModel} (the agent's wrapper: the manifest's model, verified, with its calibration
+ * applied) scores every labelled window. A window is called stress at P(stress) >= 0.5, as the
+ * agent counts it. Stateless.
  */
 public final class StressShippedEval {
   private StressShippedEval() {}
@@ -172,8 +172,10 @@ public final class StressShippedEval {
     if (rows.isEmpty()) {
       throw new DataFolderException(
           where
-              + ": no participant yields a labelled 180 s HRV window after the 5 min warm-up"
-              + " (each needs about 8 min of IBI.csv beats inside labelled seconds)");
+              + ": no participant yields a labelled 180 s HRV window after the "
+              + org.affectgate.models.hrv.HrvRunningBaseline.WARM_UP.toMinutes()
+              + " min warm-up (each needs about 13 min of IBI.csv beats inside labelled"
+              + " seconds)");
     }
     int[] y = allLabels.stream().mapToInt(Integer::intValue).toArray();
     return new Result(

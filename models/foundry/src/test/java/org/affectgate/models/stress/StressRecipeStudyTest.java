@@ -15,7 +15,8 @@ class StressRecipeStudyTest {
   void runningStreamIsTheAgentsRunningBaselineAcrossWarmUpAndSessionGap() {
     Random rnd = new Random(3);
     HrvRunningBaseline agent = new HrvRunningBaseline();
-    StressRecipeStudy.Stream study = StressRecipeStudy.running(5 * 60_000L);
+    StressRecipeStudy.Stream study =
+        StressRecipeStudy.running(HrvRunningBaseline.WARM_UP.toMillis());
     long end = 1_700_000_000_000L;
     int outputs = 0;
     for (int i = 0; i < 400; i++) {
@@ -33,7 +34,7 @@ class StressRecipeStudyTest {
         }
       }
     }
-    assertThat(outputs).isEqualTo(400 - 2 * 30);
+    assertThat(outputs).isEqualTo(400 - 2 * 60);
   }
 
   @Test
