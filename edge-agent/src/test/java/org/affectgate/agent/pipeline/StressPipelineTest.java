@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The stress path through the real pipeline parts: consent gate, both HRV engines on the event
  * loop, the shipped {@code hrv-stress} model on a worker, the egress gate and the SQLite outbox.
- * Data time follows a manual clock and the test drives the ticks, so twelve minutes of six
+ * Data time follows a manual clock and the test drives the ticks, so sixteen minutes of six
  * wearables run in about a second.
  */
 class StressPipelineTest {
@@ -155,7 +155,7 @@ class StressPipelineTest {
 
   @Test
   void sixConsentedWearables_stressWindowsReachTheOutboxAsKAggregates() throws Exception {
-    run(600);
+    run(900);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !stressLines().isEmpty());
     assertThat(stressLines())
@@ -177,7 +177,7 @@ class StressPipelineTest {
 
   @Test
   void withdrawal_purgesStressStateAndLaterWindowsCountOnlyTheOthers() throws Exception {
-    run(600);
+    run(900);
     String withdrawn = store.subjectOf("p1");
     assertThat(onContext(() -> stress.holds(withdrawn))).isTrue();
 

@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
  * {@code hrv.stress.enabled} and the shipped {@code hrv-stress} model, {@code hrv_stress_window} in
  * VictoriaMetrics. The agent runs on virtual time (a {@link ManualScheduler} as its clock and
  * scheduler) that the test advances one second per frame round once the agent has taken the round
- * in, so the 5 min baseline warm-up and the 180 s windows pass in seconds.
+ * in, so the 10 min baseline warm-up and the 180 s windows pass in seconds.
  */
 class StressRealServersTest extends RealServersTest {
   private static final Path MANIFEST =
       Path.of(System.getProperty("affectgate.repoRoot"), "models", "manifest.json");
 
-  /** Data seconds published: warm-up (5 min after the first window) plus a few stress windows. */
-  private static final int SECONDS = 360;
+  /** Data seconds published: warm-up (10 min after the first window) plus a few stress windows. */
+  private static final int SECONDS = 660;
 
   private Agent agent;
   private final List<StressReport> reports = new CopyOnWriteArrayList<>();

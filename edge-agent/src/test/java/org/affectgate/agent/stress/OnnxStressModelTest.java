@@ -69,16 +69,17 @@ class OnnxStressModelTest {
   }
 
   /**
-   * The model card: heart rate relative to the session's running mean carries the signal. Ten calm
-   * minutes (RR 900 ms), then five minutes at RR 650 ms; judged on windows wholly inside each phase
-   * (the fast phase's from 180 s after it began).
+   * The model card: heart rate relative to the session's running mean carries the signal. Fifteen
+   * calm minutes (RR 900 ms; the first output comes 10 min after the first 180 s window), then five
+   * minutes at RR 650 ms; judged on windows wholly inside each phase (the fast phase's from 180 s
+   * after it began).
    */
   @Test
   void heartRateRisesAboveSessionMean_stressProbabilityRises() {
     for (double wobble : new double[] {0, 25}) {
-      List<SubjectStress> w = run(IbiBeats.synthetic(START, 600, 900, 300, 650, wobble));
-      double calm = meanP(w, START + 480_000, START + 600_000);
-      double fast = meanP(w, START + 780_000, START + 900_000);
+      List<SubjectStress> w = run(IbiBeats.synthetic(START, 900, 900, 300, 650, wobble));
+      double calm = meanP(w, START + 780_000, START + 900_000);
+      double fast = meanP(w, START + 1_080_000, START + 1_200_000);
       assertThat(fast).isGreaterThan(calm);
       assertThat(fast).isGreaterThanOrEqualTo(SubjectStress.THRESHOLD);
     }
@@ -156,6 +157,21 @@ class OnnxStressModelTest {
   }
 
   @Test
+  void manifestOfTheFiveMinuteWarmUpModel_refusedAtLoad() throws Exception {
+    // hrv-stress 2.0 was trained on inputs from 5 min into a session; the agent's baseline now
+    // holds them back for 10 min, so a 2.0 entry must not load silently.
+    Path manifest = manifestWith("featureSpec", "hrv-time180-run-v1");
+    assertThatThrownBy(
+            () -> OnnxStressModel.load(ModelRegistry.open(ModelRuntimeConfig.of(manifest))))
+        .isInstanceOf(ModelLoadException.class)
+        .satisfies(
+            e ->
+                assertThat(((ModelLoadException) e).reason())
+                    .isEqualTo(ModelLoadException.Reason.FEATURE_SPEC_MISMATCH))
+        .hasMessageContaining("hrv-time180-run10-v1");
+  }
+
+  @Test
   void manifestWithSixtySecondFeatureSpec_refusedAtLoad() throws Exception {
     Path manifest = manifestWith("featureSpec", "hrv-time-rel-v1");
     assertThatThrownBy(
@@ -165,7 +181,7 @@ class OnnxStressModelTest {
             e ->
                 assertThat(((ModelLoadException) e).reason())
                     .isEqualTo(ModelLoadException.Reason.FEATURE_SPEC_MISMATCH))
-        .hasMessageContaining("hrv-time180-run-v1");
+        .hasMessageContaining("hrv-time180-run10-v1");
   }
 
   @Test

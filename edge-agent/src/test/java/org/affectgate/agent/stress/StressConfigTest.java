@@ -92,6 +92,6 @@ class StressConfigTest {
     assertThatThrownBy(() -> Agent.start(config, Agent.Options.defaults()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("hrv.stress.enabled")
-        .hasMessageContaining("hrv-time180-run-v1");
+        .hasMessageContaining("hrv-time180-run10-v1");
   }
 }

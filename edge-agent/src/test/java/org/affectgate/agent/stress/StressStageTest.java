@@ -37,8 +37,8 @@ class StressStageTest {
   }
 
   @Test
-  void firstFiveMinutesOfASession_warmUpWithoutModelInputs() {
-    feed(List.of("a", "b"), START, START + 290_000);
+  void firstTenMinutesOfASession_warmUpWithoutModelInputs() {
+    feed(List.of("a", "b"), START, START + 590_000);
 
     assertThat(windows).isEmpty();
     assertThat(registry.counter("affectgate.stress.warmup").count()).isPositive();
@@ -47,7 +47,7 @@ class StressStageTest {
 
   @Test
   void afterWarmUp_oneInputPerSubjectAndWindow() {
-    feed(List.of("a", "b"), START, START + 600_000);
+    feed(List.of("a", "b"), START, START + 900_000);
 
     assertThat(windows).isNotEmpty();
     assertThat(windows).allSatisfy(w -> assertThat(subjectsOf(w)).containsExactly("a", "b"));
@@ -56,7 +56,7 @@ class StressStageTest {
 
   @Test
   void purge_forgetsTheSubjectsBeatsAndBaselineAtOnce() {
-    feed(List.of("a", "b"), START, START + 600_000);
+    feed(List.of("a", "b"), START, START + 900_000);
     assertThat(stage.holds("a")).isTrue();
 
     stage.purge("a");
@@ -64,14 +64,14 @@ class StressStageTest {
 
     assertThat(stage.holds("a")).isFalse();
     assertThat(stage.holds("b")).isTrue();
-    feed(List.of("b"), START + 600_000, START + 700_000);
+    feed(List.of("b"), START + 900_000, START + 1_000_000);
     assertThat(windows).isNotEmpty();
     assertThat(windows).allSatisfy(w -> assertThat(subjectsOf(w)).containsExactly("b"));
   }
 
   @Test
   void subjectPurgedWhileInferenceRan_resultDiscarded() {
-    feed(List.of("a", "b"), START, START + 600_000);
+    feed(List.of("a", "b"), START, START + 900_000);
     List<StressInput> window = windows.get(windows.size() - 1);
 
     List<SubjectStress> inferred = stage.infer(window); // on a worker in the pipeline
@@ -84,7 +84,7 @@ class StressStageTest {
 
   @Test
   void modelFailure_countedAndWindowSkippedForThoseSubjects() {
-    feed(List.of("a", "b"), START, START + 600_000);
+    feed(List.of("a", "b"), START, START + 900_000);
     model.failing = true;
 
     List<SubjectStress> inferred = stage.infer(windows.get(0));
@@ -96,8 +96,8 @@ class StressStageTest {
 
   @Test
   void subjectSilentLongerThanASessionGap_baselineDropped() {
-    feed(List.of("a", "b"), START, START + 600_000);
-    feed(List.of("b"), START + 600_000, START + 600_000 + 35 * 60_000);
+    feed(List.of("a", "b"), START, START + 900_000);
+    feed(List.of("b"), START + 900_000, START + 900_000 + 35 * 60_000);
 
     assertThat(stage.holds("a")).isFalse();
     assertThat(stage.baselineCount()).isEqualTo(1);

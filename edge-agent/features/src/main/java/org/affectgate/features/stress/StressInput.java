@@ -7,7 +7,7 @@ package org.affectgate.features.stress;
  * @param site site of the subject's binding
  * @param programme programme of the subject's binding
  * @param windowEndMs window end, epoch ms
- * @param features the {@code hrv-time180-run-v1} vector (4 values, baseline-relative)
+ * @param features the {@code hrv-time180-run10-v1} vector (4 values, baseline-relative)
  * @param owner the per-subject state that produced it; a result whose owner is no longer held (the
  *     subject was purged while inference ran) is discarded
  */

@@ -1,7 +1,7 @@
 package org.affectgate.features.stress;
 
 /**
- * The stress classifier: one subject-window's {@code hrv-time180-run-v1} vector (as {@link
+ * The stress classifier: one subject-window's {@code hrv-time180-run10-v1} vector (as {@link
  * org.affectgate.models.hrv.HrvRunningBaseline#offer} returns it) to P(stress).
  *
  * <p>Threads: called on a Vert.x worker thread, never the event loop; implementations are

@@ -18,14 +18,15 @@ import org.affectgate.models.stress.StressPredictData.Recording;
  *
  * <p>Recipe {@link #SHIPPED}: beats from the E4's {@code IBI.csv} ({@link RrSource#IBI}, which
  * measured better than the 1 Hz HR series), the agent's HRV stage with 180 s windows every 10 s
- * (other settings default), the running session baseline of {@link HrvRunningBaseline},
+ * (other settings default), the running session baseline of {@link HrvRunningBaseline} (10 min
+ * warm-up since 2.1: {@link StressRecipeStudy} measured the 5-10 min windows as the worst),
  * class-balanced logistic regression with L2 0.01. It is the candidate that {@link
  * LeaveOneParticipantOut#select} picks among {@link #candidates()} on all participants; the honest
  * figure is the nested evaluation (selection inside each fold) that {@code eval} prints.
  */
 public final class HrvStress {
   public static final String NAME = "hrv-stress";
-  public static final String VERSION = "2.0.0";
+  public static final String VERSION = "2.1.0";
   public static final List<String> LABELS = List.of("rest", "stress");
 
   /** Committed coefficients, relative to the models directory. */
@@ -41,7 +42,7 @@ public final class HrvStress {
       "Stress-Predict IBI.csv beats; agent HRV stage, 180 s windows every 10 s, other settings"
           + " default; "
           + FEATURE_SPEC
-          + " running session baseline (5 min warm-up); windows straddling a task boundary"
+          + " running session baseline (10 min warm-up); windows straddling a task boundary"
           + " dropped; class-balanced logistic regression, Newton/IRLS, L2 "
           + SHIPPED.l2();
 

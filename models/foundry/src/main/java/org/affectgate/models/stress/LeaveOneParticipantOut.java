@@ -56,6 +56,9 @@ public final class LeaveOneParticipantOut {
               m[1],
               m[2]));
       line(b, "pooled", pooled);
+      Map<String, BinaryMetrics> by = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> by.put(r.participant(), r.metrics()));
+      b.append(WorstQuartile.summary(by));
       return b.toString();
     }
 

@@ -75,6 +75,9 @@ public final class NestedLopo {
               pooled.balancedAccuracy(),
               pooled.f1(),
               pooled.rocAuc()));
+      Map<String, BinaryMetrics> by = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> by.put(r.participant(), r.metrics()));
+      b.append(WorstQuartile.summary(by));
       return b.toString();
     }
   }

@@ -11,17 +11,16 @@ import org.affectgate.models.ModelRegistry;
 import org.affectgate.models.eval.ClassificationReport;
 import org.affectgate.models.eval.DataFolderException;
 import org.affectgate.models.eval.Reliability;
-import org.affectgate.models.eval.Spread;
 import org.affectgate.models.stress.StressPredictData.Recording;
 
 /**
  * The shipped {@code hrv-stress} model on a Stress-Predict-layout folder, without retraining,
  * through the agent's own path: each participant's {@code IBI.csv} beats are replayed into the
  * agent's HRV stage ({@link HrvWindows}: {@code HrvWindowEngine}, 180 s windows every 10 s) and its
- * running session baseline ({@code HrvRunningBaseline}, 5 min warm-up), and {@link OnnxStressModel}
- * (the agent's wrapper: the manifest's model, verified, with its calibration applied) scores every
- * labelled window. A window is called stress at P(stress) >= 0.5, as the agent counts it.
- * Stateless.
+ * running session baseline ({@code HrvRunningBaseline}, 10 min warm-up), and {@link
+ * OnnxStressModel} (the agent's wrapper: the manifest's model, verified, with its calibration
+ * applied) scores every labelled window. A window is called stress at P(stress) >= 0.5, as the
+ * agent counts it. Stateless.
  */
 public final class StressShippedEval {
   private StressShippedEval() {}
@@ -76,8 +75,6 @@ public final class StressShippedEval {
           "| participant | windows | stress | balanced acc | F1 | ROC AUC | mean confidence |"
               + " accuracy |\n");
       b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-      List<Double> ba = new ArrayList<>();
-      List<Double> auc = new ArrayList<>();
       double[] sum = new double[3];
       int[] count = new int[3];
       for (ParticipantRow r : rows) {
@@ -94,8 +91,6 @@ public final class StressShippedEval {
                 m.rocAuc(),
                 r.emitted().meanConfidence(),
                 r.emitted().accuracy()));
-        ba.add(m.balancedAccuracy());
-        auc.add(m.rocAuc());
         double[] v = {m.balancedAccuracy(), m.f1(), m.rocAuc()};
         for (int i = 0; i < 3; i++) {
           if (!Double.isNaN(v[i])) {
@@ -111,8 +106,9 @@ public final class StressShippedEval {
               sum[0] / count[0],
               sum[1] / count[1],
               sum[2] / count[2]));
-      b.append("per-participant balanced accuracy: ").append(Spread.of(ba)).append('\n');
-      b.append("per-participant ROC AUC: ").append(Spread.of(auc)).append("\n\n");
+      java.util.Map<String, BinaryMetrics> by = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> by.put(r.participant(), r.metrics()));
+      b.append(WorstQuartile.summary(by)).append('\n');
       b.append(Reliability.emittedVsRaw(emitted, raw, calibration));
       return b.toString();
     }
@@ -176,8 +172,10 @@ public final class StressShippedEval {
     if (rows.isEmpty()) {
       throw new DataFolderException(
           where
-              + ": no participant yields a labelled 180 s HRV window after the 5 min warm-up"
-              + " (each needs about 8 min of IBI.csv beats inside labelled seconds)");
+              + ": no participant yields a labelled 180 s HRV window after the "
+              + org.affectgate.models.hrv.HrvRunningBaseline.WARM_UP.toMinutes()
+              + " min warm-up (each needs about 13 min of IBI.csv beats inside labelled"
+              + " seconds)");
     }
     int[] y = allLabels.stream().mapToInt(Integer::intValue).toArray();
     return new Result(

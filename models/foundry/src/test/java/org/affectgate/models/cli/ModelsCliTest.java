@@ -108,7 +108,7 @@ class ModelsCliTest {
                     ModelsCli.execute("eval", "hrv-stress", "--data", data, "--models", shipped));
     assertThat(code[0]).isZero();
     assertThat(log)
-        .contains("| S02 |", "| S30 |", "| pooled | 4137 | 1255 |")
+        .contains("| S02 |", "| S30 |", "| pooled | 3504 | 1235 |")
         .contains("Selection on all participants: " + HrvStress.SHIPPED.name())
         .doesNotContain("DIFFERS")
         .contains("| HR | 60 s | RELATIVE |")

@@ -81,6 +81,7 @@ class SmallFolderEvalTest {
     assertThat(r.err()).doesNotContain("is constant");
     assertThat(r.out())
         .contains("(5 participants", "| S02 |", "| S06 |", "| mean of participants |")
+        .contains("worst quartile by balanced accuracy: mean", "(1 of 5:")
         .contains("pnn50Pct is constant");
   }
 
@@ -113,6 +114,7 @@ class SmallFolderEvalTest {
     assertThat(r.out())
         .contains("1 participants")
         .contains("| S02 |", "ROC AUC", "confusion (rows true, columns predicted)")
+        .contains("worst quartile by ROC AUC:")
         .contains("ECE (10 bins)");
   }
 

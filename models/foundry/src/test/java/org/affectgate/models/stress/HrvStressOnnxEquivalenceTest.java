@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipped {@code hrv-stress} ONNX model, loaded through the manifest, gives the same P(stress)
- * as the Java-side logistic model built from the committed coefficients, on real inputs: 800 s of
+ * as the Java-side logistic model built from the committed coefficients, on real inputs: 1 200 s of
  * Stress-Predict S06 (committed fixture, see fixtures/README.md) run through the agent's HRV stage
  * (180 s windows) and the running session baseline.
  */
