@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       VerifyCommand.class,
       VerifyTfjsCommand.class,
+      VerifyFaceApiCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
       TemperatureCommand.class,
