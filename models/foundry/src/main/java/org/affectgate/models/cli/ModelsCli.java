@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       VerifyTfjsCommand.class,
       VerifyFaceApiCommand.class,
+      ConvertCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
       TemperatureCommand.class,

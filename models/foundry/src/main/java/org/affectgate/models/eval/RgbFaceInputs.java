@@ -42,6 +42,44 @@ public final class RgbFaceInputs {
     return out;
   }
 
+  /**
+   * Whole-image evaluation of a model in preprocessing {@value RgbFacePreprocessing#ID} on a {@code
+   * faces-eval}-style folder (no detector: face-api's own pipeline on these tight crops);
+   * undecodable images and labels outside the model's classes are counted as skipped.
+   */
+  public static FaceExpressionEval.Result evaluate(
+      org.affectgate.models.LoadedModel model, Path dataDir)
+      throws IOException, ai.onnxruntime.OrtException {
+    List<String> labels = model.entry().labels();
+    ClassificationReport report = new ClassificationReport(labels);
+    int undecodable = 0;
+    int unknown = 0;
+    List<String> lines = Files.readAllLines(dataDir.resolve("labels.csv"));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cols = line.split(",");
+      if (cols.length < 2) {
+        continue;
+      }
+      int truth = labels.indexOf(cols[1].trim());
+      if (truth < 0) {
+        unknown++;
+        continue;
+      }
+      BufferedImage img;
+      try {
+        img = ImageIO.read(dataDir.resolve("images").resolve(cols[0].trim()).toFile());
+      } catch (IOException | RuntimeException e) {
+        img = null;
+      }
+      if (img == null) {
+        undecodable++;
+        continue;
+      }
+      report.add(truth, FaceExpressionEval.argmax(model.infer(input(img))));
+    }
+    return new FaceExpressionEval.Result(report, undecodable, unknown);
+  }
+
   /** The whole image as the model's input (black padding to a square, resize, mean RGB). */
   public static float[] input(BufferedImage img) {
     int w = img.getWidth();
