@@ -22,8 +22,9 @@ import org.affectgate.models.face.RgbFacePreprocessing;
  *
  * <p>The defaults (zoom {@value #DEFAULT_ZOOM}, shift {@value #DEFAULT_SHIFT_Y}) are the best of a
  * 6-point sweep on {@code faces-eval} through the camera path (zoom 0.8..1.2 at shift 0, shift -6
- * and +6 at zoom 1.0: accuracy 0.44..0.57, macro-F1 0.38..0.46), the only labelled set, so the
- * reported figures are slightly optimistic.
+ * and +6 at zoom 1.0: accuracy 0.44..0.57, macro-F1 0.38..0.46; measured with an earlier
+ * supersampling version of this sampler), the only labelled set, so the reported figures are
+ * slightly optimistic.
  */
 public final class RgbFaceAligner implements ExpressionInput {
   public static final String PREPROCESSING = RgbFacePreprocessing.ID;

@@ -65,7 +65,7 @@ public record VisionConfig(
 
   /**
    * The default settings; the expression model is {@value OnnxExpressionClassifier#MODEL_FACEAPI}
-   * (accuracy / macro-F1 0.569 / 0.458 on faces-eval through this path, against 0.508 / 0.408 for
+   * (accuracy / macro-F1 0.565 / 0.455 on faces-eval through this path, against 0.508 / 0.408 for
    * mini-XCEPTION; see models/face-expression-faceapi/MODEL_CARD.md).
    */
   public static VisionConfig defaults() {
