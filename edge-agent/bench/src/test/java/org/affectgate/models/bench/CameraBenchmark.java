@@ -28,10 +28,12 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.features.face.ExpressionInput;
 import org.affectgate.features.face.FaceAligner;
 import org.affectgate.features.face.FaceAnalyzer;
 import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.RgbFaceAligner;
 import org.affectgate.features.face.VisionConfig;
 import org.affectgate.features.face.VisionModels;
 import org.affectgate.features.face.YuNetInput;
@@ -153,7 +155,13 @@ public final class CameraBenchmark {
     LoadedModel det = models.detectorModel();
     LoadedModel expr = models.expressionModel();
     float[] detInput = new float[3 * YuNetInput.SIZE * YuNetInput.SIZE];
-    float[] crop = new float[FaceAligner.SIZE * FaceAligner.SIZE];
+    long[] cropShape =
+        expr.entry().inputs().get(0).shape().stream().mapToLong(Long::longValue).toArray();
+    float[] crop = new float[Math.toIntExact(expr.entry().inputs().get(0).elementCount())];
+    ExpressionInput cropper =
+        OnnxExpressionClassifier.takesRgb(expr.entry().name())
+            ? RgbFaceAligner.defaults()
+            : new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y);
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       DecodedImage img = ((ParseResult.Ok<DecodedImage>) decoder.decode(fixtures.get(i))).value();
@@ -168,14 +176,10 @@ public final class CameraBenchmark {
       faces += a.faces().size();
       YuNetInput.fill(img, detInput, YuNetInput.SIZE);
       if (!a.faces().isEmpty()) {
-        crop =
-            new FaceAligner(FaceAligner.DEFAULT_ZOOM, FaceAligner.DEFAULT_SHIFT_Y)
-                .crop(img, a.faces().get(0).face());
+        crop = cropper.crop(img, a.faces().get(0).face());
       }
       bareDetect[i] = bareRun(det, detInput, new long[] {1, 3, YuNetInput.SIZE, YuNetInput.SIZE});
-      bareExpression[i] =
-          bareRun(expr, crop, new long[] {1, 1, FaceAligner.SIZE, FaceAligner.SIZE})
-              * a.faces().size();
+      bareExpression[i] = bareRun(expr, crop, cropShape) * a.faces().size();
       bare[i] = bareDetect[i] + bareExpression[i];
       analysis[i] = a.detectNanos() + a.alignNanos() + a.expressionNanos();
     }

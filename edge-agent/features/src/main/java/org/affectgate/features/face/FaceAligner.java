@@ -26,7 +26,7 @@ import org.affectgate.device.kiosk.camera.YccImage;
  * supersampling if the remaining shrink exceeds 1.5; borders replicate the edge pixel. Stateless
  * and thread-safe; CPU only.
  */
-public final class FaceAligner {
+public final class FaceAligner implements ExpressionInput {
   public static final String PREPROCESSING = "gray64-pm1-v1";
   public static final int SIZE = 64;
   public static final double DEFAULT_ZOOM = 1.0;
@@ -36,7 +36,8 @@ public final class FaceAligner {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LANES = 0x00FF00FF00FF00FFL;
 
-  private static final double[] TEMPLATE_112 = {
+  /** The 5-point template of a 112 x 112 aligned face, {@code x0, y0, ...}. */
+  static final double[] TEMPLATE_112 = {
     38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041
   };
 
@@ -82,7 +83,13 @@ public final class FaceAligner {
     return Similarity.estimate(face.landmarks(), template);
   }
 
+  @Override
+  public String preprocessing() {
+    return PREPROCESSING;
+  }
+
   /** The model input for {@code face}: 4096 values in [-1, 1]. */
+  @Override
   public float[] crop(DecodedImage image, FaceDetection face) {
     float[] out = new float[SIZE * SIZE];
     crop(image, transform(face), out);

@@ -13,10 +13,11 @@ import org.affectgate.device.kiosk.camera.DecodedImage;
  */
 public final class FaceAnalyzer {
   private final FaceDetector detector;
-  private final FaceAligner aligner;
+  private final ExpressionInput aligner;
   private final ExpressionClassifier classifier;
 
-  public FaceAnalyzer(FaceDetector detector, FaceAligner aligner, ExpressionClassifier classifier) {
+  public FaceAnalyzer(
+      FaceDetector detector, ExpressionInput aligner, ExpressionClassifier classifier) {
     this.detector = detector;
     this.aligner = aligner;
     this.classifier = classifier;

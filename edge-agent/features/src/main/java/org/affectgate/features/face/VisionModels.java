@@ -27,7 +27,7 @@ public final class VisionModels implements AutoCloseable {
       float scoreThreshold,
       float nmsThreshold,
       int maxFaces,
-      FaceAligner aligner)
+      ExpressionInput aligner)
       throws ModelLoadException {
     ModelRegistry registry = ModelRegistry.open(runtime);
     try {
@@ -38,7 +38,7 @@ public final class VisionModels implements AutoCloseable {
       models.add(detector);
       LoadedModel expression =
           registry.load(
-              ModelRequirement.named(expressionModel).withPreprocessing(FaceAligner.PREPROCESSING));
+              ModelRequirement.named(expressionModel).withPreprocessing(aligner.preprocessing()));
       models.add(expression);
       YuNetFaceDetector faceDetector =
           new YuNetFaceDetector(detector, scoreThreshold, nmsThreshold, maxFaces);
@@ -62,13 +62,30 @@ public final class VisionModels implements AutoCloseable {
    */
   public static VisionModels load(ModelRuntimeConfig runtime, VisionConfig config)
       throws ModelLoadException {
+    return load(
+        runtime,
+        config,
+        OnnxExpressionClassifier.takesRgb(config.expressionModel())
+            ? RgbFaceAligner.defaults()
+            : new FaceAligner(config.alignZoom(), config.alignShiftY()));
+  }
+
+  /**
+   * As {@link #load(ModelRuntimeConfig, VisionConfig)} with a given crop stage (for alignment
+   * sweeps); the expression model must take {@code input}'s preprocessing.
+   *
+   * @throws ModelLoadException if the manifest or a model is missing, altered or mismatched
+   */
+  public static VisionModels load(
+      ModelRuntimeConfig runtime, VisionConfig config, ExpressionInput input)
+      throws ModelLoadException {
     return new VisionModels(
         runtime,
         config.expressionModel(),
         (float) config.scoreThreshold(),
         (float) config.nmsThreshold(),
         config.maxFacesPerFrame(),
-        new FaceAligner(config.alignZoom(), config.alignShiftY()));
+        input);
   }
 
   public FaceAnalyzer analyzer() {

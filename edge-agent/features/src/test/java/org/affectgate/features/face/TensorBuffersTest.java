@@ -26,7 +26,10 @@ class TensorBuffersTest {
   static void load() throws Exception {
     Path manifest =
         Path.of(System.getProperty("affectgate.repoRoot", ".."), "models", "manifest.json");
-    models = VisionModels.load(ModelRuntimeConfig.of(manifest), VisionConfig.defaults());
+    models =
+        VisionModels.load(
+            ModelRuntimeConfig.of(manifest),
+            VisionConfig.defaults().withExpressionModel(OnnxExpressionClassifier.MODEL_FP32));
   }
 
   @AfterAll

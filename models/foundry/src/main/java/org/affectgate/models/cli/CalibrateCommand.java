@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.affectgate.models.eval.FaceExpressionEval;
+import org.affectgate.models.eval.RgbFaceInputs;
+import org.affectgate.models.foundry.FaceApiExpression;
 import org.affectgate.models.foundry.FaceExpression;
 import org.affectgate.models.foundry.Upstream;
 import org.affectgate.models.quant.ActivationRanges;
@@ -14,17 +16,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code models calibrate face-expression}: measures activation ranges of the fp32 model on real
- * face images read from {@code --data} at run time and writes them to {@value
- * FaceExpression#CALIBRATION} under {@code --out}; {@code models build} then quantizes from that
- * committed file (the images themselves are never written anywhere).
+ * {@code models calibrate face-expression} (or {@code face-expression-faceapi}): measures
+ * activation ranges of the fp32 model on real face images read from {@code --data} at run time and
+ * writes them to {@value FaceExpression#CALIBRATION} under {@code --out}; {@code models build} then
+ * quantizes from that committed file (the images themselves are never written anywhere).
  */
 @Command(
     name = "calibrate",
     mixinStandardHelpOptions = true,
     description = "Measure int8 activation ranges of a model on real samples.")
 final class CalibrateCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Model to calibrate; supported: " + FaceExpression.NAME)
+  @Parameters(
+      index = "0",
+      description =
+          "Model to calibrate; supported: " + FaceExpression.NAME + ", " + FaceApiExpression.NAME)
   String name;
 
   @Option(names = "--data", defaultValue = "../shared/datasets/faces-eval", description = "Images.")
@@ -41,6 +46,21 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (FaceApiExpression.NAME.equals(name)) {
+      ModelProto fp32 = FaceApiExpression.build(upstream);
+      List<float[]> inputs = RgbFaceInputs.calibrationInputs(data);
+      ActivationRanges ranges =
+          Calibrator.minMax(fp32, inputs, name, RgbFaceInputs.CALIBRATION_SELECTION);
+      Path file = out.resolve(FaceApiExpression.CALIBRATION);
+      ranges.write(file);
+      System.out.printf(
+          "%d tensors calibrated on %d samples (%s) -> %s%n",
+          ranges.ranges().size(),
+          inputs.size(),
+          Upstream.FACE_API_EXPRESSION_MANIFEST.path(),
+          file);
+      return 0;
+    }
     if (!FaceExpression.NAME.equals(name)) {
       System.err.println("no calibration defined for model '" + name + "'");
       return 2;

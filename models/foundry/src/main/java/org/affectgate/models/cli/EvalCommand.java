@@ -150,6 +150,21 @@ final class EvalCommand implements Callable<Integer> {
     }
     ModelRegistry registry =
         ModelRegistry.open(ModelRuntimeConfig.of(models.resolve("manifest.json")));
+    if (name.startsWith(org.affectgate.models.foundry.FaceApiExpression.NAME)) {
+      try (LoadedModel model =
+          registry.load(
+              ModelRequirement.named(name)
+                  .withPreprocessing(org.affectgate.models.face.RgbFacePreprocessing.ID))) {
+        FaceExpressionEval.Result r =
+            org.affectgate.models.eval.RgbFaceInputs.evaluate(model, data);
+        System.out.printf(
+            "%s on %s (whole image, black-padded to a square, no detector; %d undecodable, %d"
+                + " unknown labels skipped)%n",
+            name, data, r.undecodable(), r.unknownLabel());
+        System.out.print(r.report().toTable());
+      }
+      return 0;
+    }
     try (LoadedModel model =
         registry.load(ModelRequirement.named(name).withPreprocessing(FacePreprocessing.ID))) {
       FaceExpressionEval.Result r = FaceExpressionEval.evaluate(model, data, crop, holdout);

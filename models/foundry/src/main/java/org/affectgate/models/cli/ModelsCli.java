@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       VerifyCommand.class,
       VerifyTfjsCommand.class,
+      VerifyFaceApiCommand.class,
+      ConvertCommand.class,
       BenchCommand.class,
       CalibrateCommand.class,
       TemperatureCommand.class,

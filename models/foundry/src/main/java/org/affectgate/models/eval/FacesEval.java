@@ -11,10 +11,12 @@ import org.affectgate.device.kiosk.camera.CameraLimits;
 import org.affectgate.device.kiosk.camera.CameraPayloadParser;
 import org.affectgate.device.kiosk.camera.DecodedImage;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
+import org.affectgate.features.face.ExpressionInput;
 import org.affectgate.features.face.FaceAligner;
 import org.affectgate.features.face.FaceAnalyzer;
 import org.affectgate.features.face.FrameAnalysis;
 import org.affectgate.features.face.OnnxExpressionClassifier;
+import org.affectgate.features.face.RgbFaceAligner;
 import org.affectgate.features.face.VisionConfig;
 import org.affectgate.features.face.VisionModels;
 import org.affectgate.models.ModelLoadException;
@@ -29,9 +31,11 @@ import org.affectgate.models.ModelRuntimeConfig;
  *
  * <p>Usage, from the repository root: {@code models/foundry/foundry.sh --main
  * org.affectgate.models.eval.FacesEval [dataDir] [--manifest models/manifest.json] [--zoom 0.85]
- * [--shift 0] [--model face-expression]}; {@code dataDir} defaults to {@value #DEFAULT_DATA} (the
- * shared datasets beside the repository, as for the other foundry commands). Images are read from
- * there only, in memory, and never copied. A foundry tool: not in the agent's jar.
+ * [--shift 0] [--model face-expression] [--rgb-zoom 0.8] [--rgb-shift 0]} (the {@code --rgb-*}
+ * options set the RGB crop of the face-api models); {@code dataDir} defaults to {@value
+ * #DEFAULT_DATA} (the shared datasets beside the repository, as for the other foundry commands).
+ * Images are read from there only, in memory, and never copied. A foundry tool: not in the agent's
+ * jar.
  */
 public final class FacesEval {
   public static final String DEFAULT_DATA = "../shared/datasets/faces-eval";
@@ -46,6 +50,8 @@ public final class FacesEval {
     Path manifest = Path.of("models/manifest.json");
     double zoom = FaceAligner.DEFAULT_ZOOM;
     double shift = FaceAligner.DEFAULT_SHIFT_Y;
+    double rgbZoom = RgbFaceAligner.DEFAULT_ZOOM;
+    double rgbShift = RgbFaceAligner.DEFAULT_SHIFT_Y;
     List<String> modelNames =
         List.of(OnnxExpressionClassifier.MODEL_FP32, OnnxExpressionClassifier.MODEL_INT8);
     for (int i = 0; i < args.length; i++) {
@@ -54,6 +60,8 @@ public final class FacesEval {
         case "--zoom" -> zoom = Double.parseDouble(args[++i]);
         case "--shift" -> shift = Double.parseDouble(args[++i]);
         case "--model" -> modelNames = List.of(args[++i]);
+        case "--rgb-zoom" -> rgbZoom = Double.parseDouble(args[++i]);
+        case "--rgb-shift" -> rgbShift = Double.parseDouble(args[++i]);
         default -> data = Path.of(args[i]);
       }
     }
@@ -65,7 +73,11 @@ public final class FacesEval {
     for (String model : modelNames) {
       VisionConfig config =
           VisionConfig.defaults().withExpressionModel(model).withAlignment(zoom, shift);
-      try (VisionModels models = VisionModels.load(ModelRuntimeConfig.of(manifest), config)) {
+      boolean rgb = OnnxExpressionClassifier.takesRgb(model);
+      ExpressionInput input =
+          rgb ? new RgbFaceAligner(rgbZoom, rgbShift) : new FaceAligner(zoom, shift);
+      try (VisionModels models =
+          VisionModels.load(ModelRuntimeConfig.of(manifest), config, input)) {
         Result r = evaluate(models.analyzer(), data, samples);
         System.out.print(
             r.scores()
@@ -73,10 +85,10 @@ public final class FacesEval {
                     model
                         + " on "
                         + data
-                        + " (align zoom "
-                        + zoom
+                        + (rgb ? " (RGB align zoom " : " (align zoom ")
+                        + (rgb ? rgbZoom : zoom)
                         + ", shift "
-                        + shift
+                        + (rgb ? rgbShift : shift)
                         + ", "
                         + r.undecodable()
                         + " files rejected by the frame decoder, JPEG decoder "

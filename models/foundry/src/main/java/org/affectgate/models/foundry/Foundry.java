@@ -88,6 +88,7 @@ public final class Foundry {
             FaceExpression.PREPROCESSING,
             FaceExpression.LABELS,
             null));
+    out.addAll(faceApiArtifacts(upstreamDir, calibrationDir, side));
     Path stress = calibrationDir.resolve(HrvStress.PARAMETERS);
     if (!Files.isRegularFile(stress)) {
       throw new IOException(
@@ -109,6 +110,37 @@ public final class Foundry {
       calibrated.add(withTemperature(a, calibrationDir, side));
     }
     return new Build(List.copyOf(calibrated), side);
+  }
+
+  /** The face-api.js expression net, fp32 and int8 (from its committed calibration ranges). */
+  private static List<Artifact> faceApiArtifacts(
+      Path upstreamDir, Path calibrationDir, Map<String, byte[]> side) throws IOException {
+    ModelProto fp32 = FaceApiExpression.build(upstreamDir);
+    Path ranges = calibrationDir.resolve(FaceApiExpression.CALIBRATION);
+    if (!Files.isRegularFile(ranges)) {
+      throw new IOException(
+          "calibration ranges not found: "
+              + ranges
+              + " (run `models calibrate "
+              + FaceApiExpression.NAME
+              + "`)");
+    }
+    side.put(FaceApiExpression.CALIBRATION, Files.readAllBytes(ranges));
+    return List.of(
+        artifact(
+            fp32,
+            FaceApiExpression.NAME,
+            FaceApiExpression.VERSION,
+            FaceApiExpression.PREPROCESSING,
+            FaceApiExpression.LABELS,
+            null),
+        artifact(
+            FaceApiExpression.toInt8(fp32, ActivationRanges.read(ranges)),
+            FaceApiExpression.INT8_NAME,
+            FaceApiExpression.VERSION,
+            FaceApiExpression.PREPROCESSING,
+            FaceApiExpression.LABELS,
+            null));
   }
 
   /**

@@ -21,6 +21,19 @@ public record Upstream(String path, String sha256) {
       new Upstream(
           "mini-xception/fer2013_big_XCEPTION.54-0.66.hdf5",
           "2c7ed52bc381077b5099afdfa392efb754516db91575f3f8ea120e81bc55db37");
+
+  /** face-api.js expression net weights manifest, npm {@code @vladmandic/face-api} 1.7.15. */
+  public static final Upstream FACE_API_EXPRESSION_MANIFEST =
+      new Upstream(
+          "face-api-expression/face_expression_model-weights_manifest.json",
+          "5b349c17c7836da506e03422cd6461c74085d8bb2713ad4114647dc5d28174c8");
+
+  /** The weights shard the manifest above names (uint8-quantised float32). */
+  public static final Upstream FACE_API_EXPRESSION_WEIGHTS =
+      new Upstream(
+          "face-api-expression/face_expression_model.bin",
+          "9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d");
+
   public static final Upstream YUNET_N_320 =
       new Upstream(
           "yunet/yunet_n_320_320.onnx",

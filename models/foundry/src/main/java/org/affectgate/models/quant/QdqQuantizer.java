@@ -24,13 +24,12 @@ import org.affectgate.models.tensor.FloatTensor;
  * <p>Scheme: Conv weights int8, symmetric, per output channel (zero point 0, range -127..127); Conv
  * biases int32 with scale {@code inputScale * weightScale[c]}; activations 8-bit ({@link
  * ActivationType}), asymmetric, per tensor, from calibrated {@link ActivationRanges} (range widened
- * to include 0). Quantized activations: graph inputs read by Conv/Add/MaxPool, every Conv output
- * (or, when a Conv's only reader is a Relu, that Relu's output: the Relu is dropped because
- * quantizing a range with min 0 clamps at 0 exactly as Relu does), every Add output, and every
- * MaxPool output (with its input's parameters, so max-pooling runs on int8). Everything else
- * (GlobalAveragePool, Flatten, Softmax) stays float32 after a DequantizeLinear. Pure arithmetic on
- * the inputs: the same graph and ranges give the same bytes on every machine. Stateless;
- * thread-safe.
+ * to include 0). Quantized activations: graph inputs read by Conv/Add/MaxPool, every Conv and Add
+ * output (or, when a Conv's or Add's only reader is a Relu, that Relu's output: the Relu is dropped
+ * because quantizing a range with min 0 clamps at 0 exactly as Relu does), and every MaxPool output
+ * (with its input's parameters, so max-pooling runs on int8). Everything else (GlobalAveragePool,
+ * Flatten, Softmax) stays float32 after a DequantizeLinear. Pure arithmetic on the inputs: the same
+ * graph and ranges give the same bytes on every machine. Stateless; thread-safe.
  */
 public final class QdqQuantizer {
   private QdqQuantizer() {}
@@ -205,7 +204,7 @@ public final class QdqQuantizer {
         continue;
       }
       List<NodeProto> readers = consumers.getOrDefault(out, List.of());
-      if (n.getOpType().equals("Conv")
+      if ((n.getOpType().equals("Conv") || n.getOpType().equals("Add"))
           && readers.size() == 1
           && readers.get(0).getOpType().equals("Relu")
           && !graphOutputs.contains(readers.get(0).getOutput(0))) {
