@@ -18,7 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.common.time.ExecutorScheduler;
 import org.affectgate.common.time.Scheduler;
-import org.affectgate.features.face.FaceAligner;
+import org.affectgate.features.face.ExpressionInput;
 import org.affectgate.features.face.FaceAnalyzer;
 import org.affectgate.features.face.OnnxExpressionClassifier;
 import org.affectgate.features.face.VisionConfig;
@@ -165,6 +165,8 @@ public final class ModelSwaps implements AutoCloseable {
    * holder; a reload re-runs {@code VisionModels.load(runtime, config)}.
    */
   public Vision vision(VisionModels loaded, VisionConfig config) {
+    // the crop the active model takes; a shadow must take the same crop (it sees the same input)
+    ExpressionInput input = VisionModels.inputFor(config);
     List<String> labels = loaded.analyzer().labels();
     ModelSlot<VisionModels, SwappedVision.ShadowExpression> slot =
         register(
@@ -172,11 +174,9 @@ public final class ModelSwaps implements AutoCloseable {
             List.of(YuNetFaceDetector.MODEL, config.expressionModel()),
             loaded,
             (r, n) -> VisionModels.load(runtime, config),
-            ModelSwaps::loadShadowExpression);
+            (r, n) -> loadShadowExpression(r, n, input.preprocessing()));
     SwappedVision stages = new SwappedVision(slot, labels);
-    return new Vision(
-        new FaceAnalyzer(stages, new FaceAligner(config.alignZoom(), config.alignShiftY()), stages),
-        slot);
+    return new Vision(new FaceAnalyzer(stages, input, stages), slot);
   }
 
   /**
@@ -191,9 +191,8 @@ public final class ModelSwaps implements AutoCloseable {
   }
 
   private static SwappedVision.ShadowExpression loadShadowExpression(
-      ModelRegistry registry, String name) throws ModelLoadException {
-    LoadedModel m =
-        registry.load(ModelRequirement.named(name).withPreprocessing(FaceAligner.PREPROCESSING));
+      ModelRegistry registry, String name, String preprocessing) throws ModelLoadException {
+    LoadedModel m = registry.load(ModelRequirement.named(name).withPreprocessing(preprocessing));
     try {
       return new SwappedVision.ShadowExpression(m, new OnnxExpressionClassifier(m));
     } catch (RuntimeException e) {

@@ -54,7 +54,16 @@ class VisionSwapTest {
     List<ModelEntry> original = ModelDirs.entries(manifest);
     ModelEntry int8 = original.get(2);
     ModelRuntimeConfig runtime = ModelRuntimeConfig.of(manifest);
-    VisionConfig fp32 = VisionConfig.defaults();
+    VisionConfig d = VisionConfig.defaults();
+    // mini-XCEPTION (the grey crop), whose int8 twin is the swap target below
+    VisionConfig fp32 =
+        new VisionConfig(
+            "face-expression",
+            d.scoreThreshold(),
+            d.nmsThreshold(),
+            d.maxFacesPerFrame(),
+            d.alignZoom(),
+            d.alignShiftY());
     DecodedImage frame = decode(SharedFaces.grid(SharedFaces.photos(6), 3, 2, 240));
     FrameAnalysis expectedFp32;
     FrameAnalysis expectedInt8;

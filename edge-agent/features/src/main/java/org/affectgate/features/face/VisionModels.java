@@ -62,12 +62,18 @@ public final class VisionModels implements AutoCloseable {
    */
   public static VisionModels load(ModelRuntimeConfig runtime, VisionConfig config)
       throws ModelLoadException {
-    return load(
-        runtime,
-        config,
-        OnnxExpressionClassifier.takesRgb(config.expressionModel())
-            ? RgbFaceAligner.defaults()
-            : new FaceAligner(config.alignZoom(), config.alignShiftY()));
+    return load(runtime, config, inputFor(config));
+  }
+
+  /**
+   * The crop stage {@code config.expressionModel()} takes: {@link RgbFaceAligner} for the
+   * face-api.js net, else {@link FaceAligner} with the configured zoom and shift. A new object on
+   * every call.
+   */
+  public static ExpressionInput inputFor(VisionConfig config) {
+    return OnnxExpressionClassifier.takesRgb(config.expressionModel())
+        ? RgbFaceAligner.defaults()
+        : new FaceAligner(config.alignZoom(), config.alignShiftY());
   }
 
   /**
