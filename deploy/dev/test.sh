@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 deploy/dev/services.sh install
-exec mvn -B verify "$@"
+exec mvn -B -T 2 verify "$@"

@@ -153,166 +153,150 @@ public record MqttConfig(
     }
   }
 
-  /** As the canonical constructor without TLS settings. */
-  public MqttConfig(
-      String uri,
-      String clientId,
-      String topicPrefix,
-      int maxPayloadBytes,
-      boolean cleanSession,
-      Path persistenceDir,
-      String username,
-      String passwordFile,
-      Protocol protocol,
-      Duration consentMaxAge) {
-    this(
-        uri,
-        clientId,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        null);
-  }
-
-  /** As the canonical constructor with {@code protocol: auto} and the default consent age bound. */
-  public MqttConfig(
-      String uri,
-      String clientId,
-      String topicPrefix,
-      int maxPayloadBytes,
-      boolean cleanSession,
-      Path persistenceDir,
-      String username,
-      String passwordFile) {
-    this(
-        uri,
-        clientId,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        Protocol.AUTO,
-        Duration.ofSeconds(DEFAULT_CONSENT_MAX_AGE_SECONDS));
-  }
-
   /**
    * Settings with every optional key at its default: prefix {@value #DEFAULT_TOPIC_PREFIX}, payload
    * cap {@value #DEFAULT_MAX_PAYLOAD_BYTES}, persistent session, file persistence in {@value
    * #DEFAULT_PERSISTENCE_DIR}, anonymous, protocol {@code auto}, consent age bound {@value
-   * #DEFAULT_CONSENT_MAX_AGE_SECONDS} s.
+   * #DEFAULT_CONSENT_MAX_AGE_SECONDS} s, no TLS.
+   *
+   * @throws IllegalArgumentException naming the key, as the canonical constructor
    */
   public static MqttConfig defaults(String uri, String clientId) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        DEFAULT_TOPIC_PREFIX,
-        DEFAULT_MAX_PAYLOAD_BYTES,
-        false,
-        Path.of(DEFAULT_PERSISTENCE_DIR),
-        null,
-        null);
+    return builder(uri, clientId).build();
   }
 
-  /** A copy with another persistence directory ({@code null}: in-memory). */
-  public MqttConfig withPersistenceDir(Path dir) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        dir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        tls);
+  /**
+   * A builder that starts from {@link #defaults(String, String)}; {@link Builder#build()} validates
+   * through the canonical constructor.
+   */
+  public static Builder builder(String uri, String clientId) {
+    return new Builder(uri, clientId);
   }
 
-  /** A copy with another client id. */
-  public MqttConfig withClientId(String id) {
-    return new MqttConfig(
-        uri,
-        id,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        tls);
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** A copy with another topic prefix. */
-  public MqttConfig withTopicPrefix(String prefix) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        prefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        tls);
-  }
+  /**
+   * Mutable, single-threaded collector of {@code mqtt.*} settings. Setters accept anything; nothing
+   * is checked until {@link #build()}, which throws the canonical constructor's {@link
+   * IllegalArgumentException} naming the offending key.
+   */
+  public static final class Builder {
+    private String uri;
+    private String clientId;
+    private String topicPrefix = DEFAULT_TOPIC_PREFIX;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private boolean cleanSession;
+    private Path persistenceDir = Path.of(DEFAULT_PERSISTENCE_DIR);
+    private String username;
+    private String passwordFile;
+    private Protocol protocol = Protocol.AUTO;
+    private Duration consentMaxAge = Duration.ofSeconds(DEFAULT_CONSENT_MAX_AGE_SECONDS);
+    private MqttTlsConfig tls;
 
-  /** A copy with another payload cap. */
-  public MqttConfig withMaxPayloadBytes(int max) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        topicPrefix,
-        max,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        tls);
-  }
+    private Builder(String uri, String clientId) {
+      this.uri = uri;
+      this.clientId = clientId;
+    }
 
-  /** A copy speaking another protocol. */
-  public MqttConfig withProtocol(Protocol p) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        p,
-        consentMaxAge,
-        tls);
-  }
+    private Builder(MqttConfig c) {
+      uri = c.uri;
+      clientId = c.clientId;
+      topicPrefix = c.topicPrefix;
+      maxPayloadBytes = c.maxPayloadBytes;
+      cleanSession = c.cleanSession;
+      persistenceDir = c.persistenceDir;
+      username = c.username;
+      passwordFile = c.passwordFile;
+      protocol = c.protocol;
+      consentMaxAge = c.consentMaxAge;
+      tls = c.tls;
+    }
 
-  /** A copy with other TLS settings ({@code null}: none). */
-  public MqttConfig withTls(MqttTlsConfig t) {
-    return new MqttConfig(
-        uri,
-        clientId,
-        topicPrefix,
-        maxPayloadBytes,
-        cleanSession,
-        persistenceDir,
-        username,
-        passwordFile,
-        protocol,
-        consentMaxAge,
-        t);
+    /** {@code mqtt.uri}. */
+    public Builder uri(String value) {
+      uri = value;
+      return this;
+    }
+
+    /** {@code mqtt.clientId}. */
+    public Builder clientId(String value) {
+      clientId = value;
+      return this;
+    }
+
+    /** {@code mqtt.topicPrefix}. */
+    public Builder topicPrefix(String value) {
+      topicPrefix = value;
+      return this;
+    }
+
+    /** {@code mqtt.maxPayloadBytes}. */
+    public Builder maxPayloadBytes(int value) {
+      maxPayloadBytes = value;
+      return this;
+    }
+
+    /** {@code mqtt.cleanSession}. */
+    public Builder cleanSession(boolean value) {
+      cleanSession = value;
+      return this;
+    }
+
+    /** {@code mqtt.persistenceDir}; {@code null} selects in-memory persistence. */
+    public Builder persistenceDir(Path value) {
+      persistenceDir = value;
+      return this;
+    }
+
+    /** {@code mqtt.username}; {@code null} for anonymous. */
+    public Builder username(String value) {
+      username = value;
+      return this;
+    }
+
+    /** {@code mqtt.passwordFile}; {@code null} for none. */
+    public Builder passwordFile(String value) {
+      passwordFile = value;
+      return this;
+    }
+
+    /** {@code mqtt.protocol}. */
+    public Builder protocol(Protocol value) {
+      protocol = value;
+      return this;
+    }
+
+    /** {@code mqtt.consentMaxAgeSeconds}. */
+    public Builder consentMaxAge(Duration value) {
+      consentMaxAge = value;
+      return this;
+    }
+
+    /** {@code mqtt.tls}; {@code null} for none. */
+    public Builder tls(MqttTlsConfig value) {
+      tls = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first invalid key
+     */
+    public MqttConfig build() {
+      return new MqttConfig(
+          uri,
+          clientId,
+          topicPrefix,
+          maxPayloadBytes,
+          cleanSession,
+          persistenceDir,
+          username,
+          passwordFile,
+          protocol,
+          consentMaxAge,
+          tls);
+    }
   }
 }

@@ -72,7 +72,7 @@ class MosquittoQueueLimitTest {
 
   /** Subscribes, goes away, lets the burst queue, comes back; the number of distinct arrivals. */
   private int burstWhileAgentAway() throws Exception {
-    MqttConfig config = MqttConfig.defaults(broker.uri(), "gw-burst").withPersistenceDir(null);
+    MqttConfig config = MqttConfig.builder(broker.uri(), "gw-burst").persistenceDir(null).build();
     agent = connectAgent(config);
     await().atMost(WAIT).until(agent::isConnected);
     try (MqttClient publisher = publisher()) {

@@ -10,7 +10,13 @@ import org.junit.jupiter.api.Test;
 class MqttConfigTest {
   private static MqttConfig with(
       String uri, String clientId, String prefix, int max, String user, String pw) {
-    return new MqttConfig(uri, clientId, prefix, max, false, Path.of("/tmp/x"), user, pw);
+    return MqttConfig.builder(uri, clientId)
+        .topicPrefix(prefix)
+        .maxPayloadBytes(max)
+        .persistenceDir(Path.of("/tmp/x"))
+        .username(user)
+        .passwordFile(pw)
+        .build();
   }
 
   @Test
@@ -39,19 +45,7 @@ class MqttConfigTest {
     MqttConfig d = MqttConfig.defaults("tcp://h:1", "c");
     for (Duration bad :
         new Duration[] {Duration.ZERO, Duration.ofMillis(500), Duration.ofHours(2)}) {
-      assertThatThrownBy(
-              () ->
-                  new MqttConfig(
-                      d.uri(),
-                      d.clientId(),
-                      d.topicPrefix(),
-                      d.maxPayloadBytes(),
-                      d.cleanSession(),
-                      d.persistenceDir(),
-                      null,
-                      null,
-                      d.protocol(),
-                      bad))
+      assertThatThrownBy(() -> d.toBuilder().consentMaxAge(bad).build())
           .as(bad.toString())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("mqtt.consentMaxAgeSeconds must be between 1 and 3600")
@@ -98,15 +92,45 @@ class MqttConfigTest {
   }
 
   @Test
-  void withers_changeOneField() {
+  void toBuilder_changesOnlyTheFieldsSet() {
+    MqttConfig before =
+        MqttConfig.builder("ssl://h:8883", "a")
+            .topicPrefix("site/x")
+            .maxPayloadBytes(1024)
+            .cleanSession(true)
+            .username("u")
+            .passwordFile("/etc/pw")
+            .consentMaxAge(Duration.ofSeconds(30))
+            .tls(new MqttTlsConfig(Path.of("/etc/ca.pem"), null, null))
+            .build();
     MqttConfig c =
-        MqttConfig.defaults("ssl://h:8883", "a")
-            .withClientId("b")
-            .withPersistenceDir(null)
-            .withProtocol(MqttConfig.Protocol.MQTT_3_1_1);
-    assertThat(c.protocol()).isEqualTo(MqttConfig.Protocol.MQTT_3_1_1);
-    assertThat(c.clientId()).isEqualTo("b");
-    assertThat(c.persistenceDir()).isNull();
-    assertThat(c.uri()).isEqualTo("ssl://h:8883");
+        before.toBuilder()
+            .clientId("b")
+            .persistenceDir(null)
+            .protocol(MqttConfig.Protocol.MQTT_3_1_1)
+            .build();
+    assertThat(c)
+        .isEqualTo(
+            new MqttConfig(
+                "ssl://h:8883",
+                "b",
+                "site/x",
+                1024,
+                true,
+                null,
+                "u",
+                "/etc/pw",
+                MqttConfig.Protocol.MQTT_3_1_1,
+                Duration.ofSeconds(30),
+                before.tls()));
+    assertThat(before.toBuilder().build()).isEqualTo(before);
+  }
+
+  @Test
+  void builder_badValue_isRejectedAtBuildNamingTheKey() {
+    MqttConfig.Builder b = MqttConfig.builder("tcp://h:1", "c").maxPayloadBytes(0);
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("mqtt.maxPayloadBytes must be in 1..268435455 (got 0)");
   }
 }

@@ -40,7 +40,7 @@ class MqttTlsBadConfigTest {
   }
 
   private static String problem(Path ca, Path cert, Path key) {
-    MqttConfig c = MqttConfig.defaults(URI, "agent").withTls(new MqttTlsConfig(ca, cert, key));
+    MqttConfig c = MqttConfig.builder(URI, "agent").tls(new MqttTlsConfig(ca, cert, key)).build();
     try {
       MqttTls.load(c, Instant.now());
     } catch (TlsFileException e) {
@@ -53,8 +53,9 @@ class MqttTlsBadConfigTest {
   @Test
   void valid_siteFiles_load() {
     MqttConfig c =
-        MqttConfig.defaults(URI, "agent")
-            .withTls(new MqttTlsConfig(pki.ca(), pki.cert("agent"), pki.key("agent")));
+        MqttConfig.builder(URI, "agent")
+            .tls(new MqttTlsConfig(pki.ca(), pki.cert("agent"), pki.key("agent")))
+            .build();
     assertThat(
             MqttTls.load(c, Instant.now())
                 .orElseThrow()
@@ -155,8 +156,9 @@ class MqttTlsBadConfigTest {
             "mqtt.tls.certFile and mqtt.tls.keyFile must be set together (got only one of them)");
     assertThatThrownBy(
             () ->
-                MqttConfig.defaults("tcp://127.0.0.1:1883", "a")
-                    .withTls(new MqttTlsConfig(pki.ca(), null, null)))
+                MqttConfig.builder("tcp://127.0.0.1:1883", "a")
+                    .tls(new MqttTlsConfig(pki.ca(), null, null))
+                    .build())
         .hasMessage("mqtt.tls.* is set but mqtt.uri is not ssl:// (got tcp://127.0.0.1:1883)");
   }
 }

@@ -48,7 +48,8 @@ class OversizedPublishTest {
 
   @Test
   void oversizedPublish_neverReachesTheClient_andTheNextSampleArrives() throws Exception {
-    MqttConfig config = MqttConfig.defaults(broker.uri(), "gw-oversize").withPersistenceDir(null);
+    MqttConfig config =
+        MqttConfig.builder(broker.uri(), "gw-oversize").persistenceDir(null).build();
     transport =
         new PahoMqttTransport(config, registry, Duration.ofMillis(100), Duration.ofMillis(500));
     transport.subscribe("affectgate/v1/+/wearable/+/hr", (t, p, r) -> deliveredSizes.add(p.length));

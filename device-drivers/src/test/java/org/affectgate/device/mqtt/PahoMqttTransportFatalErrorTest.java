@@ -56,9 +56,10 @@ class PahoMqttTransportFatalErrorTest {
 
   private void startTransport(MqttConfig.Protocol protocol, MqttTransport.MessageHandler handler) {
     MqttConfig config =
-        MqttConfig.defaults(broker.uri(), "gw-fatal")
-            .withPersistenceDir(null)
-            .withProtocol(protocol);
+        MqttConfig.builder(broker.uri(), "gw-fatal")
+            .persistenceDir(null)
+            .protocol(protocol)
+            .build();
     transport =
         new PahoMqttTransport(
             config,

@@ -65,16 +65,12 @@ class PahoMqttTransportTest {
   }
 
   private MqttConfig config(String clientId, boolean cleanSession, MqttConfig.Protocol protocol) {
-    return new MqttConfig(
-            broker.uri(),
-            clientId,
-            PREFIX,
-            MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
-            cleanSession,
-            tmp.resolve("paho"),
-            null,
-            null)
-        .withProtocol(protocol);
+    return MqttConfig.builder(broker.uri(), clientId)
+        .topicPrefix(PREFIX)
+        .cleanSession(cleanSession)
+        .persistenceDir(tmp.resolve("paho"))
+        .protocol(protocol)
+        .build();
   }
 
   /** A transport with a wearable source on it, started; fast first-connect backoff. */

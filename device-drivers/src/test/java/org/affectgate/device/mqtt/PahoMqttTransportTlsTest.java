@@ -64,10 +64,11 @@ class PahoMqttTransportTlsTest {
   }
 
   private MqttConfig config(String uri, String id, String certName, MqttConfig.Protocol p) {
-    return MqttConfig.defaults(uri, id)
-        .withPersistenceDir(null)
-        .withProtocol(p)
-        .withTls(new MqttTlsConfig(pki.ca(), pki.cert(certName), pki.key(certName)));
+    return MqttConfig.builder(uri, id)
+        .persistenceDir(null)
+        .protocol(p)
+        .tls(new MqttTlsConfig(pki.ca(), pki.cert(certName), pki.key(certName)))
+        .build();
   }
 
   private PahoMqttTransport transport(MqttConfig c) {
@@ -135,20 +136,7 @@ class PahoMqttTransportTlsTest {
     MqttConfig c = config(broker.tlsUri(), "probe", "agent", MqttConfig.Protocol.MQTT_5);
     assertThat(MqttTls.probe(c, MqttTls.load(c, Instant.now()), Duration.ofSeconds(5))).isEmpty();
 
-    MqttConfig absent = c.withTls(c.tls());
-    MqttConfig closedPort =
-        new MqttConfig(
-            "ssl://127.0.0.1:1",
-            absent.clientId(),
-            absent.topicPrefix(),
-            absent.maxPayloadBytes(),
-            absent.cleanSession(),
-            absent.persistenceDir(),
-            null,
-            null,
-            absent.protocol(),
-            absent.consentMaxAge(),
-            absent.tls());
+    MqttConfig closedPort = c.toBuilder().uri("ssl://127.0.0.1:1").build();
     assertThat(MqttTls.probe(closedPort, MqttTls.load(c, Instant.now()), Duration.ofSeconds(2)))
         .isEmpty();
   }
@@ -159,18 +147,13 @@ class PahoMqttTransportTlsTest {
     Files.writeString(secret, "s3cret\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
     MqttConfig c =
-        new MqttConfig(
-            broker.tlsUri(),
-            "pw",
-            MqttConfig.DEFAULT_TOPIC_PREFIX,
-            MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
-            false,
-            null,
-            "agent",
-            secret.toString(),
-            MqttConfig.Protocol.MQTT_5,
-            Duration.ofMinutes(5),
-            new MqttTlsConfig(pki.ca(), null, null));
+        MqttConfig.builder(broker.tlsUri(), "pw")
+            .persistenceDir(null)
+            .username("agent")
+            .passwordFile(secret.toString())
+            .protocol(MqttConfig.Protocol.MQTT_5)
+            .tls(new MqttTlsConfig(pki.ca(), null, null))
+            .build();
 
     assertThatThrownBy(() -> new PahoMqttTransport(c, registry))
         .isInstanceOf(IllegalArgumentException.class)
@@ -238,17 +221,13 @@ class PahoMqttTransportTlsTest {
 
   private MqttConfig passwordConfig(
       String uri, String id, Path passwordFile, MqttConfig.Protocol p) {
-    return new MqttConfig(
-        uri,
-        id,
-        MqttConfig.DEFAULT_TOPIC_PREFIX,
-        MqttConfig.DEFAULT_MAX_PAYLOAD_BYTES,
-        true,
-        null,
-        "bridge-user",
-        passwordFile.toString(),
-        p,
-        Duration.ofMinutes(5),
-        new MqttTlsConfig(pki.ca(), null, null));
+    return MqttConfig.builder(uri, id)
+        .cleanSession(true)
+        .persistenceDir(null)
+        .username("bridge-user")
+        .passwordFile(passwordFile.toString())
+        .protocol(p)
+        .tls(new MqttTlsConfig(pki.ca(), null, null))
+        .build();
   }
 }

@@ -41,9 +41,10 @@ class ProtocolFallbackTest {
 
   private PahoMqttTransport transport(MqttConfig.Protocol protocol) {
     MqttConfig config =
-        MqttConfig.defaults("tcp://127.0.0.1:" + broker.port(), "gw-fallback")
-            .withPersistenceDir(null)
-            .withProtocol(protocol);
+        MqttConfig.builder("tcp://127.0.0.1:" + broker.port(), "gw-fallback")
+            .persistenceDir(null)
+            .protocol(protocol)
+            .build();
     transport =
         new PahoMqttTransport(config, registry, Duration.ofMillis(100), Duration.ofMillis(200));
     transport.subscribe("affectgate/v1/#", (t, p, r) -> {});

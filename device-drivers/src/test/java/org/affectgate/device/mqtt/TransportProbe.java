@@ -17,9 +17,10 @@ final class TransportProbe {
 
   public static void main(String[] args) throws InterruptedException {
     MqttConfig config =
-        MqttConfig.defaults(args[0], args[1])
-            .withPersistenceDir(null)
-            .withProtocol(MqttConfig.Protocol.parse(args.length > 2 ? args[2] : "auto"));
+        MqttConfig.builder(args[0], args[1])
+            .persistenceDir(null)
+            .protocol(MqttConfig.Protocol.parse(args.length > 2 ? args[2] : "auto"))
+            .build();
     PahoMqttTransport transport =
         new PahoMqttTransport(
             config,

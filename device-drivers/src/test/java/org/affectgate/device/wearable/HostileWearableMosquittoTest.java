@@ -46,7 +46,7 @@ class HostileWearableMosquittoTest {
   void start() throws Exception {
     broker = new MosquittoServer().start();
     MqttConfig config =
-        MqttConfig.defaults(broker.uri(), "gw-hostile").withPersistenceDir(tmp.resolve("paho"));
+        MqttConfig.builder(broker.uri(), "gw-hostile").persistenceDir(tmp.resolve("paho")).build();
     transport = new PahoMqttTransport(config, registry);
     new WearableMqttSource(transport, config, SITE, received::add, registry, InstantSource.system())
         .start();

@@ -214,8 +214,9 @@ final class DemoCommand implements Callable<Integer> {
                 .withWindowListener(new WindowLinePrinter(out, config.aggregation().k()))
                 .withVoiceListener(segment -> printSegment(out, segment)));
     MqttConfig simMqtt =
-        MqttConfig.defaults(broker.uri(), "affectgate-demo-wearables")
-            .withPersistenceDir(dataDir.resolve("mqtt-simulator"));
+        MqttConfig.builder(broker.uri(), "affectgate-demo-wearables")
+            .persistenceDir(dataDir.resolve("mqtt-simulator"))
+            .build();
     PahoMqttTransport simTransport = new PahoMqttTransport(simMqtt, new SimpleMeterRegistry());
     simTransport.start();
     WearableSimulator simulator =

@@ -27,7 +27,7 @@ class EmbeddedBrokerProtocolTest {
     try (EmbeddedBroker broker = EmbeddedBroker.start(freePort());
         PahoMqttTransport transport =
             new PahoMqttTransport(
-                MqttConfig.defaults(broker.uri(), "demo-auto").withPersistenceDir(null),
+                MqttConfig.builder(broker.uri(), "demo-auto").persistenceDir(null).build(),
                 new SimpleMeterRegistry(),
                 Duration.ofMillis(100),
                 Duration.ofMillis(500))) {

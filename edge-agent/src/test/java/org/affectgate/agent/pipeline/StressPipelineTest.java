@@ -190,7 +190,10 @@ class StressPipelineTest {
     int before = reports.size();
     run(60);
     await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() > before + 3);
-    List<StressReport> after = reports.subList(before + 1, reports.size());
+    // a snapshot: the pipeline keeps reporting, and a subList view of the live list would throw
+    // ConcurrentModificationException when the next report lands during the assertion
+    List<StressReport> snapshot = List.copyOf(reports);
+    List<StressReport> after = snapshot.subList(before + 1, snapshot.size());
     assertThat(after)
         .allSatisfy(
             r ->

@@ -46,9 +46,11 @@ class ExecutorSchedulerTest {
     CountDownLatch done = new CountDownLatch(3);
     List<String> order = new CopyOnWriteArrayList<>();
 
-    scheduler.schedule(Duration.ofMillis(600), () -> add(order, "c", done));
-    scheduler.schedule(Duration.ofMillis(200), () -> add(order, "a", done));
-    scheduler.schedule(Duration.ofMillis(400), () -> add(order, "b", done));
+    // due times half a second apart: on a loaded machine the calls themselves (lambda linkage on
+    // first use) took over 200 ms, which reordered due times 200 ms apart
+    scheduler.schedule(Duration.ofMillis(1_500), () -> add(order, "c", done));
+    scheduler.schedule(Duration.ofMillis(500), () -> add(order, "a", done));
+    scheduler.schedule(Duration.ofMillis(1_000), () -> add(order, "b", done));
 
     assertThat(done.await(1, TimeUnit.MINUTES)).isTrue();
     assertThat(order).containsExactly("a", "b", "c");
@@ -57,11 +59,12 @@ class ExecutorSchedulerTest {
   @Test
   void cancel_beforeDue_neverRuns() throws InterruptedException {
     AtomicBoolean ran = new AtomicBoolean();
-    Scheduler.Cancellable c = scheduler.schedule(Duration.ofMillis(50), () -> ran.set(true));
+    // due in 1 s, not 50 ms: on a loaded machine 50 ms passed before cancel() was reached
+    Scheduler.Cancellable c = scheduler.schedule(Duration.ofSeconds(1), () -> ran.set(true));
 
     assertThat(c.cancel()).isTrue();
     CountDownLatch later = new CountDownLatch(1);
-    scheduler.schedule(Duration.ofMillis(100), later::countDown);
+    scheduler.schedule(Duration.ofMillis(1_100), later::countDown);
     assertThat(later.await(1, TimeUnit.MINUTES)).isTrue();
 
     assertThat(ran).isFalse();
