@@ -9,7 +9,9 @@
 #
 # Other options: --hours H (instead of --days), --end ISO-INSTANT (default now), --threads T
 # (default 2), --silent S (the first S gateways stop reporting --silent-minutes M before the end,
-# default 20), --seed N. Nonsense arguments: one line on stderr, exit status 2.
+# default 20), --seed N, --batch N (the agent's sync.batchSize, default 500), --flush-minutes M
+# (simulated minutes between sync passes, default 60), --faults true (gateways 1-4 misbehave for
+# the alert rules), --write false (report only). Nonsense arguments: one line on stderr, exit 2.
 #
 # Without --url it uses http://127.0.0.1:${HQ_VM_PORT:-8428}; when nothing answers there it starts
 # /usr/bin/victoria-metrics with its data in ${HQ_DATA:-/var/tmp/affectgate-hq}/vm and LEAVES IT

@@ -141,7 +141,9 @@ final class MeasurementDocs {
                   + " acknowledged them.")
           .source("`escalation` (staff escalation path)")
           .cadence("one point per site and UTC day, after the day closes")
-          .window("UTC day, timestamp = day end (ms)")
+          .window(
+              "UTC day, timestamp = the day's start, 00:00 UTC (ms), although written after the"
+                  + " day closes")
           .suppression(
               String.format(K_SUPPRESSED, "visitor sessions", "the escalation path's meters"))
           .consent("as for the kiosk sessions it counts: see CONSENT.md, staff escalation")

@@ -41,8 +41,16 @@ final class Dashboards {
     /** Points written per hour, summed by (by): gaps show suppressed or missing windows. */
     PER_HOUR,
     /** {@code sum by (by) (increase(series[$__interval]))} of a cumulative counter. */
-    INCREASE
+    INCREASE,
+    /**
+     * A daily point (stamped at the UTC day's start, written after the day closed), held over its
+     * day: {@code across by (by) (last_over_time(series[1d]))}.
+     */
+    DAILY
   }
+
+  /** The look-behind of {@link Kind#DAILY} queries: a point shows for the day it describes. */
+  static final String DAILY_LOOKBEHIND = "[1d]";
 
   /**
    * One panel query.
@@ -302,8 +310,42 @@ final class Dashboards {
                         "count",
                         "sum",
                         List.of("site", "kiosk"),
-                        "")))));
+                        "")),
+                panel(
+                    "Staff escalations per day",
+                    "timeseries",
+                    "none",
+                    ESCALATION_NOTE,
+                    daily("escalations", "sum")),
+                panel(
+                    "Escalations acknowledged (share)",
+                    "timeseries",
+                    "percentunit",
+                    ESCALATION_NOTE,
+                    daily("acknowledged_share", "avg")),
+                panel(
+                    "Median acknowledgement time",
+                    "timeseries",
+                    "s",
+                    ESCALATION_NOTE + " Days without an acknowledged escalation have no median.",
+                    daily("ack_median_s", "max")),
+                panel(
+                    "Visitor sessions with an escalation per day",
+                    "timeseries",
+                    "none",
+                    ESCALATION_NOTE,
+                    daily("sessions", "sum")))));
     return out;
+  }
+
+  static final String ESCALATION_NOTE =
+      "staff_escalation_day: one point per site and UTC day, written after the day closes and"
+          + " stamped at its start; a day with fewer than k visitor sessions has no point"
+          + " (suppressed), a day without escalations neither.";
+
+  static Query daily(String field, String across) {
+    return new Query(
+        Kind.DAILY, "staff_escalation_day", field, "last", across, List.of("site"), "");
   }
 
   // ---- MetricsQL ----
@@ -345,6 +387,7 @@ final class Dashboards {
               + "[5m])))";
       case PER_HOUR -> "sum" + by(q.by()) + " (count_over_time(" + s + "[1h]))";
       case INCREASE -> "sum" + by(q.by()) + " (increase(" + s + "[$__interval]))";
+      case DAILY -> q.across() + by(q.by()) + " (last_over_time(" + s + DAILY_LOOKBEHIND + "))";
     };
   }
 
@@ -356,8 +399,15 @@ final class Dashboards {
         switch (q.kind()) {
           case SILENCE -> "range(start: -3d)";
           case REPORTING -> "range(start: -5m)";
+          // From the start of the first day, like MetricsQL's [1d] look-behind.
+          case DAILY ->
+              "range(start: date.truncate(t: v.timeRangeStart, unit: 1d), stop:"
+                  + " v.timeRangeStop)";
           default -> "range(start: v.timeRangeStart, stop: v.timeRangeStop)";
         };
+    if (q.kind() == Kind.DAILY) {
+      f.append("import \"date\"\n\n");
+    }
     f.append("from(bucket: \"")
         .append(BUCKET)
         .append("\")\n  |> ")
@@ -407,6 +457,13 @@ final class Dashboards {
               .append(cols)
               .append(
                   "])\n  |> aggregateWindow(every: v.windowPeriod, fn: sum, createEmpty: false)");
+      case DAILY ->
+          f.append("  |> aggregateWindow(every: 1d, fn: last, createEmpty: false,")
+              .append(" timeSrc: \"_start\")\n  |> group(columns: [")
+              .append(cols)
+              .append("])\n  |> aggregateWindow(every: 1d, fn: ")
+              .append(fluxFn(q.across()))
+              .append(", createEmpty: false, timeSrc: \"_start\")");
     }
     return f.toString();
   }

@@ -2,6 +2,8 @@ package org.affectgate.agent.hq;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.affectgate.sync.testing.StrictWriteServer;
 
 /**
  * The fleet simulation (issue 13 §4), a command rather than a test: N gateways' aggregates and
@@ -27,8 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * FleetSim --url http://127.0.0.1:8428 --gateways 20 --days 3 [--end 2026-12-07T12:00:00Z]
  *          [--threads 2] [--silent 1] [--silent-minutes 20] [--seed 1] [--work DIR]
- *          [--report true] [--vm-data DIR]
+ *          [--report true] [--vm-data DIR] [--batch 500] [--flush-minutes 60] [--faults false]
  * </pre>
+ *
+ * <p>{@code --batch} is the agent's {@code sync.batchSize} (points per write request, 1..100 000,
+ * the agent's default 500); {@code --flush-minutes} how much simulated time each gateway
+ * accumulates between sync passes (1..1440). {@code --faults true} (at least 6 gateways) makes
+ * gateways 1..4 misbehave for the alert rules (see {@link #trouble}). With 50 gateways or more a
+ * progress line is printed each time another 4 % of them has finished. {@code --write false} writes
+ * nothing and only reports (disk and panel latencies) over the range, e.g. after several runs with
+ * consecutive {@code --end}s filled one store.
  *
  * <p>Prints points, samples (one per field), wall time, points/s overall and points/s inside the
  * sink. With {@code --report true} (the URL must then be a VictoriaMetrics) it also runs every
@@ -62,7 +73,11 @@ public final class FleetSim {
       long seed,
       Path work,
       boolean report,
-      Path vmData) {
+      Path vmData,
+      int batch,
+      int flushMinutes,
+      boolean faults,
+      boolean write) {
     Options(
         String url,
         int gateways,
@@ -74,7 +89,9 @@ public final class FleetSim {
         Duration silentFor,
         long seed,
         Path work) {
-      this(url, gateways, days, hours, end, threads, silent, silentFor, seed, work, false, null);
+      this(
+          url, gateways, days, hours, end, threads, silent, silentFor, seed, work, false, null, 500,
+          60, false, true);
     }
 
     Options {
@@ -90,6 +107,12 @@ public final class FleetSim {
         range("--hours", hours, 1, 400 * 24);
       }
       range("--silent", silent, 0, gateways);
+      range("--batch", batch, 1, 100_000);
+      range("--flush-minutes", flushMinutes, 1, 1440);
+      if (faults && gateways < 6) {
+        throw new IllegalArgumentException(
+            "--faults true needs at least 6 gateways (got " + gateways + ")");
+      }
       if (silentFor.isNegative() || silentFor.compareTo(span(days, hours)) > 0) {
         throw new IllegalArgumentException(
             "--silent-minutes must be between 0 and the simulated span (got "
@@ -128,6 +151,10 @@ public final class FleetSim {
       Path work = null;
       boolean report = false;
       Path vmData = null;
+      int batch = 500;
+      int flushMinutes = 60;
+      boolean faults = false;
+      boolean write = true;
       for (int i = 0; i < args.length; i++) {
         String key = args[i];
         if (i + 1 >= args.length) {
@@ -145,12 +172,11 @@ public final class FleetSim {
           case "--seed" -> seed = integer(key, v);
           case "--work" -> work = Path.of(v);
           case "--vm-data" -> vmData = Path.of(v);
-          case "--report" -> {
-            if (!v.equals("true") && !v.equals("false")) {
-              throw new IllegalArgumentException("--report must be true or false (got " + v + ")");
-            }
-            report = Boolean.parseBoolean(v);
-          }
+          case "--batch" -> batch = integer(key, v);
+          case "--flush-minutes" -> flushMinutes = integer(key, v);
+          case "--report" -> report = bool(key, v);
+          case "--faults" -> faults = bool(key, v);
+          case "--write" -> write = bool(key, v);
           case "--end" -> {
             try {
               end = Instant.parse(v);
@@ -164,7 +190,8 @@ public final class FleetSim {
                   "unknown option "
                       + key
                       + " (options: --url --gateways --days --hours --end --threads --silent"
-                      + " --silent-minutes --seed --work --report --vm-data)");
+                      + " --silent-minutes --seed --work --report --vm-data --batch"
+                      + " --flush-minutes --faults --write)");
         }
       }
       if (url == null) {
@@ -182,7 +209,18 @@ public final class FleetSim {
           seed,
           work,
           report,
-          vmData);
+          vmData,
+          batch,
+          flushMinutes,
+          faults,
+          write);
+    }
+
+    private static boolean bool(String key, String v) {
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new IllegalArgumentException(key + " must be true or false (got " + v + ")");
+      }
+      return Boolean.parseBoolean(v);
     }
 
     private static int integer(String key, String v) {
@@ -241,21 +279,54 @@ public final class FleetSim {
     AtomicLong points = new AtomicLong();
     AtomicLong samples = new AtomicLong();
     AtomicLong sinkNanos = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    long progressEvery = o.gateways() >= 50 ? Math.max(1, o.gateways() / 25) : Long.MAX_VALUE;
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(o.threads());
+    StrictWriteServer refusing = null;
     try {
+      String closedUrl = null;
+      if (o.faults()) {
+        refusing =
+            new StrictWriteServer()
+                .refuseLines(
+                    l -> l.startsWith("hrv_window,"),
+                    "simulated refusal: hrv_window is not accepted by this bucket");
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+          closedUrl = "http://127.0.0.1:" + s.getLocalPort();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
       List<Future<?>> runs = new ArrayList<>();
       for (int g = 0; g < o.gateways(); g++) {
         int index = g;
         Path dir = work;
+        SimGateway.Trouble trouble =
+            o.faults()
+                ? trouble(index, o.end(), closedUrl, refusing.url())
+                : SimGateway.Trouble.NONE;
         runs.add(
             pool.submit(
                 () -> {
-                  try (SimGateway gw = new SimGateway(index, start, o.url(), dir, o.seed())) {
-                    gw.run(o.end(), index < o.silent() ? silentFrom : o.end());
+                  try (SimGateway gw =
+                      new SimGateway(index, start, o.url(), dir, o.seed(), o.batch(), trouble)) {
+                    gw.run(o.end(), index < o.silent() ? silentFrom : o.end(), o.flushMinutes());
                     points.addAndGet(gw.points());
                     samples.addAndGet(gw.samples());
                     sinkNanos.addAndGet(gw.sinkNanos());
+                  }
+                  long n = done.incrementAndGet();
+                  if (n % progressEvery == 0) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf(
+                        Locale.ROOT,
+                        "fleet-sim: %d/%d gateways done, %d points in %.0f s (%.0f points/s)%n",
+                        n,
+                        o.gateways(),
+                        points.get(),
+                        s,
+                        points.get() / s);
                   }
                   return null;
                 }));
@@ -270,9 +341,47 @@ public final class FleetSim {
     } finally {
       pool.shutdownNow();
       deleteTree(work);
+      if (refusing != null) {
+        refusing.close();
+      }
     }
     return new Result(
         points.get(), samples.get(), (System.nanoTime() - t0) / 1e9, sinkNanos.get() / 1e9);
+  }
+
+  /**
+   * The faults of {@code --faults true}, each at one gateway, timed back from {@code end}: 1 loses
+   * its store for 75 min ending 25 min before the end (BacklogGrowing, SyncFailing); 2 for 45 min
+   * ending 65 min before (SyncFailing only: BacklogGrowing's condition holds for its last 15 min,
+   * shorter than the rule's {@code for: 30m}); 3 meets a store refusing its hrv_window lines 60 min
+   * before (DeadLetters); 4's stress share rises by 0.6 for the last 100 min (StressAboveBaseline).
+   * Gateway 0 is the {@code --silent} one; 5 and up are healthy (the negative controls).
+   */
+  static SimGateway.Trouble trouble(int index, Instant end, String closedUrl, String refusingUrl) {
+    return switch (index) {
+      case 1 ->
+          new SimGateway.Trouble(
+              SimGateway.Fault.OUTAGE,
+              end.minus(Duration.ofMinutes(100)),
+              end.minus(Duration.ofMinutes(25)),
+              closedUrl);
+      case 2 ->
+          new SimGateway.Trouble(
+              SimGateway.Fault.OUTAGE,
+              end.minus(Duration.ofMinutes(110)),
+              end.minus(Duration.ofMinutes(65)),
+              closedUrl);
+      case 3 ->
+          new SimGateway.Trouble(
+              SimGateway.Fault.DEAD_LETTER,
+              end.minus(Duration.ofMinutes(60)),
+              end.minus(Duration.ofMinutes(59)),
+              refusingUrl);
+      case 4 ->
+          new SimGateway.Trouble(
+              SimGateway.Fault.STRESS_RISE, end.minus(Duration.ofMinutes(100)), end, null);
+      default -> SimGateway.Trouble.NONE;
+    };
   }
 
   private static void deleteTree(Path dir) {
@@ -285,11 +394,20 @@ public final class FleetSim {
 
   /** Bytes per sample in the VictoriaMetrics data directory after a forced flush. */
   static String diskReport(Options o, Result r) throws IOException, InterruptedException {
-    java.net.http.HttpClient.newHttpClient()
-        .send(
-            java.net.http.HttpRequest.newBuilder(URI.create(o.url() + "/internal/force_flush"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
+    var http = java.net.http.HttpClient.newHttpClient();
+    http.send(
+        java.net.http.HttpRequest.newBuilder(URI.create(o.url() + "/internal/force_flush")).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    // The store's own count of the samples it holds (its parts, before background merges).
+    long rows =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(o.url() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("vm_rows{type=\"storage/"))
+            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .sum();
     long bytes;
     try (var walk = Files.walk(o.vmData())) {
       bytes =
@@ -304,15 +422,26 @@ public final class FleetSim {
                   })
               .sum();
     }
+    String store =
+        String.format(
+            Locale.ROOT,
+            "; the store holds %d samples (vm_rows storage/*) = %.2f bytes per stored sample",
+            rows,
+            (double) bytes / Math.max(1, rows));
+    if (r == null) {
+      return String.format(
+          Locale.ROOT, "disk: %d bytes in %s after force_flush%s", bytes, o.vmData(), store);
+    }
     return String.format(
         Locale.ROOT,
         "disk: %d bytes in %s after force_flush = %.2f bytes/sample, %.1f bytes/point"
             + " (whole store: includes anything written before this run; VictoriaMetrics merges"
-            + " parts in the background, so the figure drops later)",
+            + " parts in the background, so the figure drops later)%s",
         bytes,
         o.vmData(),
         (double) bytes / r.samples(),
-        (double) bytes / r.points());
+        (double) bytes / r.points(),
+        store);
   }
 
   /** Latency of every VictoriaMetrics panel query over the simulated range, slowest first. */
@@ -372,8 +501,10 @@ public final class FleetSim {
       return;
     }
     try {
-      Result r = run(o);
-      System.out.println(r.summary(o));
+      Result r = o.write() ? run(o) : null;
+      if (r != null) {
+        System.out.println(r.summary(o));
+      }
       if (o.vmData() != null) {
         System.out.println(diskReport(o, r));
       }

@@ -23,7 +23,11 @@ class FleetSimArgsTest {
         "--end yesterday|--end must be an ISO instant",
         "--report maybe|--report must be true or false (got maybe)",
         "--frobnicate 1|unknown option --frobnicate",
-        "--days|--days needs a value"
+        "--days|--days needs a value",
+        "--batch 0|--batch must be between 1 and 100000 (got 0)",
+        "--flush-minutes 2000|--flush-minutes must be between 1 and 1440 (got 2000)",
+        "--gateways 3 --faults true|--faults true needs at least 6 gateways (got 3)",
+        "--write perhaps|--write must be true or false (got perhaps)"
       })
   void nonsense_isRefusedWithOneLineNamingTheOption(String args, String message) {
     assertThatThrownBy(() -> FleetSim.Options.parse((URL + args).split(" ")))
@@ -44,8 +48,13 @@ class FleetSimArgsTest {
   void sensibleArguments_parse() {
     FleetSim.Options o =
         FleetSim.Options.parse(
-            (URL + "--gateways 500 --days 30 --threads 2 --silent 1 --end 2026-12-07T12:00:30Z")
+            (URL
+                    + "--gateways 500 --days 30 --threads 2 --silent 1 --end 2026-12-07T12:00:30Z"
+                    + " --batch 5000 --flush-minutes 360 --write false")
                 .split(" "));
+    assertThat(o.batch()).isEqualTo(5000);
+    assertThat(o.flushMinutes()).isEqualTo(360);
+    assertThat(o.write()).isFalse();
     assertThat(o.gateways()).isEqualTo(500);
     assertThat(o.span()).hasDays(30);
     assertThat(o.end()).hasToString("2026-12-07T12:00:00Z");

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
 import org.affectgate.agent.egress.DataContract;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
+import org.affectgate.agent.escalation.EscalationDays;
 import org.affectgate.agent.health.HealthReporter;
 import org.affectgate.common.time.Scheduler;
 import org.affectgate.device.ingest.RejectReason;
@@ -32,11 +34,43 @@ import org.affectgate.sync.sink.WriteOutcome;
 import org.affectgate.sync.testing.ManualClock;
 
 /**
- * One simulated gateway: plausible aggregates and {@code gateway_health} for its site, written
+ * One simulated gateway: plausible aggregates, the daily {@code staff_escalation_day} point (made
+ * by the agent's own {@code DailyAggregate}) and {@code gateway_health} for its site, written
  * minute by minute on its own injected clock through the agent's real egress gate, SQLite outbox,
- * sync loop and {@link InfluxSink}. Not thread-safe; one thread per gateway at a time.
+ * sync loop and {@link InfluxSink}. A {@link Trouble} makes it misbehave the way the HQ alert rules
+ * look for. Not thread-safe; one thread per gateway at a time.
  */
 final class SimGateway implements AutoCloseable {
+  /** The aggregation threshold k of the simulated gateways (the gate's and the aggregates'). */
+  static final int K = 5;
+
+  /** What goes wrong at a gateway during [from, to), for the alert rules' tests. */
+  enum Fault {
+    NONE,
+    /**
+     * Its sink writes to {@code detourUrl} (nothing listens: connection refused) instead of the
+     * store, one sync pass a minute: the outbox grows, sync fails; afterwards the backlog drains.
+     */
+    OUTAGE,
+    /**
+     * The pass at {@code from} goes to {@code detourUrl}, a store that refuses some lines (4xx).
+     */
+    DEAD_LETTER,
+    /** Its programme's stress share rises by 0.6 (from about 0.2). */
+    STRESS_RISE
+  }
+
+  /**
+   * @param detourUrl the write base URL used instead of the store during an OUTAGE or DEAD_LETTER
+   */
+  record Trouble(Fault fault, Instant from, Instant to, String detourUrl) {
+    static final Trouble NONE = new Trouble(Fault.NONE, Instant.MAX, Instant.MAX, null);
+
+    boolean at(Instant t) {
+      return !t.isBefore(from) && t.isBefore(to);
+    }
+  }
+
   static final String[] KIOSKS = {"kiosk-1", "kiosk-2"};
   static final String[] FACE = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"};
   static final String[] VOICE = {
@@ -53,13 +87,23 @@ final class SimGateway implements AutoCloseable {
   private final TimedSink sink;
   private final SyncLoop loop;
   private final HealthReporter health;
+  private final Trouble trouble;
   private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
   private long points;
   private long samples;
 
   /** Opens the gateway's outbox under {@code dir} with its clock at {@code start}. */
   SimGateway(int index, Instant start, String url, Path dir, long seed) {
+    this(index, start, url, dir, seed, SyncConfig.defaults().batchSize(), Trouble.NONE);
+  }
+
+  /**
+   * @param batchSize the sync loop's {@code sync.batchSize} (points per write request)
+   */
+  SimGateway(
+      int index, Instant start, String url, Path dir, long seed, int batchSize, Trouble trouble) {
     this.index = index;
+    this.trouble = trouble;
     this.site = String.format("site-%03d", index);
     this.programme = index % 3 == 2 ? "prog-b" : "prog-a";
     this.random = new Random(seed * 31 + index);
@@ -77,13 +121,25 @@ final class SimGateway implements AutoCloseable {
             registry);
     List<EgressSchema> schemas =
         DataContract.MEASUREMENTS.stream().filter(s -> !s.perSubject()).toList();
-    this.gate = new EgressGate(outbox, schemas, 5, registry);
+    this.gate = new EgressGate(outbox, schemas, K, registry);
     this.sink =
-        new TimedSink(InfluxSink.create(new InfluxConfig(url, "hq", "affectgate", null), clock));
+        new TimedSink(
+            InfluxSink.create(new InfluxConfig(url, "hq", "affectgate", null), clock),
+            trouble.detourUrl() == null
+                ? null
+                : InfluxSink.create(
+                    new InfluxConfig(trouble.detourUrl(), "hq", "affectgate", null), clock));
     Scheduler unused = (delay, task) -> () -> false;
+    SyncConfig d = SyncConfig.defaults();
     this.loop =
         new SyncLoop(
-            outbox, sink, SyncConfig.defaults(), clock, registry, unused, random::nextDouble);
+            outbox,
+            sink,
+            new SyncConfig(batchSize, d.interval(), d.backoffInitial(), d.backoffMax()),
+            clock,
+            registry,
+            unused,
+            random::nextDouble);
     Map<String, String> models = new TreeMap<>();
     models.put("hrv-stress", "1.0.0");
     if (index % 2 == 0) {
@@ -111,23 +167,55 @@ final class SimGateway implements AutoCloseable {
    * @throws IllegalStateException when the store refused points (dead letters) or a pass failed
    */
   void run(Instant until, Instant silentFrom) {
+    run(until, silentFrom, 60);
+  }
+
+  /**
+   * As {@link #run(Instant, Instant)}, syncing every {@code flushMinutes} of simulated time (and
+   * every minute while its {@link Trouble} is on). Like an agent starting up, the first minute also
+   * writes the escalation point of the day before, which a real agent catches up on at start.
+   */
+  void run(Instant until, Instant silentFrom, int flushMinutes) {
     List<Metric> batch = new ArrayList<>();
+    if (clock.instant().isBefore(silentFrom) && clock.instant().getEpochSecond() % 86_400 != 0) {
+      escalationDay(clock.instant().atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1), batch);
+    }
+    long flushSeconds = flushMinutes * 60L;
     while (clock.instant().isBefore(until)) {
       Instant now = clock.instant();
       if (now.isBefore(silentFrom)) {
         minute(now, batch);
       }
+      boolean sinkTrouble = trouble.fault() != Fault.STRESS_RISE;
+      boolean troubled = sinkTrouble && trouble.at(now);
+      // The pass before the trouble empties the outbox, so the trouble meets one minute's points.
+      boolean troubleNext = sinkTrouble && trouble.at(now.plus(Duration.ofMinutes(1)));
+      sink.detour = troubled;
       clock.advance(Duration.ofMinutes(1));
-      boolean hourEnd = clock.instant().getEpochSecond() % 3600 == 0;
-      if (hourEnd || !clock.instant().isBefore(until)) {
-        flush(batch);
+      boolean due = clock.instant().getEpochSecond() % flushSeconds == 0;
+      if (due || troubled || troubleNext || !clock.instant().isBefore(until)) {
+        flush(batch, troubled);
       }
     }
-    flush(batch);
+    sink.detour = false;
+    flush(batch, false);
   }
 
-  private void flush(List<Metric> batch) {
-    if (batch.isEmpty()) {
+  private void escalationDay(LocalDate day, List<Metric> out) {
+    // Small sites (every fifth) often stay below k sessions: no point that day.
+    int escalations = index % 5 == 4 ? 1 + random.nextInt(6) : 4 + random.nextInt(12);
+    int sessions = Math.max(1, escalations - random.nextInt(3));
+    int acknowledged = Math.max(0, escalations - random.nextInt(3));
+    List<Long> ackMs = new ArrayList<>();
+    for (int i = 0; i < acknowledged; i++) {
+      ackMs.add(20_000L + random.nextInt(280_000));
+    }
+    EscalationDays.point(site, day, escalations, acknowledged, sessions, ackMs, K)
+        .ifPresent(out::add);
+  }
+
+  private void flush(List<Metric> batch, boolean troubled) {
+    if (batch.isEmpty() && !troubled) {
       return;
     }
     int added = gate.enqueue(batch).added();
@@ -142,7 +230,10 @@ final class SimGateway implements AutoCloseable {
     batch.clear();
     loop.runOnce();
     var state = loop.state();
-    if (state.consecutiveFailures() > 0 || state.deadLetterCount() > 0) {
+    boolean expected =
+        troubled && trouble.fault() == Fault.OUTAGE
+            || trouble.fault() == Fault.DEAD_LETTER && state.consecutiveFailures() == 0;
+    if (!expected && (state.consecutiveFailures() > 0 || state.deadLetterCount() > 0)) {
       throw new IllegalStateException(
           site
               + ": sync failed: "
@@ -156,6 +247,9 @@ final class SimGateway implements AutoCloseable {
     int minute = now.atOffset(ZoneOffset.UTC).getMinute();
     if (minute == 0 && index % 4 == 2) {
       rejected.merge(RejectReason.MALFORMED_JSON, 1L + random.nextInt(3), Long::sum);
+    }
+    if (hour == 0 && minute == 0) {
+      escalationDay(now.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1), out);
     }
     out.add(health.sample());
     boolean working = hour >= 8 && hour < 18;
@@ -198,8 +292,8 @@ final class SimGateway implements AutoCloseable {
   private Metric stress(long ms, Instant now) {
     double subjects = 5 + random.nextInt(15);
     double share = 0.15 + random.nextDouble() * 0.1;
-    if (index % 7 == 1 && now.getEpochSecond() % 86_400 > 14 * 3600) {
-      share += 0.3; // an afternoon pattern at some sites: the stress baseline rule's test case
+    if (trouble.fault() == Fault.STRESS_RISE && trouble.at(now)) {
+      share += 0.6; // the StressAboveBaseline rule's case
     }
     double stressed = Math.round(share * subjects);
     Map<String, Double> f = new TreeMap<>();
@@ -276,17 +370,26 @@ final class SimGateway implements AutoCloseable {
     outbox.close();
   }
 
-  /** Times the real sink's writes; otherwise the sink unchanged. */
+  /**
+   * Times the real sink's writes; otherwise the sink unchanged. While {@code detour} is set, writes
+   * go to the second real sink (the trouble's URL) instead.
+   */
   private static final class TimedSink implements PointSink {
     private final PointSink delegate;
+    private final PointSink detourSink;
     long nanos;
+    boolean detour;
 
-    TimedSink(PointSink delegate) {
+    TimedSink(PointSink delegate, PointSink detourSink) {
       this.delegate = delegate;
+      this.detourSink = detourSink;
     }
 
     @Override
     public WriteOutcome write(List<String> lines) {
+      if (detour && detourSink != null) {
+        return detourSink.write(lines);
+      }
       long t0 = System.nanoTime();
       try {
         return delegate.write(lines);
@@ -303,6 +406,9 @@ final class SimGateway implements AutoCloseable {
     @Override
     public void close() {
       delegate.close();
+      if (detourSink != null) {
+        detourSink.close();
+      }
     }
   }
 }
