@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Option;
 
 /**
  * What the {@code verify-*} commands that compare against a TF.js network under node share: reading
@@ -19,6 +20,27 @@ import javax.imageio.ImageIO;
  */
 final class TfjsReference {
   private TfjsReference() {}
+
+  /** The options every TF.js comparison takes (picocli mixin) besides its node script. */
+  static final class Options {
+    @Option(names = "--node", defaultValue = "node", description = "node executable.")
+    String node;
+
+    @Option(
+        names = "--upstream",
+        defaultValue = "../shared/upstream-models",
+        description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
+    Path upstream;
+
+    @Option(
+        names = "--faces",
+        defaultValue = "../shared/datasets/faces-eval/images",
+        description = "Real face images to add to the synthetic inputs, if present.")
+    Path faces;
+
+    @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
+    int count;
+  }
 
   /**
    * The first {@code count} images of {@code dir} in name order that {@link ImageIO} can decode

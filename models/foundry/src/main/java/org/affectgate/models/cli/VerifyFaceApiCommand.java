@@ -21,6 +21,7 @@ import org.affectgate.models.foundry.FaceApiExpression;
 import org.affectgate.models.foundry.FixtureInputs;
 import org.affectgate.models.foundry.Upstream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,29 +45,13 @@ final class VerifyFaceApiCommand implements Callable<Integer> {
       description = "Path of tfjs-reference/faceapi.mjs.")
   Path script;
 
-  @Option(names = "--node", defaultValue = "node", description = "node executable.")
-  String node;
-
-  @Option(
-      names = "--upstream",
-      defaultValue = "../shared/upstream-models",
-      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
-  Path upstream;
-
-  @Option(
-      names = "--faces",
-      defaultValue = "../shared/datasets/faces-eval/images",
-      description = "Real face images to add to the synthetic inputs, if present.")
-  Path faces;
-
-  @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
-  int count;
+  @Mixin TfjsReference.Options options;
 
   @Override
   public Integer call() throws Exception {
-    ModelProto onnx = FaceApiExpression.build(upstream);
+    ModelProto onnx = FaceApiExpression.build(options.upstream);
     List<int[]> images = new ArrayList<>();
-    for (float[] nhwc : FixtureInputs.generate(count, S, S, 3, 15L)) {
+    for (float[] nhwc : FixtureInputs.generate(options.count, S, S, 3, 15L)) {
       int[] px = new int[S * S];
       for (int i = 0; i < px.length; i++) {
         int rgb = 0;
@@ -124,7 +109,7 @@ final class VerifyFaceApiCommand implements Callable<Integer> {
 
   private List<int[]> realFaces() throws IOException {
     List<int[]> out = new ArrayList<>();
-    for (BufferedImage img : TfjsReference.faces(faces, count)) {
+    for (BufferedImage img : TfjsReference.faces(options.faces, options.count)) {
       BufferedImage small = new BufferedImage(S, S, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = small.createGraphics();
       g.setRenderingHint(
@@ -144,9 +129,9 @@ final class VerifyFaceApiCommand implements Callable<Integer> {
       }
     }
     return TfjsReference.run(
-        node,
+        options.node,
         script,
-        Upstream.FACE_API_EXPRESSION_MANIFEST.verifiedIn(upstream),
+        Upstream.FACE_API_EXPRESSION_MANIFEST.verifiedIn(options.upstream),
         buf,
         images.size(),
         7,

@@ -18,6 +18,7 @@ import org.affectgate.models.keras.KerasH5Reader;
 import org.affectgate.models.keras.KerasModel;
 import org.affectgate.models.keras.KerasReferenceForward;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,29 +35,13 @@ final class VerifyTfjsCommand implements Callable<Integer> {
   @Option(names = "--node-script", required = true, description = "Path of tfjs-reference/run.mjs.")
   Path script;
 
-  @Option(names = "--node", defaultValue = "node", description = "node executable.")
-  String node;
-
-  @Option(
-      names = "--upstream",
-      defaultValue = "../shared/upstream-models",
-      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
-  Path upstream;
-
-  @Option(
-      names = "--faces",
-      defaultValue = "../shared/datasets/faces-eval/images",
-      description = "Real face images to add to the synthetic inputs, if present.")
-  Path faces;
-
-  @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
-  int count;
+  @Mixin TfjsReference.Options options;
 
   @Override
   public Integer call() throws Exception {
-    KerasModel keras = KerasH5Reader.read(Upstream.BIG_XCEPTION.verifiedIn(upstream));
+    KerasModel keras = KerasH5Reader.read(Upstream.BIG_XCEPTION.verifiedIn(options.upstream));
     byte[] onnx = FaceExpression.toOnnx(keras, Upstream.BIG_XCEPTION.path()).toByteArray();
-    List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(count, 64, 64, 1, 7L));
+    List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(options.count, 64, 64, 1, 7L));
     int synthetic = inputs.size();
     inputs.addAll(realFaces());
     float[] tfjs = runTfjs(inputs);
@@ -104,7 +89,7 @@ final class VerifyTfjsCommand implements Callable<Integer> {
 
   private List<float[]> realFaces() throws IOException {
     List<float[]> out = new ArrayList<>();
-    for (BufferedImage img : TfjsReference.faces(faces, count)) {
+    for (BufferedImage img : TfjsReference.faces(options.faces, options.count)) {
       out.add(FaceExpressionEval.input(img, 1.0));
     }
     return out;
@@ -118,9 +103,9 @@ final class VerifyTfjsCommand implements Callable<Integer> {
       }
     }
     return TfjsReference.run(
-        node,
+        options.node,
         script,
-        upstream.resolve("human-emotion/emotion.json"),
+        options.upstream.resolve("human-emotion/emotion.json"),
         buf,
         inputs.size(),
         7,
