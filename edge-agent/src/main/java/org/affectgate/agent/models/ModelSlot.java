@@ -90,6 +90,32 @@ final class ModelSlot<A extends AutoCloseable, S extends AutoCloseable> implemen
     return shadow;
   }
 
+  /** Computes the shadow model's output for the input the active model just answered. */
+  @FunctionalInterface
+  interface ShadowOutput<S, E extends Exception> {
+    float[] of(S shadow) throws E;
+  }
+
+  /**
+   * If a shadow is installed, runs {@code output} on it and records its result beside {@code
+   * activeOutput}; an exception from {@code output} (or the comparison) is counted as a shadow
+   * failure and goes no further. Returns after the shadow ran; caller's (worker) thread.
+   */
+  <E extends Exception> void compareShadow(
+      float[] activeOutput, ShadowOutput<? super S, E> output) {
+    shadow.use(
+        sh -> {
+          if (sh != null) {
+            try {
+              sh.comparison().record(activeOutput, output.of(sh.model()));
+            } catch (Exception e) {
+              sh.comparison().failed();
+            }
+          }
+          return null;
+        });
+  }
+
   /**
    * Loads, from {@code registry}, the active model if any of its entries changed and the shadow
    * candidate if its entry changed (appeared, differs, or went away). Nothing running is touched.

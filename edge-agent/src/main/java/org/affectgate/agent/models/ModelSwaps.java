@@ -138,26 +138,19 @@ public final class ModelSwaps implements AutoCloseable {
 
   /** The voice stage's model: {@code loaded} (now owned by the returned model) behind a holder. */
   public VoiceEmotionModel voice(OnnxVoiceEmotionModel loaded) {
-    ModelSlot<VoiceEmotionModel, VoiceEmotionModel> slot =
-        register(
+    return new SwappedVoiceModel(
+        this.<VoiceEmotionModel>registerSingle(
             OnnxVoiceEmotionModel.MODEL_NAME,
-            List.of(OnnxVoiceEmotionModel.MODEL_NAME),
             loaded,
-            (r, n) -> OnnxVoiceEmotionModel.load(r),
-            OnnxVoiceEmotionModel::load);
-    return new SwappedVoiceModel(slot);
+            OnnxVoiceEmotionModel::load,
+            OnnxVoiceEmotionModel::load));
   }
 
   /** The stress stage's model: {@code loaded} (now owned by the returned model) behind a holder. */
   public StressModel stress(OnnxStressModel loaded) {
-    ModelSlot<StressModel, StressModel> slot =
-        register(
-            OnnxStressModel.MODEL_NAME,
-            List.of(OnnxStressModel.MODEL_NAME),
-            loaded,
-            (r, n) -> OnnxStressModel.load(r),
-            OnnxStressModel::load);
-    return new SwappedStressModel(slot);
+    return new SwappedStressModel(
+        this.<StressModel>registerSingle(
+            OnnxStressModel.MODEL_NAME, loaded, OnnxStressModel::load, OnnxStressModel::load));
   }
 
   /**
@@ -203,6 +196,18 @@ public final class ModelSwaps implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Loads the active model of a single-model slot from a registry, verified as at start-up. */
+  @FunctionalInterface
+  private interface ActiveLoader<M> {
+    M load(ModelRegistry registry) throws ModelLoadException;
+  }
+
+  /** A slot of one model named {@code name} whose shadow, if any, is the same kind of model. */
+  private <M extends AutoCloseable> ModelSlot<M, M> registerSingle(
+      String name, M loaded, ActiveLoader<M> active, ModelSlot.Loader<M> shadow) {
+    return register(name, List.of(name), loaded, (r, n) -> active.load(r), shadow);
   }
 
   private synchronized <A extends AutoCloseable, S extends AutoCloseable> ModelSlot<A, S> register(

@@ -21,22 +21,12 @@ final class SwappedStressModel implements StressModel {
   @Override
   public double stressProbability(float[] features) throws StressModelException {
     double p = slot.active().use(m -> m.stressProbability(features));
-    slot.shadow()
-        .use(
-            sh -> {
-              if (sh != null) {
-                try {
-                  double q = sh.model().stressProbability(features);
-                  sh.comparison()
-                      .record(
-                          new float[] {(float) (1 - p), (float) p},
-                          new float[] {(float) (1 - q), (float) q});
-                } catch (StressModelException | RuntimeException e) {
-                  sh.comparison().failed();
-                }
-              }
-              return null;
-            });
+    slot.compareShadow(
+        new float[] {(float) (1 - p), (float) p},
+        sh -> {
+          double q = sh.stressProbability(features);
+          return new float[] {(float) (1 - q), (float) q};
+        });
     return p;
   }
 

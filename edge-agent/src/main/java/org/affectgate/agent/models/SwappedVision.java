@@ -38,18 +38,7 @@ final class SwappedVision implements FaceDetector, ExpressionClassifier {
   @Override
   public float[] classify(float[] crop) {
     float[] p = slot.active().use(v -> v.classifier().classify(crop));
-    slot.shadow()
-        .use(
-            sh -> {
-              if (sh != null) {
-                try {
-                  sh.comparison().record(p, sh.model().classifier().classify(crop));
-                } catch (RuntimeException e) {
-                  sh.comparison().failed();
-                }
-              }
-              return null;
-            });
+    slot.compareShadow(p, sh -> sh.classifier().classify(crop));
     return p;
   }
 

@@ -22,20 +22,7 @@ final class SwappedVoiceModel implements VoiceEmotionModel {
   @Override
   public VoiceEstimate estimate(float[] features) throws VoiceModelException {
     VoiceEstimate estimate = slot.active().use(m -> m.estimate(features));
-    slot.shadow()
-        .use(
-            sh -> {
-              if (sh != null) {
-                try {
-                  sh.comparison()
-                      .record(
-                          estimate.probabilities(), sh.model().estimate(features).probabilities());
-                } catch (VoiceModelException | RuntimeException e) {
-                  sh.comparison().failed();
-                }
-              }
-              return null;
-            });
+    slot.compareShadow(estimate.probabilities(), sh -> sh.estimate(features).probabilities());
     return estimate;
   }
 

@@ -186,29 +186,8 @@ public final class FaceAligner implements ExpressionInput {
   /** The part of the frame a crop samples, clamped to the frame (edges replicate outside it). */
   private record Region(int x0, int y0, int width, int height) {
     static Region covering(DecodedImage img, Similarity cropToFrame) {
-      double minX = Double.MAX_VALUE;
-      double minY = Double.MAX_VALUE;
-      double maxX = -Double.MAX_VALUE;
-      double maxY = -Double.MAX_VALUE;
-      for (double cx : new double[] {-1, SIZE}) {
-        for (double cy : new double[] {-1, SIZE}) {
-          double x = cropToFrame.mapX(cx, cy);
-          double y = cropToFrame.mapY(cx, cy);
-          minX = Math.min(minX, x);
-          minY = Math.min(minY, y);
-          maxX = Math.max(maxX, x);
-          maxY = Math.max(maxY, y);
-        }
-      }
-      int x0 = clamp((int) Math.floor(minX) - 1, img.width() - 1);
-      int y0 = clamp((int) Math.floor(minY) - 1, img.height() - 1);
-      int x1 = clamp((int) Math.ceil(maxX) + 1, img.width() - 1);
-      int y1 = clamp((int) Math.ceil(maxY) + 1, img.height() - 1);
-      return new Region(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
-    }
-
-    private static int clamp(int v, int max) {
-      return v < 0 ? 0 : Math.min(v, max);
+      CropRegion c = CropRegion.covering(img, cropToFrame, SIZE);
+      return new Region(c.x0(), c.y0(), c.width(), c.height());
     }
 
     /**

@@ -87,25 +87,11 @@ public final class RgbFaceAligner implements ExpressionInput {
     double shrink = 1.0 / frameToCrop.scale();
     int f = (int) Math.max(1, Math.min(8, Math.floor(shrink)));
     int n = shrink / f > 1.5 ? 2 : 1;
-    // region of the frame the crop samples, clamped (edges replicate outside it)
-    double minX = Double.MAX_VALUE;
-    double minY = Double.MAX_VALUE;
-    double maxX = -Double.MAX_VALUE;
-    double maxY = -Double.MAX_VALUE;
-    for (double cx : new double[] {-1, SIZE}) {
-      for (double cy : new double[] {-1, SIZE}) {
-        minX = Math.min(minX, inv.mapX(cx, cy));
-        minY = Math.min(minY, inv.mapY(cx, cy));
-        maxX = Math.max(maxX, inv.mapX(cx, cy));
-        maxY = Math.max(maxY, inv.mapY(cx, cy));
-      }
-    }
-    int x0 = clampInt((int) Math.floor(minX) - 1, image.width() - 1);
-    int y0 = clampInt((int) Math.floor(minY) - 1, image.height() - 1);
-    int x1 = clampInt((int) Math.ceil(maxX) + 1, image.width() - 1);
-    int y1 = clampInt((int) Math.ceil(maxY) + 1, image.height() - 1);
-    int rw = Math.max(1, (x1 - x0 + 1) / f);
-    int rh = Math.max(1, (y1 - y0 + 1) / f);
+    CropRegion region = CropRegion.covering(image, inv, SIZE);
+    int x0 = region.x0();
+    int y0 = region.y0();
+    int rw = Math.max(1, region.width() / f);
+    int rh = Math.max(1, region.height() / f);
     float[][] planes = planes(image, x0, y0, f, rw, rh);
     boolean ycc = image instanceof YccImage;
     int maxCol = rw - 1;
@@ -240,10 +226,6 @@ public final class RgbFaceAligner implements ExpressionInput {
       }
     }
     return out;
-  }
-
-  private static int clampInt(int v, int max) {
-    return v < 0 ? 0 : Math.min(v, max);
   }
 
   private static double clamp(float v) {

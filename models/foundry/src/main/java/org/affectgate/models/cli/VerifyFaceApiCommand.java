@@ -9,23 +9,19 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.face.RgbFacePreprocessing;
 import org.affectgate.models.foundry.FaceApiExpression;
 import org.affectgate.models.foundry.FixtureInputs;
 import org.affectgate.models.foundry.Upstream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,29 +45,13 @@ final class VerifyFaceApiCommand implements Callable<Integer> {
       description = "Path of tfjs-reference/faceapi.mjs.")
   Path script;
 
-  @Option(names = "--node", defaultValue = "node", description = "node executable.")
-  String node;
-
-  @Option(
-      names = "--upstream",
-      defaultValue = "../shared/upstream-models",
-      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
-  Path upstream;
-
-  @Option(
-      names = "--faces",
-      defaultValue = "../shared/datasets/faces-eval/images",
-      description = "Real face images to add to the synthetic inputs, if present.")
-  Path faces;
-
-  @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
-  int count;
+  @Mixin TfjsReference.Options options;
 
   @Override
   public Integer call() throws Exception {
-    ModelProto onnx = FaceApiExpression.build(upstream);
+    ModelProto onnx = FaceApiExpression.build(options.upstream);
     List<int[]> images = new ArrayList<>();
-    for (float[] nhwc : FixtureInputs.generate(count, S, S, 3, 15L)) {
+    for (float[] nhwc : FixtureInputs.generate(options.count, S, S, 3, 15L)) {
       int[] px = new int[S * S];
       for (int i = 0; i < px.length; i++) {
         int rgb = 0;
@@ -128,70 +108,35 @@ final class VerifyFaceApiCommand implements Callable<Integer> {
   }
 
   private List<int[]> realFaces() throws IOException {
-    if (!Files.isDirectory(faces)) {
-      return List.of();
-    }
     List<int[]> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(faces)) {
-      for (Path f : files.sorted().limit(count).toList()) {
-        BufferedImage img = ImageIO.read(f.toFile());
-        if (img == null) {
-          continue;
-        }
-        BufferedImage small = new BufferedImage(S, S, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = small.createGraphics();
-        g.setRenderingHint(
-            RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, S, S, null);
-        g.dispose();
-        out.add(small.getRGB(0, 0, S, S, null, 0, S));
-      }
+    for (BufferedImage img : TfjsReference.faces(options.faces, options.count)) {
+      BufferedImage small = new BufferedImage(S, S, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = small.createGraphics();
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(img, 0, 0, S, S, null);
+      g.dispose();
+      out.add(small.getRGB(0, 0, S, S, null, 0, S));
     }
     return out;
   }
 
   private float[] runTfjs(List<int[]> images) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("tfjs-faceapi");
-    try {
-      Path in = dir.resolve("inputs.f32");
-      Path out = dir.resolve("outputs.f32");
-      ByteBuffer buf =
-          ByteBuffer.allocate(images.size() * S * S * 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (int[] px : images) {
-        for (int p : px) {
-          buf.putFloat((p >> 16) & 0xFF).putFloat((p >> 8) & 0xFF).putFloat(p & 0xFF);
-        }
+    ByteBuffer buf = TfjsReference.buffer(images.size() * S * S * 3);
+    for (int[] px : images) {
+      for (int p : px) {
+        buf.putFloat((p >> 16) & 0xFF).putFloat((p >> 8) & 0xFF).putFloat(p & 0xFF);
       }
-      Files.write(in, buf.array());
-      Process p =
-          new ProcessBuilder(
-                  node,
-                  script.toString(),
-                  Upstream.FACE_API_EXPRESSION_MANIFEST.verifiedIn(upstream).toString(),
-                  in.toString(),
-                  out.toString(),
-                  String.valueOf(images.size()))
-              .inheritIO()
-              .start();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IOException("TF.js reference failed");
-      }
-      ByteBuffer res = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
-      float[] values = new float[res.remaining() / 4];
-      res.asFloatBuffer().get(values);
-      if (values.length != images.size() * 7) {
-        throw new IOException("TF.js returned " + values.length + " values");
-      }
-      return values;
-    } finally {
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-      }
-      Files.deleteIfExists(dir);
     }
+    return TfjsReference.run(
+        options.node,
+        script,
+        Upstream.FACE_API_EXPRESSION_MANIFEST.verifiedIn(options.upstream),
+        buf,
+        images.size(),
+        7,
+        10,
+        "tfjs-faceapi");
   }
 
   private static float[] run(OrtSession session, float[] nchw) throws Exception {

@@ -5,15 +5,10 @@ import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.affectgate.models.eval.FaceExpressionEval;
 import org.affectgate.models.foundry.FaceExpression;
 import org.affectgate.models.foundry.FixtureInputs;
@@ -23,6 +18,7 @@ import org.affectgate.models.keras.KerasH5Reader;
 import org.affectgate.models.keras.KerasModel;
 import org.affectgate.models.keras.KerasReferenceForward;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,29 +35,13 @@ final class VerifyTfjsCommand implements Callable<Integer> {
   @Option(names = "--node-script", required = true, description = "Path of tfjs-reference/run.mjs.")
   Path script;
 
-  @Option(names = "--node", defaultValue = "node", description = "node executable.")
-  String node;
-
-  @Option(
-      names = "--upstream",
-      defaultValue = "../shared/upstream-models",
-      description = "Upstream weights directory (default: ${DEFAULT-VALUE}).")
-  Path upstream;
-
-  @Option(
-      names = "--faces",
-      defaultValue = "../shared/datasets/faces-eval/images",
-      description = "Real face images to add to the synthetic inputs, if present.")
-  Path faces;
-
-  @Option(names = "--count", defaultValue = "16", description = "Inputs of each kind.")
-  int count;
+  @Mixin TfjsReference.Options options;
 
   @Override
   public Integer call() throws Exception {
-    KerasModel keras = KerasH5Reader.read(Upstream.BIG_XCEPTION.verifiedIn(upstream));
+    KerasModel keras = KerasH5Reader.read(Upstream.BIG_XCEPTION.verifiedIn(options.upstream));
     byte[] onnx = FaceExpression.toOnnx(keras, Upstream.BIG_XCEPTION.path()).toByteArray();
-    List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(count, 64, 64, 1, 7L));
+    List<float[]> inputs = new ArrayList<>(FixtureInputs.generate(options.count, 64, 64, 1, 7L));
     int synthetic = inputs.size();
     inputs.addAll(realFaces());
     float[] tfjs = runTfjs(inputs);
@@ -108,66 +88,32 @@ final class VerifyTfjsCommand implements Callable<Integer> {
   }
 
   private List<float[]> realFaces() throws IOException {
-    if (!Files.isDirectory(faces)) {
-      return List.of();
-    }
     List<float[]> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(faces)) {
-      for (Path f : files.sorted().limit(count).toList()) {
-        BufferedImage img = ImageIO.read(f.toFile());
-        if (img != null) {
-          out.add(FaceExpressionEval.input(img, 1.0));
-        }
-      }
+    for (BufferedImage img : TfjsReference.faces(options.faces, options.count)) {
+      out.add(FaceExpressionEval.input(img, 1.0));
     }
     return out;
   }
 
   private float[] runTfjs(List<float[]> inputs) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("tfjs-ref");
-    try {
-      Path in = dir.resolve("inputs.f32");
-      Path out = dir.resolve("outputs.f32");
-      ByteBuffer buf =
-          ByteBuffer.allocate(inputs.size() * 64 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (float[] a : inputs) {
-        for (float v : a) {
-          buf.putFloat(v);
-        }
+    ByteBuffer buf = TfjsReference.buffer(inputs.size() * 64 * 64);
+    for (float[] a : inputs) {
+      for (float v : a) {
+        buf.putFloat(v);
       }
-      Files.write(in, buf.array());
-      Process p =
-          new ProcessBuilder(
-                  node,
-                  script.toString(),
-                  upstream.resolve("human-emotion/emotion.json").toString(),
-                  in.toString(),
-                  out.toString(),
-                  String.valueOf(inputs.size()),
-                  "64",
-                  "64",
-                  "1")
-              .inheritIO()
-              .start();
-      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IOException("TF.js reference failed (exit " + p.exitValue() + ")");
-      }
-      ByteBuffer res = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
-      float[] values = new float[res.remaining() / 4];
-      res.asFloatBuffer().get(values);
-      if (values.length != inputs.size() * 7) {
-        throw new IOException("TF.js returned " + values.length + " values");
-      }
-      return values;
-    } finally {
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-      }
-      Files.deleteIfExists(dir);
     }
+    return TfjsReference.run(
+        options.node,
+        script,
+        options.upstream.resolve("human-emotion/emotion.json"),
+        buf,
+        inputs.size(),
+        7,
+        5,
+        "tfjs-ref",
+        "64",
+        "64",
+        "1");
   }
 
   private static float[] runOne(OrtSession session, float[] nhwc) throws Exception {

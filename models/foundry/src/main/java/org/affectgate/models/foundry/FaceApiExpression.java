@@ -3,13 +3,11 @@ package org.affectgate.models.foundry;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.affectgate.models.face.RgbFacePreprocessing;
 import org.affectgate.models.onnx.OnnxGraphBuilder;
 import org.affectgate.models.quant.ActivationRanges;
-import org.affectgate.models.quant.QdqQuantizer;
 import org.affectgate.models.tensor.FloatTensor;
 import org.affectgate.models.tfjs.TfjsWeights;
 
@@ -121,11 +119,7 @@ public final class FaceApiExpression {
         g.node("Softmax", "softmax", List.of(logits), OnnxGraphBuilder.integer("axis", 1));
     g.renameTensor(probs, OUTPUT);
     g.floatOutput(OUTPUT, 1, LABELS.size());
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("affectgate.name", NAME);
-    meta.put("affectgate.version", VERSION);
-    meta.put("affectgate.preprocessing", PREPROCESSING);
-    meta.put("affectgate.labels", String.join(",", LABELS));
+    Map<String, String> meta = ExpressionModels.metadata(NAME, VERSION, PREPROCESSING, LABELS);
     meta.put("source", UPSTREAM);
     meta.put("source.labels", String.join(",", UPSTREAM_LABELS));
     return g.build(
@@ -141,23 +135,12 @@ public final class FaceApiExpression {
    * @throws IllegalArgumentException if a range is missing or was measured on another model
    */
   public static ModelProto toInt8(ModelProto fp32, ActivationRanges ranges) {
-    if (!NAME.equals(ranges.model())) {
-      throw new IllegalArgumentException(
-          "calibration ranges were measured on '" + ranges.model() + "', not " + NAME);
-    }
-    ModelProto q =
-        QdqQuantizer.quantize(
-            fp32,
-            ranges,
-            QdqQuantizer.ActivationType.UINT8,
-            "Facial expression classifier (face-api.js expression net), int8 QDQ of " + NAME + ".");
-    ModelProto.Builder b = q.toBuilder();
-    for (int i = 0; i < b.getMetadataPropsCount(); i++) {
-      if (b.getMetadataProps(i).getKey().equals("affectgate.name")) {
-        b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(INT8_NAME));
-      }
-    }
-    return b.build();
+    return ExpressionModels.toInt8(
+        fp32,
+        ranges,
+        NAME,
+        INT8_NAME,
+        "Facial expression classifier (face-api.js expression net), int8 QDQ of " + NAME + ".");
   }
 
   /** One dense block; returns the ReLU of the sum of its four layers' outputs. */

@@ -3,7 +3,6 @@ package org.affectgate.models.foundry;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.affectgate.models.keras.KerasH5Reader;
@@ -11,7 +10,6 @@ import org.affectgate.models.keras.KerasImportException;
 import org.affectgate.models.keras.KerasModel;
 import org.affectgate.models.keras.KerasToOnnx;
 import org.affectgate.models.quant.ActivationRanges;
-import org.affectgate.models.quant.QdqQuantizer;
 
 /**
  * The shipped face-expression model: oarriaga's mini-XCEPTION trained on FER2013, imported from
@@ -55,32 +53,17 @@ public final class FaceExpression {
    * @throws IllegalArgumentException if a range is missing or was measured on another model
    */
   public static ModelProto toInt8(ModelProto fp32, ActivationRanges ranges) {
-    if (!NAME.equals(ranges.model())) {
-      throw new IllegalArgumentException(
-          "calibration ranges were measured on '" + ranges.model() + "', not " + NAME);
-    }
-    ModelProto q =
-        QdqQuantizer.quantize(
-            fp32,
-            ranges,
-            QdqQuantizer.ActivationType.UINT8,
-            "Facial expression classifier (7 FER2013 classes), int8 QDQ of " + NAME + ".");
-    ModelProto.Builder b = q.toBuilder();
-    for (int i = 0; i < b.getMetadataPropsCount(); i++) {
-      if (b.getMetadataProps(i).getKey().equals("affectgate.name")) {
-        b.setMetadataProps(i, b.getMetadataProps(i).toBuilder().setValue(INT8_NAME));
-      }
-    }
-    return b.build();
+    return ExpressionModels.toInt8(
+        fp32,
+        ranges,
+        NAME,
+        INT8_NAME,
+        "Facial expression classifier (7 FER2013 classes), int8 QDQ of " + NAME + ".");
   }
 
   /** Converts a mini- or big-XCEPTION Keras model into the shipped ONNX form. */
   public static ModelProto toOnnx(KerasModel keras, String source) throws KerasImportException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("affectgate.name", NAME);
-    meta.put("affectgate.version", VERSION);
-    meta.put("affectgate.preprocessing", PREPROCESSING);
-    meta.put("affectgate.labels", String.join(",", LABELS));
+    Map<String, String> meta = ExpressionModels.metadata(NAME, VERSION, PREPROCESSING, LABELS);
     meta.put("source", source);
     meta.put("source.keras_version", keras.kerasVersion());
     return KerasToOnnx.convert(

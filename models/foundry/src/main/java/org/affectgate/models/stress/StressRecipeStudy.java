@@ -204,64 +204,58 @@ public final class StressRecipeStudy {
     abstract float[] input(double[] t);
   }
 
+  /** A session whose baseline comes from the sum and count of its windows so far. */
+  abstract static class SummingSession extends Session {
+    final double[] sum = new double[4];
+    int n;
+
+    SummingSession(long warmUpMs) {
+      super(warmUpMs);
+    }
+
+    @Override
+    final void reset() {
+      Arrays.fill(sum, 0);
+      n = 0;
+    }
+
+    @Override
+    final void add(double[] t) {
+      for (int i = 0; i < 4; i++) {
+        sum[i] += t[i];
+      }
+      n++;
+    }
+
+    @Override
+    final float[] input(double[] t) {
+      float[] o = new float[4];
+      for (int i = 0; i < 4; i++) {
+        o[i] = (float) (t[i] - baseline(i));
+      }
+      return o;
+    }
+
+    /** The baseline of feature {@code i}, given {@link #sum} and {@link #n}. */
+    abstract double baseline(int i);
+  }
+
   /** Running session mean ({@code hrv-time180-run-v1} with 5 min, {@code -run10-v1} with 10). */
   static Stream running(long warmUpMs) {
-    return new Session(warmUpMs) {
-      final double[] sum = new double[4];
-      int n;
-
+    return new SummingSession(warmUpMs) {
       @Override
-      void reset() {
-        Arrays.fill(sum, 0);
-        n = 0;
-      }
-
-      @Override
-      void add(double[] t) {
-        for (int i = 0; i < 4; i++) {
-          sum[i] += t[i];
-        }
-        n++;
-      }
-
-      @Override
-      float[] input(double[] t) {
-        float[] o = new float[4];
-        for (int i = 0; i < 4; i++) {
-          o[i] = (float) (t[i] - sum[i] / n);
-        }
-        return o;
+      double baseline(int i) {
+        return sum[i] / n;
       }
     };
   }
 
   /** Running mean shrunk towards a population prior worth {@code k} windows. */
   static Stream prior(double[] pop, int k, long warmUpMs) {
-    return new Session(warmUpMs) {
-      final double[] sum = new double[4];
-      int n;
-
+    return new SummingSession(warmUpMs) {
       @Override
-      void reset() {
-        Arrays.fill(sum, 0);
-        n = 0;
-      }
-
-      @Override
-      void add(double[] t) {
-        for (int i = 0; i < 4; i++) {
-          sum[i] += t[i];
-        }
-        n++;
-      }
-
-      @Override
-      float[] input(double[] t) {
-        float[] o = new float[4];
-        for (int i = 0; i < 4; i++) {
-          o[i] = (float) (t[i] - (sum[i] + k * pop[i]) / (n + k));
-        }
-        return o;
+      double baseline(int i) {
+        return (sum[i] + k * pop[i]) / (n + k);
       }
     };
   }
