@@ -49,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * open, so a broker that is absent is a state ({@link #isConnected()} is {@code false}), not a
  * crash. Every subscription is re-sent after every successful connect.
  *
+ * <p>Stalled connects: Paho 1.2.5 bounds only the TCP connect ({@code CONNECT_TIMEOUT_SECONDS}); a
+ * peer that accepts the connection but never answers the CONNECT (nor closes it) would leave the
+ * client "connecting" for ever, and every later connect refused as already in progress. An attempt
+ * with neither outcome after the connect deadline ({@link #DEFAULT_CONNECT_DEADLINE}) is therefore
+ * abandoned: counted in {@code affectgate.mqtt.connect.abandoned}, logged, the client closed and a
+ * new one connected after the usual backoff. A connect call that throws an unchecked exception
+ * counts as a failed attempt.
+ *
  * <p>Fatal errors: every Paho thread runs on a {@link GuardedExecutor}, and the callback dispatch
  * catches {@link Error}s. Any throwable that escapes a Paho thread, or an {@code Error} from a
  * handler (e.g. {@link OutOfMemoryError}), marks the transport unhealthy ({@link #health()}, for
@@ -77,12 +85,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters (tag {@code client}): {@code affectgate.mqtt.connected} and {@code
  * affectgate.mqtt.healthy} (gauges 0/1), {@code affectgate.mqtt.connect.failures} (failed connect
- * attempts), {@code affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors},
+ * attempts), {@code affectgate.mqtt.connect.abandoned} (attempts without an answer by the
+ * deadline), {@code affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors},
  * {@code affectgate.mqtt.fatal.errors}, {@code affectgate.mqtt.client.restarts}.
  */
 public final class PahoMqttTransport implements MqttTransport {
   public static final Duration DEFAULT_INITIAL_RETRY = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_RETRY = Duration.ofSeconds(30);
+
+  /**
+   * How long one connect attempt may take, from the call to the CONNACK, before it is abandoned:
+   * twice Paho's TCP connect timeout, far above a loopback broker's answer even while it restores a
+   * large persistent session.
+   */
+  public static final Duration DEFAULT_CONNECT_DEADLINE = Duration.ofSeconds(20);
 
   /**
    * Bytes above the largest payload cap in the advertised Maximum Packet Size: fixed header (5),
@@ -109,6 +125,7 @@ public final class PahoMqttTransport implements MqttTransport {
   private final MqttConfig config;
   private final PahoClient.Settings settings;
   private final Backoff retry;
+  private final Duration connectDeadline;
   private final InstantSource clock;
   private final IntConsumer exit;
   private final ScheduledExecutorService connector;
@@ -117,10 +134,14 @@ public final class PahoMqttTransport implements MqttTransport {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean restartPending = new AtomicBoolean();
   private final Counter connectFailures;
+  private final Counter connectAbandoned;
   private final Counter connectionLost;
   private final Counter handlerErrors;
   private final Counter fatalErrors;
   private final Counter restarts;
+
+  /** Connector thread: numbers connect attempts, so a late answer to an abandoned one is known. */
+  private long attemptsStarted;
 
   /** Confined to the connector thread: the restarts within {@link #FATAL_WINDOW}. */
   private final Deque<Instant> recentRestarts = new ArrayDeque<>();
@@ -158,6 +179,7 @@ public final class PahoMqttTransport implements MqttTransport {
         registry,
         DEFAULT_INITIAL_RETRY,
         DEFAULT_MAX_RETRY,
+        DEFAULT_CONNECT_DEADLINE,
         InstantSource.system(),
         FatalExit::exit,
         null);
@@ -172,6 +194,7 @@ public final class PahoMqttTransport implements MqttTransport {
         registry,
         initialRetry,
         maxRetry,
+        DEFAULT_CONNECT_DEADLINE,
         InstantSource.system(),
         FatalExit::exit,
         null);
@@ -180,6 +203,8 @@ public final class PahoMqttTransport implements MqttTransport {
   /**
    * Every setting.
    *
+   * @param connectDeadline how long a connect attempt may go unanswered before it is abandoned and
+   *     the client replaced (production: {@link #DEFAULT_CONNECT_DEADLINE})
    * @param clock times fatal errors ({@link #health()}, restart budget)
    * @param exit called with {@link #EXIT_STATUS} when the client cannot be restarted (production:
    *     {@link FatalExit#exit})
@@ -191,6 +216,7 @@ public final class PahoMqttTransport implements MqttTransport {
       MeterRegistry registry,
       Duration initialRetry,
       Duration maxRetry,
+      Duration connectDeadline,
       InstantSource clock,
       IntConsumer exit,
       SocketFactory socketFactory) {
@@ -203,6 +229,10 @@ public final class PahoMqttTransport implements MqttTransport {
               + ", "
               + maxRetry
               + ")");
+    }
+    if (connectDeadline.isNegative() || connectDeadline.isZero()) {
+      throw new IllegalArgumentException(
+          "connect deadline must be positive (got " + connectDeadline + ")");
     }
     if (largestPayloadBytes <= 0 || largestPayloadBytes > MqttConfig.MQTT_MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException(
@@ -223,6 +253,7 @@ public final class PahoMqttTransport implements MqttTransport {
                     .map(t -> (SocketFactory) t.context().getSocketFactory())
                     .orElse(null));
     this.retry = connectBackoff(initialRetry, maxRetry);
+    this.connectDeadline = connectDeadline;
     this.clock = clock;
     this.exit = exit;
     this.protocol = config.protocol();
@@ -239,6 +270,7 @@ public final class PahoMqttTransport implements MqttTransport {
     registry.gauge("affectgate.mqtt.connected", tags, this, t -> t.isConnected() ? 1 : 0);
     registry.gauge("affectgate.mqtt.healthy", tags, this, t -> t.health().healthy() ? 1 : 0);
     this.connectFailures = registry.counter("affectgate.mqtt.connect.failures", tags);
+    this.connectAbandoned = registry.counter("affectgate.mqtt.connect.abandoned", tags);
     this.connectionLost = registry.counter("affectgate.mqtt.connection.lost", tags);
     this.handlerErrors = registry.counter("affectgate.mqtt.handler.errors", tags);
     this.fatalErrors = registry.counter("affectgate.mqtt.fatal.errors", tags);
@@ -271,17 +303,51 @@ public final class PahoMqttTransport implements MqttTransport {
   }
 
   /**
-   * Connector thread.
+   * Connector thread. Does nothing while an attempt of {@code s} is still in flight (its answer or
+   * its deadline schedules what follows).
    *
    * @param attempt this attempt's number since the last connect or loss, from 1
    */
   private void attemptConnect(Session s, int attempt) {
-    if (closed.get() || s != current) {
+    if (closed.get() || s != current || s.pendingAttempt != 0) {
       return;
     }
-    s.client.connect(
-        () -> onConnector(() -> connected(s)),
-        e -> onConnector(() -> connectFailed(s, e, attempt)));
+    long id = ++attemptsStarted;
+    s.pendingAttempt = id;
+    schedule(() -> connectOverdue(s, id, attempt), connectDeadline);
+    try {
+      s.client.connect(
+          () -> onConnector(() -> connected(s, id)),
+          e -> onConnector(() -> connectFailed(s, e, attempt, id)));
+    } catch (RuntimeException e) { // NOPMD: a Paho defect must not end the reconnect loop
+      connectFailed(s, e, attempt, id);
+    }
+  }
+
+  /**
+   * Connector thread: the deadline of attempt {@code id} passed. Unless it was answered meanwhile,
+   * the client is closed (Paho would refuse every later connect as in progress) and a new one
+   * connects after the backoff.
+   */
+  private void connectOverdue(Session s, long id, int attempt) {
+    if (closed.get() || s != current || s.pendingAttempt != id) {
+      return;
+    }
+    connectAbandoned.increment();
+    Duration delay = retry.delay(attempt);
+    log.warn(
+        "MQTT connect to {} got no answer within {} ms; closing the client and retrying with a new"
+            + " one in {} ms",
+        config.uri(),
+        connectDeadline.toMillis(),
+        delay.toMillis());
+    s.client.close(false);
+    Session next = newSession();
+    if (next != null) {
+      current = next;
+      int following = attempt == Integer.MAX_VALUE ? attempt : attempt + 1;
+      schedule(() -> attemptConnect(next, following), delay);
+    }
   }
 
   private void onConnector(Runnable task) {
@@ -301,10 +367,11 @@ public final class PahoMqttTransport implements MqttTransport {
   }
 
   /** Connector thread. */
-  private void connected(Session s) {
-    if (closed.get() || s != current) {
+  private void connected(Session s, long id) {
+    if (closed.get() || s != current || s.pendingAttempt != id) {
       return;
     }
+    s.pendingAttempt = 0;
     connectedProtocol = s.client.protocol();
     log.info(
         "MQTT connected to {} as {} (MQTT {})",
@@ -318,11 +385,12 @@ public final class PahoMqttTransport implements MqttTransport {
   }
 
   /** Connector thread. */
-  private void connectFailed(Session s, Throwable e, int attempt) {
+  private void connectFailed(Session s, Throwable e, int attempt, long id) {
     connectFailures.increment();
-    if (closed.get() || s != current) {
+    if (closed.get() || s != current || s.pendingAttempt != id) {
       return;
     }
+    s.pendingAttempt = 0;
     if (protocol == MqttConfig.Protocol.AUTO && !s.v311 && Paho5Client.isProtocolRefusal(e)) {
       log.info(
           "MQTT broker {} refused MQTT 5 ({}); using MQTT 3.1.1, which cannot announce a maximum"
@@ -354,15 +422,21 @@ public final class PahoMqttTransport implements MqttTransport {
    */
   private void replaceClient(Session old, boolean graceful) {
     old.client.close(graceful);
-    Session next;
+    Session next = newSession();
+    if (next != null) {
+      current = next;
+      attemptConnect(next, 1);
+    }
+  }
+
+  /** A client for {@link #protocol}, or {@code null} after ending the process. Connector thread. */
+  private Session newSession() {
     try {
-      next = new Session(protocol == MqttConfig.Protocol.MQTT_3_1_1);
+      return new Session(protocol == MqttConfig.Protocol.MQTT_3_1_1);
     } catch (Throwable e) { // NOPMD: whatever it is, this transport cannot go on
       giveUp("cannot create a new MQTT client", e);
-      return;
+      return null;
     }
-    current = next;
-    attemptConnect(next, 1);
   }
 
   /** Any thread: a Paho thread died or a handler threw an {@link Error}. */
@@ -509,6 +583,9 @@ public final class PahoMqttTransport implements MqttTransport {
   private final class Session implements PahoClient.Events {
     final boolean v311;
     final PahoClient client;
+
+    /** Connector thread: the number of the attempt in flight, 0 when none. */
+    long pendingAttempt;
 
     Session(boolean v311) {
       this.v311 = v311;

@@ -67,6 +67,7 @@ class PahoMqttTransportFatalErrorTest {
             registry,
             Duration.ofMillis(100),
             Duration.ofMillis(500),
+            PahoMqttTransport.DEFAULT_CONNECT_DEADLINE,
             clock,
             exits::add,
             sockets);

@@ -28,6 +28,7 @@ final class TransportProbe {
             new SimpleMeterRegistry(),
             Duration.ofMillis(100),
             Duration.ofMillis(500),
+            PahoMqttTransport.DEFAULT_CONNECT_DEADLINE,
             InstantSource.system(),
             status -> say("exit " + status),
             null);

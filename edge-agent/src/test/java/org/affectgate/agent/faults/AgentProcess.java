@@ -279,6 +279,42 @@ final class AgentProcess implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * The agent's threads ({@code jcmd PID Thread.print}, the JDK's own tool next to this JVM's
+   * {@code java}): the whole dump goes to {@code <log>.threads.txt}, the stacks of the threads
+   * whose name contains {@code nameFilter} (case-insensitive) are returned, for a failure message.
+   */
+  String threadDump(String nameFilter) {
+    Path jcmd = Path.of(java()).resolveSibling("jcmd");
+    Path out = Path.of(log + ".threads.txt");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "\n(jcmd did not answer within 30 s)";
+      }
+      StringBuilder sb =
+          new StringBuilder("\n--- threads matching " + nameFilter + " (all: " + out + ") ---\n");
+      String needle = nameFilter.toLowerCase(java.util.Locale.ROOT);
+      for (String block : Files.readString(out).split("\n\n")) {
+        String first = block.lines().findFirst().orElse("");
+        if (first.startsWith("\"") && first.toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+          sb.append(block.strip()).append("\n\n");
+        }
+      }
+      return sb.toString();
+    } catch (IOException e) {
+      return "\n(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "\n(no thread dump: interrupted)";
+    }
+  }
+
   /** Threads of the process ({@code /proc/PID/status}). */
   int threads() {
     return (int) procStatus("Threads:");

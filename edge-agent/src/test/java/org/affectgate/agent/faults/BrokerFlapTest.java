@@ -1,7 +1,6 @@
 package org.affectgate.agent.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -75,10 +74,21 @@ class BrokerFlapTest {
           Thread.sleep(500 + random.nextInt(1000));
           long started = System.nanoTime();
           broker.start();
-          await("agent reconnected after flap")
-              .atMost(Duration.ofSeconds(90))
-              .pollInterval(Duration.ofMillis(50))
-              .until(agent::connected);
+          if (!Waits.until(
+              "agent reconnected after flap",
+              Duration.ofSeconds(90),
+              Duration.ofMillis(50),
+              agent::connected)) {
+            throw new AssertionError(
+                "agent not reconnected within 90 s of the broker's start after flap "
+                    + flap
+                    + " (seed "
+                    + seed
+                    + ")"
+                    + agent.threadDump("mqtt")
+                    + agent.logTail());
+          }
+          if (flap == 1) {}
           recoveries.add(Duration.ofNanos(System.nanoTime() - started));
           samples.add(new int[] {agent.threads() - workers(agent), agent.fds(), workers(agent)});
           if (samples.size() == WARM_UP_FLAPS) {
