@@ -47,6 +47,7 @@ final class TestWearables implements AutoCloseable {
   private final RecordedWearable stranger =
       new RecordedWearable("stranger", PayloadFormat.JSON, 700, 760);
   private volatile long lastPublishedMs;
+  private boolean intakeSeen;
 
   TestWearables(String brokerUri, AgentConfig config) throws Exception {
     this(brokerUri, (Function<String, MqttConnectOptions>) null);
@@ -215,6 +216,7 @@ final class TestWearables implements AutoCloseable {
    * @param registry the agent's registry
    */
   void publishVirtual(ManualScheduler time, MeterRegistry registry, Duration d) throws Exception {
+    awaitIntake(time, registry);
     int frames = consented.size() + 1;
     for (long second = 0; second < d.toSeconds(); second++) {
       double before = settled(registry);
@@ -226,6 +228,31 @@ final class TestWearables implements AutoCloseable {
           .until(() -> settled(registry) >= before + frames);
       time.advance(Duration.ofSeconds(1));
     }
+  }
+
+  /**
+   * Once per instance: publishes the stranger's frame (dropped at the consent gate, so no window
+   * changes) every 250 ms until the agent's pipeline has settled one. "Connected" is the CONNACK;
+   * the agent subscribes after it, and a frame that reaches a fresh broker session before the
+   * SUBSCRIBE is dropped by the broker (seen under load in CI: a whole round never settled).
+   */
+  private void awaitIntake(ManualScheduler time, MeterRegistry registry) throws Exception {
+    if (intakeSeen) {
+      return;
+    }
+    double before = settled(registry);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (settled(registry) <= before) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the agent took in no wearable frame within 20 s of connecting");
+      }
+      publish(stranger, time.millis());
+      long republishAt = System.nanoTime() + Duration.ofMillis(250).toNanos();
+      while (settled(registry) <= before && System.nanoTime() < republishAt) {
+        Thread.sleep(5);
+      }
+    }
+    intakeSeen = true;
   }
 
   /**
