@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.affectgate.agent.consent.FullDiskWithdrawals.Withdrawal;
 import org.affectgate.sync.storage.OwnerOnly;
 import org.affectgate.sync.storage.SpaceReserve;
@@ -189,6 +191,67 @@ public final class ConsentStore implements AutoCloseable {
    */
   public synchronized void grantPurpose(
       String participantId, String purpose, String site, Instant at, Instant expiresAt) {
+    requirePurposeGrant(participantId, purpose, site, at, expiresAt);
+    String subject = pseudonyms.of(participantId);
+    write(
+        c -> {
+          LedgerWriter.grant(c, subject, purpose, LedgerWriter.siteScope(site), at, expiresAt);
+          return null;
+        });
+  }
+
+  /**
+   * Records one purpose of a kiosk grant message once: as {@link #grantPurpose} (the participant id
+   * is the session's id, {@code at} the agent's time), with the message's own {@code ts} kept in
+   * the entry's scope ({@code site=…;ts=…}). When the ledger already holds that grant — same
+   * session, purpose, site and {@code ts}, i.e. the same message delivered again — nothing is
+   * written.
+   *
+   * @param tsMs the kiosk message's {@code ts}, epoch ms (the kiosk's clock)
+   * @return false (nothing written) when that grant was already recorded
+   */
+  public synchronized boolean grantKioskPurpose(
+      String sessionId, String purpose, String site, long tsMs, Instant at, Instant expiresAt) {
+    requirePurposeGrant(sessionId, purpose, site, at, expiresAt);
+    String subject = pseudonyms.of(sessionId);
+    String scope = LedgerWriter.kioskGrantScope(site, tsMs);
+    return write(
+        c -> {
+          if (LedgerReader.hasGrant(c, subject, purpose, scope)) {
+            return false;
+          }
+          LedgerWriter.grant(c, subject, purpose, scope, at, expiresAt);
+          return true;
+        });
+  }
+
+  /**
+   * Which of {@code purposes} the ledger already holds a grant of from the kiosk message {@code
+   * (sessionId, site, tsMs)} ({@link #grantKioskPurpose}); a read, no write lock.
+   *
+   * @return a subset of {@code purposes}
+   */
+  public synchronized Set<String> kioskPurposesRecorded(
+      String sessionId, String site, long tsMs, Set<String> purposes) {
+    ConsentIds.requireParticipant(sessionId);
+    ConsentIds.requireId("site", site);
+    checkThread();
+    String subject = pseudonyms.of(sessionId);
+    String scope = LedgerWriter.kioskGrantScope(site, tsMs);
+    return db.read(
+        c -> {
+          Set<String> recorded = new HashSet<>();
+          for (String purpose : purposes) {
+            if (LedgerReader.hasGrant(c, subject, purpose, scope)) {
+              recorded.add(purpose);
+            }
+          }
+          return recorded;
+        });
+  }
+
+  private static void requirePurposeGrant(
+      String participantId, String purpose, String site, Instant at, Instant expiresAt) {
     ConsentIds.requireParticipant(participantId);
     requirePurpose(purpose);
     ConsentIds.requireId("site", site);
@@ -197,12 +260,6 @@ public final class ConsentStore implements AutoCloseable {
       throw new IllegalArgumentException(PURPOSE + " consent needs a device; use grant");
     }
     checkThread();
-    String subject = pseudonyms.of(participantId);
-    write(
-        c -> {
-          LedgerWriter.grant(c, subject, purpose, LedgerWriter.siteScope(site), at, expiresAt);
-          return null;
-        });
   }
 
   /**

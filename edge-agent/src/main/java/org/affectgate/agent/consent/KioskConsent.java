@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.affectgate.common.log.RateLimitedLog;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage;
 import org.affectgate.device.kiosk.consent.KioskConsentMessage.Action;
 import org.slf4j.Logger;
@@ -33,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * is recorded in the ledger via {@link ConsentStore#grantPurpose} under the pseudonym of the
  * session id, with expiry {@link #MAX_SESSION} (a kiosk that never sends {@code end} stops being
  * admitted then); a withdrawal or end is recorded with {@link ConsentStore#withdraw}.
+ *
+ * <p>Duplicates: a grant is recorded with the message's own {@code ts} ({@link
+ * ConsentStore#grantKioskPurpose}). A grant whose every purpose the ledger already holds from the
+ * same session, site and {@code ts} is the same message delivered again (a QoS 1 redelivery after a
+ * restart, a retried POST): it changes nothing, neither the ledger nor memory, and is counted in
+ * {@code affectgate.kiosk.consent.duplicates{action=grant}}. The lookup runs on the lane. So a
+ * redelivered grant never reopens a session a later withdrawal or end closed. Withdrawals and ends
+ * are not checked: repeated, they find nothing active and write nothing.
  *
  * <p>One protocol for every input: per kiosk one immutable {@link KioskState}, replaced by an
  * atomic swap of a pure transition (never under a lock that a ledger write holds). Everything that
@@ -53,6 +62,7 @@ import org.slf4j.LoggerFactory;
  * (see {@link MqttKioskConsent} and {@code GpioKiosk}); the lane's thread ends when idle.
  *
  * <p>Meters: {@code affectgate.kiosk.consent.events{action=grant|withdraw|end}} (applied), {@code
+ * affectgate.kiosk.consent.duplicates{action=grant}} (delivered again, ignored), {@code
  * affectgate.kiosk.consent.stale} (withdraw/end for a session that is not the kiosk's current one:
  * recorded in the ledger, no effect in memory), {@code affectgate.kiosk.consent.sessions} and
  * {@code affectgate.kiosk.consent.stops.pending} (gauges), {@code
@@ -95,6 +105,8 @@ public final class KioskConsent {
   private final InstantSource clock;
   private final MeterRegistry registry;
   private final Counter listenerFailures;
+  private final Counter duplicates;
+  private final RateLimitedLog duplicateLog;
   private final Map<Key, KioskState> kiosks = new ConcurrentHashMap<>();
   private final List<EndListener> listeners = new CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor lane;
@@ -105,6 +117,8 @@ public final class KioskConsent {
     this.clock = clock;
     this.registry = registry;
     this.listenerFailures = registry.counter("affectgate.kiosk.consent.listener.failures");
+    this.duplicates = registry.counter("affectgate.kiosk.consent.duplicates", "action", "grant");
+    this.duplicateLog = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
     this.lane =
         new ThreadPoolExecutor(
             1,
@@ -283,6 +297,12 @@ public final class KioskConsent {
     Instant now = clock.instant();
     switch (m.action()) {
       case GRANT -> {
+        Set<String> recorded =
+            store.kioskPurposesRecorded(m.session(), m.site(), m.tsMs(), m.purposes());
+        if (!m.purposes().isEmpty() && recorded.containsAll(m.purposes())) {
+          duplicate(m);
+          return;
+        }
         // Lapsed purposes are purged before a grant can bring them back.
         swap(key, k -> k.lapse(now.toEpochMilli()));
         KioskState before = swap(key, k -> k.endOtherThan(m.session()));
@@ -294,7 +314,9 @@ public final class KioskConsent {
         }
         Instant expires = now.plus(MAX_SESSION);
         for (String purpose : m.purposes()) {
-          store.grantPurpose(m.session(), purpose, m.site(), now, expires);
+          if (!recorded.contains(purpose)) { // recorded before a crash that cut the grant short
+            store.grantKioskPurpose(m.session(), purpose, m.site(), m.tsMs(), now, expires);
+          }
         }
         // Only the lane changes sessions but for lapses, which only drop lapsed purposes.
         swap(key, k -> k.grant(m.session(), m.purposes(), expires.toEpochMilli()));
@@ -322,6 +344,21 @@ public final class KioskConsent {
         .counter(
             "affectgate.kiosk.consent.events", "action", m.action().name().toLowerCase(Locale.ROOT))
         .increment();
+  }
+
+  /**
+   * A grant whose every purpose the ledger already holds from this very message (same session, site
+   * and {@code ts}): a redelivery, not a new gesture. Nothing is written or changed in memory — the
+   * first delivery was applied, or a later withdrawal, end or lapse has since undone it and must
+   * stand.
+   */
+  private void duplicate(KioskConsentMessage m) {
+    duplicates.increment();
+    duplicateLog.warn(
+        "kiosk consent grant for {}/{} delivered again (ts {}): already in the ledger, ignored",
+        m.site(),
+        m.kioskId(),
+        m.tsMs());
   }
 
   private void withdrawAll(KioskState.Session s, Instant now) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * The site is this agent's {@code site}. Rejections are counted like MQTT ones in {@code
  * affectgate.ingest.rejected{reason,format=kiosk-consent}}. The ledger write runs via {@code
- * executeBlocking}, never on the event loop.
+ * executeBlocking}, never on the event loop. A retried grant (same body) answers 204 and changes
+ * nothing ({@link KioskConsent}, "Duplicates").
  */
 public final class KioskConsentHttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(KioskConsentHttpApi.class);

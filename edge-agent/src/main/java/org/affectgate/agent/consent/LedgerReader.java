@@ -156,6 +156,25 @@ final class LedgerReader {
     return new SyncWithdrawals(Math.max(last, afterSeq), subjects);
   }
 
+  /**
+   * Whether the ledger holds a {@link EntryKind#GRANT} of {@code purpose} to {@code subject} with
+   * exactly this scope (the index on subject and kind finds the subject's grants).
+   */
+  static boolean hasGrant(Connection c, String subject, String purpose, String scope)
+      throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT 1 FROM consent_ledger WHERE subject = ? AND kind = 'GRANT'"
+                + " AND purpose = ? AND scope = ? LIMIT 1")) {
+      q.setString(1, subject);
+      q.setString(2, purpose);
+      q.setString(3, scope);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Every entry in sequence order; an unknown kind is read as a null {@link EntryKind}. */
   static List<LedgerEntry> entries(Connection c) throws SQLException {
     List<LedgerEntry> out = new ArrayList<>();

@@ -81,6 +81,11 @@ final class LedgerWriter {
     return Scope.render(Map.of(Scope.SITE, site));
   }
 
+  /** The scope of a kiosk session's grant: the site and the kiosk message's own {@code ts}. */
+  static String kioskGrantScope(String site, long tsMs) {
+    return Scope.render(Map.of(Scope.SITE, site, Scope.TS, Long.toString(tsMs)));
+  }
+
   /**
    * Appends a {@link EntryKind#GRANT} and makes it the subject's current consent for {@code
    * purpose} (renewing a withdrawn or expired one).

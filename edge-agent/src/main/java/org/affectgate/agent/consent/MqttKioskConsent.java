@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * affectgate.kiosk.consent.mqtt.failures{cause=ledger}} and logged (rate-limited); a failed
  * withdrawal stays in force in memory (see {@link KioskConsent}). {@code
  * affectgate.kiosk.consent.mqtt.pending} (gauge) shows the events queued or being written.
+ *
+ * <p>The session is persistent (QoS 1): a grant the agent recorded but did not acknowledge before
+ * it stopped is delivered again after the restart. The lane recognises it by its {@code ts} and
+ * ignores it ({@link KioskConsent}, "Duplicates").
  */
 public final class MqttKioskConsent implements Consumer<KioskConsentMessage>, AutoCloseable {
   static final int MAX_PENDING_GRANTS = 256;

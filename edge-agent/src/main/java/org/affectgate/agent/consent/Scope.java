@@ -14,6 +14,9 @@ final class Scope {
   static final String SITE = "site";
   static final String PROGRAMME = "programme";
 
+  /** A kiosk grant's own {@code ts} (epoch ms, the kiosk's clock): what makes a delivery unique. */
+  static final String TS = "ts";
+
   private Scope() {}
 
   static String render(Map<String, String> pairs) {

@@ -91,6 +91,17 @@ class KioskConsentHttpApiTest {
   }
 
   @Test
+  void sameGrantPostedTwice_bothAnswered204_recordedOnce_countedAsDuplicate() throws Exception {
+    assertThat(post("k1", GRANT, TOKEN).statusCode()).isEqualTo(204);
+    assertThat(post("k1", GRANT, TOKEN).statusCode()).as("a client's retry").isEqualTo(204);
+
+    assertThat(store.entries()).hasSize(1);
+    assertThat(consent.allows("site-1", "k1", Purposes.KIOSK_VOICE)).isTrue();
+    assertThat(registry.counter("affectgate.kiosk.consent.duplicates", "action", "grant").count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void withoutOrWithWrongToken_refusedNothingRecorded() throws Exception {
     assertThat(post("k1", GRANT, null).statusCode()).isEqualTo(401);
     assertThat(post("k1", GRANT, "wrong-token-0000000000").statusCode()).isEqualTo(403);

@@ -25,6 +25,7 @@ class KioskConsentTest {
 
   @TempDir Path dir;
   final AtomicLong now = new AtomicLong(T0);
+  final AtomicLong gestures = new AtomicLong();
   final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final List<String> ended = new ArrayList<>();
@@ -48,9 +49,13 @@ class KioskConsentTest {
     return s.stream().sorted().toList();
   }
 
-  private static KioskConsentMessage msg(
-      String kiosk, String session, Action action, String... purposes) {
-    return new KioskConsentMessage("site-1", kiosk, session, action, Set.of(purposes), T0);
+  /**
+   * A message with its own {@code ts}, as every gesture of a real kiosk has: a grant with the
+   * {@code ts} of one already recorded is a redelivery ({@link KioskGrantDeliveredTwiceTest}).
+   */
+  private KioskConsentMessage msg(String kiosk, String session, Action action, String... purposes) {
+    return new KioskConsentMessage(
+        "site-1", kiosk, session, action, Set.of(purposes), T0 + gestures.incrementAndGet());
   }
 
   @Test

@@ -101,7 +101,9 @@ class KioskFaceGpioAgentTest extends KioskGpioAgentFixture {
       assertThat(grants)
           .extracting(LedgerEntry::purpose)
           .containsExactlyInAnyOrder("kiosk-face", "kiosk-voice");
-      assertThat(grants).allSatisfy(e -> assertThat(e.scope()).isEqualTo("site=" + SITE));
+      assertThat(grants)
+          .as("the site and the press's own time, which makes a delivery unique")
+          .allSatisfy(e -> assertThat(e.scope()).matches("site=" + SITE + ";ts=\\d+"));
       assertThat(grants).allSatisfy(e -> assertThat(e.subject()).doesNotStartWith("gpio-"));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> analysed() >= 4);

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param purposes purposes concerned ({@code kiosk-voice}, {@code kiosk-face}, {@code
  *     kiosk-adapt}); empty for {@link Action#END}
  * @param tsMs when the kiosk recorded it, epoch ms: a grant too far from the agent's clock is
- *     refused ({@code mqtt.consentMaxAgeSeconds}); the ledger records the agent's own time
+ *     refused ({@code mqtt.consentMaxAgeSeconds}); the ledger records the agent's own time, and
+ *     keeps a grant's {@code ts} to recognise the same grant delivered again
  */
 public record KioskConsentMessage(
     String site, String kioskId, String session, Action action, Set<String> purposes, long tsMs) {
