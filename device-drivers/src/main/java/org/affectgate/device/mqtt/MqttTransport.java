@@ -43,6 +43,17 @@ public interface MqttTransport extends AutoCloseable {
   boolean isConnected();
 
   /**
+   * Connected, and the broker has acknowledged every subscription made so far on this connection (a
+   * message published after this turned true reaches its handler, even on a fresh session). False
+   * while a SUBACK is outstanding, and until the next connection when the broker refused a
+   * subscription. Never blocks; any thread. The default, for transports without that distinction,
+   * is {@link #isConnected()}.
+   */
+  default boolean isSubscribed() {
+    return isConnected();
+  }
+
+  /**
    * Whether the transport's own machinery is sound (not the broker's reachability: see {@link
    * #isConnected()}). Never blocks; any thread. The default, for transports that cannot fail that
    * way, is {@link TransportHealth#HEALTHY}.

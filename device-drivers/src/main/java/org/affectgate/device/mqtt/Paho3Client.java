@@ -129,7 +129,7 @@ final class Paho3Client implements PahoClient {
   }
 
   @Override
-  public void subscribe(List<String> filters) {
+  public void subscribe(List<String> filters, Consumer<SubscribeOutcome> done) {
     String[] topics = filters.toArray(String[]::new);
     int[] qos = new int[topics.length];
     Arrays.fill(qos, SUBSCRIBE_QOS);
@@ -142,24 +142,31 @@ final class Paho3Client implements PahoClient {
             @Override
             public void onSuccess(IMqttToken token) {
               int[] granted = token.getGrantedQos();
+              boolean all = granted != null && granted.length == topics.length;
               for (int i = 0; granted != null && i < granted.length; i++) {
                 if (granted[i] == 0x80) {
+                  all = false;
                   log.error(
                       "MQTT broker refused subscription {}",
                       topics[Math.min(i, topics.length - 1)]);
                 }
               }
-              log.info("MQTT subscribed to {}", filters);
+              if (all) {
+                log.info("MQTT subscribed to {}", filters);
+              }
+              done.accept(all ? SubscribeOutcome.GRANTED : SubscribeOutcome.REFUSED);
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
               log.warn(
                   "MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
+              done.accept(SubscribeOutcome.FAILED);
             }
           });
     } catch (MqttException e) {
       log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
+      done.accept(SubscribeOutcome.FAILED);
     }
   }
 

@@ -184,7 +184,7 @@ final class Paho5Client implements PahoClient {
   }
 
   @Override
-  public void subscribe(List<String> filters) {
+  public void subscribe(List<String> filters, Consumer<SubscribeOutcome> done) {
     MqttSubscription[] subs =
         filters.stream()
             .map(f -> new MqttSubscription(f, SUBSCRIBE_QOS))
@@ -197,26 +197,33 @@ final class Paho5Client implements PahoClient {
             @Override
             public void onSuccess(IMqttToken token) {
               int[] codes = token.getReasonCodes();
+              boolean all = codes != null && codes.length == filters.size();
               for (int i = 0; codes != null && i < codes.length; i++) {
                 if (codes[i] >= 0x80) {
+                  all = false;
                   log.error(
                       "MQTT broker refused subscription {} (reason code 0x{})",
                       filters.get(Math.min(i, filters.size() - 1)),
                       Integer.toHexString(codes[i]));
                 }
               }
-              log.info("MQTT subscribed to {}", filters);
+              if (all) {
+                log.info("MQTT subscribed to {}", filters);
+              }
+              done.accept(all ? SubscribeOutcome.GRANTED : SubscribeOutcome.REFUSED);
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
               log.warn(
                   "MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
+              done.accept(SubscribeOutcome.FAILED);
             }
           },
           new MqttProperties());
     } catch (MqttException | RuntimeException e) {
       log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
+      done.accept(SubscribeOutcome.FAILED);
     }
   }
 

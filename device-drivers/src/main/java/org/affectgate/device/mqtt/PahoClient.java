@@ -86,8 +86,21 @@ interface PahoClient {
    */
   void connect(Runnable onSuccess, Consumer<Throwable> onFailure);
 
-  /** Subscribes with QoS 1; outcomes are logged. */
-  void subscribe(List<String> filters);
+  /** How a subscribe request ended. */
+  enum SubscribeOutcome {
+    /** The SUBACK granted every filter. */
+    GRANTED,
+    /** The SUBACK refused at least one filter. */
+    REFUSED,
+    /** No SUBACK: the request could not be sent or the connection went away. */
+    FAILED
+  }
+
+  /**
+   * Subscribes with QoS 1; outcomes are logged. {@code done} is called once, on a Paho thread (or
+   * at once, on this thread, when Paho refuses to send).
+   */
+  void subscribe(List<String> filters, Consumer<SubscribeOutcome> done);
 
   /**
    * @throws MqttUnavailableException when not connected or Paho refuses the message

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import javax.net.SocketFactory;
 import org.affectgate.common.retry.Backoff;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * connection, run on this transport's connector thread with exponential backoff (initial {@link
  * #DEFAULT_INITIAL_RETRY}, capped at {@link #DEFAULT_MAX_RETRY}) for as long as the transport is
  * open, so a broker that is absent is a state ({@link #isConnected()} is {@code false}), not a
- * crash. Every subscription is re-sent after every successful connect.
+ * crash. Every subscription is re-sent after every successful connect; {@link #isSubscribed()}
+ * turns true once the broker acknowledged them all on the current connection (a refusal is logged,
+ * counted in {@code affectgate.mqtt.subscribe.refused} and keeps it false until the next connect).
  *
  * <p>Stalled connects: Paho 1.2.5 bounds only the TCP connect ({@code CONNECT_TIMEOUT_SECONDS}); a
  * peer that accepts the connection but never answers the CONNECT (nor closes it) would leave the
@@ -83,11 +86,12 @@ import org.slf4j.LoggerFactory;
  *       in {@code affectgate.mqtt.handler.errors}, logs it and acknowledges the message.
  * </ul>
  *
- * <p>Meters (tag {@code client}): {@code affectgate.mqtt.connected} and {@code
- * affectgate.mqtt.healthy} (gauges 0/1), {@code affectgate.mqtt.connect.failures} (failed connect
- * attempts), {@code affectgate.mqtt.connect.abandoned} (attempts without an answer by the
- * deadline), {@code affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors},
- * {@code affectgate.mqtt.fatal.errors}, {@code affectgate.mqtt.client.restarts}.
+ * <p>Meters (tag {@code client}): {@code affectgate.mqtt.connected}, {@code
+ * affectgate.mqtt.subscribed} and {@code affectgate.mqtt.healthy} (gauges 0/1), {@code
+ * affectgate.mqtt.connect.failures} (failed connect attempts), {@code
+ * affectgate.mqtt.connect.abandoned} (attempts without an answer by the deadline), {@code
+ * affectgate.mqtt.connection.lost}, {@code affectgate.mqtt.handler.errors}, {@code
+ * affectgate.mqtt.fatal.errors}, {@code affectgate.mqtt.client.restarts}.
  */
 public final class PahoMqttTransport implements MqttTransport {
   public static final Duration DEFAULT_INITIAL_RETRY = Duration.ofSeconds(1);
@@ -135,6 +139,7 @@ public final class PahoMqttTransport implements MqttTransport {
   private final AtomicBoolean restartPending = new AtomicBoolean();
   private final Counter connectFailures;
   private final Counter connectAbandoned;
+  private final Counter subscribeRefused;
   private final Counter connectionLost;
   private final Counter handlerErrors;
   private final Counter fatalErrors;
@@ -268,9 +273,11 @@ public final class PahoMqttTransport implements MqttTransport {
             });
     Tags tags = Tags.of("client", config.clientId());
     registry.gauge("affectgate.mqtt.connected", tags, this, t -> t.isConnected() ? 1 : 0);
+    registry.gauge("affectgate.mqtt.subscribed", tags, this, t -> t.isSubscribed() ? 1 : 0);
     registry.gauge("affectgate.mqtt.healthy", tags, this, t -> t.health().healthy() ? 1 : 0);
     this.connectFailures = registry.counter("affectgate.mqtt.connect.failures", tags);
     this.connectAbandoned = registry.counter("affectgate.mqtt.connect.abandoned", tags);
+    this.subscribeRefused = registry.counter("affectgate.mqtt.subscribe.refused", tags);
     this.connectionLost = registry.counter("affectgate.mqtt.connection.lost", tags);
     this.handlerErrors = registry.counter("affectgate.mqtt.handler.errors", tags);
     this.fatalErrors = registry.counter("affectgate.mqtt.fatal.errors", tags);
@@ -379,9 +386,27 @@ public final class PahoMqttTransport implements MqttTransport {
         config.clientId(),
         s.client.protocol());
     List<String> filters = subscriptions.stream().map(Subscription::filter).distinct().toList();
+    int connection = ++s.connection;
+    s.refused = false;
+    s.subscribesPending.set(filters.isEmpty() ? 0 : 1);
     if (!filters.isEmpty()) {
-      s.client.subscribe(filters);
+      s.client.subscribe(filters, outcome -> subscribed(s, connection, outcome));
     }
+  }
+
+  /**
+   * Any thread: how one subscribe request of {@code connection} ended. A failed one (no SUBACK)
+   * stays outstanding: its connection is going away, and the next connect subscribes again.
+   */
+  private void subscribed(Session s, int connection, PahoClient.SubscribeOutcome outcome) {
+    if (s.connection != connection || outcome == PahoClient.SubscribeOutcome.FAILED) {
+      return;
+    }
+    if (outcome == PahoClient.SubscribeOutcome.REFUSED) {
+      subscribeRefused.increment();
+      s.refused = true;
+    }
+    s.subscribesPending.updateAndGet(p -> p > 0 ? p - 1 : p);
   }
 
   /** Connector thread. */
@@ -509,8 +534,18 @@ public final class PahoMqttTransport implements MqttTransport {
   public void subscribe(String topicFilter, MessageHandler handler) {
     TopicFilter.requireValidFilter(topicFilter);
     subscriptions.add(new Subscription(topicFilter, handler));
+    Session s = current;
     if (isConnected()) {
-      current.client.subscribe(List.of(topicFilter));
+      int connection = s.connection;
+      // Counted only once the connect's own subscribe round was issued (pending >= 0).
+      boolean counted = s.subscribesPending.getAndUpdate(p -> p < 0 ? p : p + 1) >= 0;
+      s.client.subscribe(
+          List.of(topicFilter),
+          outcome -> {
+            if (counted) {
+              subscribed(s, connection, outcome);
+            }
+          });
     }
   }
 
@@ -538,6 +573,12 @@ public final class PahoMqttTransport implements MqttTransport {
   @Override
   public boolean isConnected() {
     return !restartPending.get() && current.client.isConnected();
+  }
+
+  @Override
+  public boolean isSubscribed() {
+    Session s = current;
+    return isConnected() && s.subscribesPending.get() == 0 && !s.refused;
   }
 
   @Override
@@ -587,6 +628,15 @@ public final class PahoMqttTransport implements MqttTransport {
     /** Connector thread: the number of the attempt in flight, 0 when none. */
     long pendingAttempt;
 
+    /** Successful connects of this client; written on the connector thread. */
+    volatile int connection;
+
+    /** SUBACKs outstanding on the current connection; -1 until its subscriptions were sent. */
+    final AtomicInteger subscribesPending = new AtomicInteger(-1);
+
+    /** Whether the broker refused a subscription on the current connection. */
+    volatile boolean refused;
+
     Session(boolean v311) {
       this.v311 = v311;
       this.client = v311 ? new Paho3Client(settings, this) : new Paho5Client(settings, this);
@@ -595,6 +645,7 @@ public final class PahoMqttTransport implements MqttTransport {
     @Override
     public void connectionLost(Throwable cause) {
       connectionLost.increment();
+      subscribesPending.set(-1);
       if (closed.get() || this != current || restartPending.get()) {
         return; // a fatal error's restart replaces this client
       }

@@ -112,6 +112,7 @@ public final class StatusHandler implements Handler<RoutingContext> {
             new JsonObject()
                 .put("uri", config.mqtt().uri())
                 .put("connected", transport.isConnected())
+                .put("subscribed", transport.isSubscribed())
                 .put("protocol", mqttHealth.protocol())
                 .put("healthy", mqttHealth.healthy())
                 .put("fatalErrors", mqttHealth.fatalErrors())

@@ -127,7 +127,8 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Polls {@code /status} every 50 ms until the MQTT connection is up.
+   * Polls {@code /status} every 50 ms until the MQTT connection is up and subscribed ({@link
+   * #connected}).
    *
    * @return the time since this process was started
    * @throws IllegalStateException when the process exits or {@code atMost} passes (with the log
@@ -148,9 +149,17 @@ final class AgentProcess implements AutoCloseable {
     throw new IllegalStateException("agent not connected within " + atMost + logTail());
   }
 
-  /** Whether {@code /status} answers and says the MQTT connection is up. */
+  /**
+   * Whether {@code /status} answers and says the MQTT connection is up and every subscription
+   * acknowledged (so a frame published now reaches the agent even on a fresh broker session).
+   */
   boolean connected() {
-    return tryStatus().map(s -> s.path("mqtt").path("connected").asBoolean(false)).orElse(false);
+    return tryStatus()
+        .map(
+            s ->
+                s.path("mqtt").path("connected").asBoolean(false)
+                    && s.path("mqtt").path("subscribed").asBoolean(false))
+        .orElse(false);
   }
 
   /** {@code GET /status}, empty when the agent does not answer (within 2 s). */

@@ -58,6 +58,20 @@ class StatusHealthTest {
   @Test
   void statusEndpoint_realBroker_healthOkAndMqtt5() throws Exception {
     await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
+    // The wearable subscriptions go out after the CONNACK; /status says when they are acknowledged.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> status().getJsonObject("mqtt").getBoolean("subscribed"));
+    JsonObject status = status();
+    assertThat(status.getString("health")).isEqualTo("ok");
+    JsonObject mqtt = status.getJsonObject("mqtt");
+    assertThat(mqtt.getBoolean("connected")).isTrue();
+    assertThat(mqtt.getString("protocol")).isEqualTo("5");
+    assertThat(mqtt.getLong("fatalErrors")).isZero();
+    assertThat(mqtt.getValue("lastFatal")).isNull();
+  }
+
+  private JsonObject status() throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
@@ -65,13 +79,7 @@ class StatusHealthTest {
                         URI.create("http://127.0.0.1:" + agent.httpPort() + "/status"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-    JsonObject status = new JsonObject(r.body());
-    assertThat(status.getString("health")).isEqualTo("ok");
-    JsonObject mqtt = status.getJsonObject("mqtt");
-    assertThat(mqtt.getBoolean("connected")).isTrue();
-    assertThat(mqtt.getString("protocol")).isEqualTo("5");
-    assertThat(mqtt.getLong("fatalErrors")).isZero();
-    assertThat(mqtt.getValue("lastFatal")).isNull();
+    return new JsonObject(r.body());
   }
 
   @Test
