@@ -69,7 +69,8 @@ public final class GatewayHealthDoc {
           .tag("agent_version", "Affectgate version of the jar, `dev` when run from classes")
           .tag(
               "models",
-              "loaded models as `name.version`, sorted, joined by `_`; `none` without models")
+              "models running when the point is taken (after a hot swap or rollback, the new"
+                  + " versions) as `name.version`, sorted, joined by `_`; `none` without models")
           .field(
               "contract_version",
               "version",

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one {@code gateway_health} point ({@link EgressSchema#GATEWAY_HEALTH}) every {@value
- * GatewayHealthDoc#INTERVAL_S} s through the egress gate: agent version and loaded models (tags),
+ * GatewayHealthDoc#INTERVAL_S} s through the egress gate: agent version and running models (tags),
  * uptime, MQTT connection, outbox depth and oldest age, dead letters, last successful sync, enabled
  * paths and rejected inputs by reason (fields). Nothing personal: the point names the gateway only.
  *
@@ -43,37 +43,36 @@ public final class HealthReporter implements AutoCloseable {
    * @param site site id
    * @param gateway gateway id ({@code [A-Za-z0-9_.-]+})
    * @param agentVersion e.g. {@code 0.1.0}; {@code dev} from classes
-   * @param models loaded model name to version
    * @param paths enabled paths
    */
-  public record Identity(
-      String site, String gateway, String agentVersion, Map<String, String> models, Paths paths) {
+  public record Identity(String site, String gateway, String agentVersion, Paths paths) {
     public Identity {
       Objects.requireNonNull(site, "site");
       Objects.requireNonNull(gateway, "gateway");
       Objects.requireNonNull(agentVersion, "agentVersion");
-      models = Map.copyOf(models);
       Objects.requireNonNull(paths, "paths");
     }
+  }
 
-    /**
-     * The {@code models} tag: {@code name.version} sorted, joined by {@code _}; or {@code none}.
-     */
-    String modelsTag() {
-      if (models.isEmpty()) {
-        return "none";
-      }
-      StringBuilder sb = new StringBuilder();
-      new TreeMap<>(models)
-          .forEach(
-              (name, version) ->
-                  sb.append(sb.isEmpty() ? "" : "_").append(clean(name + "." + version)));
-      return sb.toString();
+  /**
+   * The {@code models} tag: {@code name.version} sorted, joined by {@code _}; or {@code none}.
+   *
+   * @param models model name to version
+   */
+  static String modelsTag(Map<String, String> models) {
+    if (models.isEmpty()) {
+      return "none";
     }
+    StringBuilder sb = new StringBuilder();
+    new TreeMap<>(models)
+        .forEach(
+            (name, version) ->
+                sb.append(sb.isEmpty() ? "" : "_").append(clean(name + "." + version)));
+    return sb.toString();
+  }
 
-    private static String clean(String s) {
-      return s.replaceAll("[^A-Za-z0-9.-]", "-");
-    }
+  private static String clean(String s) {
+    return s.replaceAll("[^A-Za-z0-9.-]", "-");
   }
 
   /** Which paths the gateway runs. */
@@ -86,11 +85,14 @@ public final class HealthReporter implements AutoCloseable {
    * @param mqttConnected whether the local broker is connected now
    * @param sync the sync loop's state
    * @param rejected inputs rejected since start, per reason
+   * @param models name to version of the models running now (the agent: {@code
+   *     ModelSwaps.versions()}, so a point after a hot swap or rollback names the new versions)
    */
   public record Readings(
       BooleanSupplier mqttConnected,
       Supplier<SyncState> sync,
-      Supplier<Map<RejectReason, Long>> rejected) {}
+      Supplier<Map<RejectReason, Long>> rejected,
+      Supplier<Map<String, String>> models) {}
 
   private final Identity identity;
   private final Readings readings;
@@ -182,7 +184,7 @@ public final class HealthReporter implements AutoCloseable {
             "site", identity.site(),
             "gateway", identity.gateway(),
             "agent_version", identity.agentVersion(),
-            "models", identity.modelsTag());
+            "models", modelsTag(readings.models().get()));
     return new Metric(
         EgressSchema.GATEWAY_HEALTH.measurement(),
         new TreeMap<>(tags),

@@ -188,6 +188,17 @@ final class ModelSlot<A extends AutoCloseable, S extends AutoCloseable> implemen
     return s;
   }
 
+  /** Name to version per entry of the active model (the entries it was verified against). */
+  Map<String, String> versions() {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (ModelEntry e : activeEntries) {
+      if (e != null) {
+        v.put(e.name(), e.version());
+      }
+    }
+    return v;
+  }
+
   /** The shadow's comparison, or null without a shadow. */
   ShadowComparison comparison() {
     Shadow<S> sh = shadow.peek();

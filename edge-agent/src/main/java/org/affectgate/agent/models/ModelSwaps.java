@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,10 +72,10 @@ import org.slf4j.LoggerFactory;
  * affectgate models rollback} copies {@code previous} back and this class's poll picks it up.
  *
  * <p>Threads: registration on the start-up thread before {@link #start}; reloads only on the
- * scheduler's thread (so they never overlap and never run on an event loop); {@link #status} on any
- * thread (in-memory only).
+ * scheduler's thread (so they never overlap and never run on an event loop); {@link #status} and
+ * {@link #versions} on any thread (in-memory only).
  */
-public final class ModelSwaps implements AutoCloseable {
+public final class ModelSwaps implements RunningModels, AutoCloseable {
   /** How often the manifest is checked for changes. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(10);
 
@@ -415,6 +416,19 @@ public final class ModelSwaps implements AutoCloseable {
     s.put("shadows", shadows);
     s.put("previousKept", previousKept);
     return s;
+  }
+
+  /**
+   * Name to version of the active models as swapped in (never the manifest file, which may hold a
+   * change not yet applied or refused). In-memory only (event loop safe).
+   */
+  @Override
+  public Map<String, String> versions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ModelSlot<?, ?> slot : slots) { // never the lock: a reload holds it for seconds
+      out.putAll(slot.versions());
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** The manifest path polled, for messages. */

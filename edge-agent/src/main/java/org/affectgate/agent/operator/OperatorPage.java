@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.consent.ConsentStore;
+import org.affectgate.agent.models.RunningModels;
 import org.affectgate.agent.status.StatusHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class OperatorPage {
    * Adds the routes to {@code router}. Call on the start-up thread before the server listens.
    *
    * @param status the agent's {@code /status} handler, which the page's document is built from
+   * @param models the versions of the models running now, read at every render
    */
   public static void mount(
       Router router,
@@ -54,6 +56,7 @@ public final class OperatorPage {
       AgentConfig config,
       StatusHandler status,
       ConsentStore consentStore,
+      RunningModels models,
       MeterRegistry registry,
       InstantSource clock) {
     OperatorView view =
@@ -62,7 +65,7 @@ public final class OperatorPage {
             status,
             registry,
             new ConsentCounts(vertx, consentStore, clock, CONSENT_COUNT_MAX_AGE),
-            ModelsInUse.of(config),
+            ModelsInUse.of(config, models),
             clock);
     Buffer html = resource("index.html");
     Buffer js = resource("app.js");

@@ -143,7 +143,7 @@ final class OperatorView {
 
   private JsonArray models() {
     JsonArray out = new JsonArray();
-    for (ModelsInUse.Row r : models.models()) {
+    for (ModelsInUse.Row r : models.rows()) {
       out.add(
           new JsonObject()
               .put("name", r.name())

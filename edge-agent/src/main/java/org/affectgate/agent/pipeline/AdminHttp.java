@@ -67,7 +67,7 @@ final class AdminHttp {
     }
     router.get("/status").handler(status);
     OperatorPage.mount(
-        router, vertx, config, status, stores.consentStore(), w.registry(), w.clock());
+        router, vertx, config, status, stores.consentStore(), w.models(), w.registry(), w.clock());
     return vertx
         .createHttpServer()
         .requestHandler(router)

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.affectgate.agent.egress.EgressGate;
 import org.affectgate.agent.egress.EgressSchema;
 import org.affectgate.common.time.ManualScheduler;
@@ -28,11 +29,10 @@ class HealthReporterTest {
 
   static final HealthReporter.Identity ID =
       new HealthReporter.Identity(
-          "site-1",
-          "site-1",
-          "0.1.0",
-          Map.of("hrv-stress", "1.0.0", "voice-emotion", "2.1.0+ravdess"),
-          new HealthReporter.Paths(true, true, false, false, true));
+          "site-1", "site-1", "0.1.0", new HealthReporter.Paths(true, true, false, false, true));
+
+  static final Map<String, String> MODELS =
+      Map.of("hrv-stress", "1.0.0", "voice-emotion", "2.1.0+ravdess");
 
   static SyncState sync(long backlog, Optional<Instant> lastSuccess) {
     return new SyncState(
@@ -72,7 +72,8 @@ class HealthReporterTest {
                 new HealthReporter.Readings(
                     mqtt::get,
                     () -> sync(7, Optional.of(lastSync)),
-                    () -> HealthReporter.rejectedInputs(registry)),
+                    () -> HealthReporter.rejectedInputs(registry),
+                    () -> MODELS),
                 new EgressGate(outbox, List.of(EgressSchema.GATEWAY_HEALTH), 5, registry),
                 time,
                 time,
@@ -115,7 +116,7 @@ class HealthReporterTest {
     ManualScheduler time = new ManualScheduler();
     HealthReporter.Identity bare =
         new HealthReporter.Identity(
-            "s", "s", "dev", Map.of(), new HealthReporter.Paths(true, false, false, false, false));
+            "s", "s", "dev", new HealthReporter.Paths(true, false, false, false, false));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HealthReporter reporter =
         new HealthReporter(
@@ -123,7 +124,8 @@ class HealthReporterTest {
             new HealthReporter.Readings(
                 () -> true,
                 () -> sync(0, Optional.empty()),
-                () -> Map.of(RejectReason.DUPLICATE, 0L)),
+                () -> Map.of(RejectReason.DUPLICATE, 0L),
+                Map::of),
             new EgressGate(null, List.of(EgressSchema.GATEWAY_HEALTH), 5, registry),
             time,
             time,
@@ -134,5 +136,27 @@ class HealthReporterTest {
         .containsEntry("last_sync_age_s", -1.0)
         .containsEntry("rejected_total", 0.0);
     assertThat(m.fields()).doesNotContainKey("rejected_duplicate");
+  }
+
+  @Test
+  void modelSwappedBetweenPoints_nextPointNamesTheRunningVersion() {
+    ManualScheduler time = new ManualScheduler();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicReference<Map<String, String>> running =
+        new AtomicReference<>(Map.of("voice-emotion", "2.0.0"));
+    HealthReporter reporter =
+        new HealthReporter(
+            ID,
+            new HealthReporter.Readings(
+                () -> true, () -> sync(0, Optional.empty()), Map::of, running::get),
+            new EgressGate(null, List.of(EgressSchema.GATEWAY_HEALTH), 5, registry),
+            time,
+            time,
+            registry);
+    assertThat(reporter.sample().tags()).containsEntry("models", "voice-emotion.2.0.0");
+
+    running.set(Map.of("voice-emotion", "9.0.0"));
+
+    assertThat(reporter.sample().tags()).containsEntry("models", "voice-emotion.9.0.0");
   }
 }

@@ -54,12 +54,8 @@ class SchemaVersionRefusedTest {
       HealthReporter health =
           new HealthReporter(
               new HealthReporter.Identity(
-                  "s1",
-                  "s1",
-                  "0.1.0",
-                  Map.of(),
-                  new HealthReporter.Paths(true, false, false, false, false)),
-              new HealthReporter.Readings(() -> true, loop::state, Map::of),
+                  "s1", "s1", "0.1.0", new HealthReporter.Paths(true, false, false, false, false)),
+              new HealthReporter.Readings(() -> true, loop::state, Map::of, Map::of),
               gate,
               clock,
               unused,

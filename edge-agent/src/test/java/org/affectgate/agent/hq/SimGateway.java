@@ -151,9 +151,9 @@ final class SimGateway implements AutoCloseable {
                 site,
                 site,
                 index % 10 == 9 ? "0.0.9" : "0.1.0",
-                models,
                 new HealthReporter.Paths(true, true, false, true, index % 2 == 0)),
-            new HealthReporter.Readings(() -> true, loop::state, () -> Map.copyOf(rejected)),
+            new HealthReporter.Readings(
+                () -> true, loop::state, () -> Map.copyOf(rejected), () -> models),
             gate,
             clock,
             unused,
