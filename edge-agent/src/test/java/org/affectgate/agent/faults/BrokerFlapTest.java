@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The agent's threads ({@code /proc/PID/status}) and open file descriptors ({@code
  * /proc/PID/fd}) are sampled after each reconnection: after the first two flaps (warm-up) they must
- * stay flat. Recovery is broker start to {@code /status} reporting the MQTT connection up. CI: 8
- * flaps; long run: 60.
+ * stay flat. Recovery is broker start to {@code /status} reporting the MQTT connection up and
+ * subscribed. CI: 8 flaps; long run: 60.
  */
 @Tag(FaultProfile.TAG)
 class BrokerFlapTest {
@@ -179,7 +179,7 @@ class BrokerFlapTest {
                     + baseline[1]
                     + " -> "
                     + last[1]
-                    + " (after warm-up -> end); recovery = broker start to MQTT connected"
+                    + " (after warm-up -> end); recovery = broker start to MQTT connected and subscribed"
                     + (problems.isEmpty() ? "" : "; " + problems.get(0))));
       }
     }

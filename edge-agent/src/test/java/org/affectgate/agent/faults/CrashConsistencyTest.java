@@ -312,7 +312,7 @@ class CrashConsistencyTest {
                   + " identical re-sends (at least once: delivered, its ack lost to a kill or"
                   + " a timeout; one point under InfluxDB semantics), duplicates = points"
                   + " stored with different values"
-                  + "; recovery = restart to MQTT connected; seed "
+                  + "; recovery = restart to MQTT connected and subscribed; seed "
                   + seed
                   + (problems.isEmpty() ? "" : "; " + problems.get(0))));
     }

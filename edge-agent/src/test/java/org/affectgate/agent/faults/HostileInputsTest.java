@@ -271,7 +271,7 @@ class HostileInputsTest {
                 + " before the restart, "
                 + afterRestart
                 + " after; duplicates = grants recorded again; recovery = restart to MQTT"
-                + " connected"
+                + " connected and subscribed"
                 + (problems.isEmpty() ? "" : "; " + problems.get(0))));
     assertThat(problems).as("retained-consent problems").isEmpty();
   }
