@@ -164,7 +164,7 @@ final class Paho3Client implements PahoClient {
               done.accept(SubscribeOutcome.FAILED);
             }
           });
-    } catch (MqttException e) {
+    } catch (MqttException | RuntimeException e) {
       log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
       done.accept(SubscribeOutcome.FAILED);
     }

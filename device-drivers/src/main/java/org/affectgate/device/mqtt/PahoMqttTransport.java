@@ -321,6 +321,7 @@ public final class PahoMqttTransport implements MqttTransport {
     }
     long id = ++attemptsStarted;
     s.pendingAttempt = id;
+    s.subscribesPending.set(-1);
     schedule(() -> connectOverdue(s, id, attempt), connectDeadline);
     try {
       s.client.connect(
@@ -338,6 +339,10 @@ public final class PahoMqttTransport implements MqttTransport {
    */
   private void connectOverdue(Session s, long id, int attempt) {
     if (closed.get() || s != current || s.pendingAttempt != id) {
+      return;
+    }
+    if (s.client.isConnected()) { // the CONNACK came, its callback is still queued
+      connected(s, id);
       return;
     }
     connectAbandoned.increment();
@@ -385,12 +390,14 @@ public final class PahoMqttTransport implements MqttTransport {
         config.uri(),
         config.clientId(),
         s.client.protocol());
-    List<String> filters = subscriptions.stream().map(Subscription::filter).distinct().toList();
-    int connection = ++s.connection;
-    s.refused = false;
-    s.subscribesPending.set(filters.isEmpty() ? 0 : 1);
-    if (!filters.isEmpty()) {
-      s.client.subscribe(filters, outcome -> subscribed(s, connection, outcome));
+    synchronized (s) { // one subscribe round per connection; see subscribe(String, ...)
+      int connection = ++s.connection;
+      s.refused = false;
+      List<String> filters = subscriptions.stream().map(Subscription::filter).distinct().toList();
+      s.subscribesPending.set(filters.isEmpty() ? 0 : 1);
+      if (!filters.isEmpty()) {
+        s.client.subscribe(filters, outcome -> subscribed(s, connection, outcome));
+      }
     }
   }
 
@@ -411,10 +418,10 @@ public final class PahoMqttTransport implements MqttTransport {
 
   /** Connector thread. */
   private void connectFailed(Session s, Throwable e, int attempt, long id) {
-    connectFailures.increment();
     if (closed.get() || s != current || s.pendingAttempt != id) {
-      return;
+      return; // closed, replaced, or an abandoned attempt (counted as such)
     }
+    connectFailures.increment();
     s.pendingAttempt = 0;
     if (protocol == MqttConfig.Protocol.AUTO && !s.v311 && Paho5Client.isProtocolRefusal(e)) {
       log.info(
@@ -536,16 +543,14 @@ public final class PahoMqttTransport implements MqttTransport {
     subscriptions.add(new Subscription(topicFilter, handler));
     Session s = current;
     if (isConnected()) {
-      int connection = s.connection;
-      // Counted only once the connect's own subscribe round was issued (pending >= 0).
-      boolean counted = s.subscribesPending.getAndUpdate(p -> p < 0 ? p : p + 1) >= 0;
-      s.client.subscribe(
-          List.of(topicFilter),
-          outcome -> {
-            if (counted) {
-              subscribed(s, connection, outcome);
-            }
-          });
+      synchronized (s) {
+        if (s.subscribesPending.get() < 0) {
+          return; // the connect's subscribe round is still to come and will include this filter
+        }
+        int connection = s.connection;
+        s.subscribesPending.incrementAndGet();
+        s.client.subscribe(List.of(topicFilter), outcome -> subscribed(s, connection, outcome));
+      }
     }
   }
 
@@ -578,7 +583,10 @@ public final class PahoMqttTransport implements MqttTransport {
   @Override
   public boolean isSubscribed() {
     Session s = current;
-    return isConnected() && s.subscribesPending.get() == 0 && !s.refused;
+    return !restartPending.get()
+        && s.client.isConnected()
+        && s.subscribesPending.get() == 0
+        && !s.refused;
   }
 
   @Override

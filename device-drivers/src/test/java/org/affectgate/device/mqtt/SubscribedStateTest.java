@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,35 @@ class SubscribedStateTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = MqttConfig.Protocol.class,
+      names = {"MQTT_5", "MQTT_3_1_1"})
+  void connectionLostWithSubackOutstanding_nextConnectionCountsOnlyItsOwnRound(
+      MqttConfig.Protocol protocol) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer();
+        PahoMqttTransport transport =
+            new PahoMqttTransport(
+                MqttConfig.builder("tcp://127.0.0.1:" + peer.port(), "gw-sub-lost")
+                    .persistenceDir(null)
+                    .protocol(protocol)
+                    .build(),
+                new SimpleMeterRegistry(),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500))) {
+      transport.subscribe("a/+/b", IGNORE);
+      transport.start();
+      await().atMost(WAIT).until(() -> peer.subscribes.size() == 1);
+      peer.drop();
+      await().atMost(WAIT).until(() -> peer.connections.get() == 2 && peer.subscribes.size() == 2);
+      assertThat(transport.isConnected()).isTrue();
+      assertThat(transport.isSubscribed()).as("the new round's SUBACK outstanding").isFalse();
+
+      peer.suback(peer.subscribes.get(1), 0x01);
+      await().atMost(WAIT).until(transport::isSubscribed);
+    }
+  }
+
   @Test
   void realBroker_subscribedAfterConnect_falseWhileItIsDown_trueAgainAfterRestart() {
     try (MosquittoServer broker = new MosquittoServer().start();
@@ -93,11 +123,13 @@ class SubscribedStateTest {
   }
 
   /**
-   * One MQTT connection on a free loopback port: CONNACK for the CONNECT (in the client's protocol
-   * version), PINGRESP for pings, and SUBSCRIBE packet ids recorded until {@link #suback} answers.
+   * MQTT connections, one after the other, on a free loopback port: CONNACK for the CONNECT (in the
+   * client's protocol version), PINGRESP for pings, and SUBSCRIBE packet ids recorded until {@link
+   * #suback} answers.
    */
   private static final class ScriptedPeer implements AutoCloseable {
     final List<Integer> subscribes = new CopyOnWriteArrayList<>();
+    final AtomicInteger connections = new AtomicInteger();
     private final ServerSocket server = new ServerSocket();
     private volatile Socket socket;
     private volatile int level;
@@ -114,28 +146,39 @@ class SubscribedStateTest {
     }
 
     private void serve() {
-      try {
-        socket = server.accept();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        while (true) {
-          int type = in.readUnsignedByte() >> 4;
-          byte[] body = new byte[remainingLength(in)];
-          in.readFully(body);
-          switch (type) {
-            case 1 -> { // CONNECT: name length (2), "MQTT" (4), protocol level
-              level = body[6];
-              send(level == 5 ? new byte[] {0x20, 3, 0, 0, 0} : new byte[] {0x20, 2, 0, 0});
-            }
-            case 8 -> subscribes.add(((body[0] & 0xff) << 8) | (body[1] & 0xff));
-            case 12 -> send(new byte[] {(byte) 0xd0, 0});
-            default -> {
-              // nothing else is answered
-            }
+      while (!server.isClosed()) {
+        try {
+          socket = server.accept();
+          connections.incrementAndGet();
+          read(new DataInputStream(socket.getInputStream()));
+        } catch (IOException closed) {
+          // this connection ended (or the test is over); serve the next
+        }
+      }
+    }
+
+    private void read(DataInputStream in) throws IOException {
+      while (true) {
+        int type = in.readUnsignedByte() >> 4;
+        byte[] body = new byte[remainingLength(in)];
+        in.readFully(body);
+        switch (type) {
+          case 1 -> { // CONNECT: name length (2), "MQTT" (4), protocol level
+            level = body[6];
+            send(level == 5 ? new byte[] {0x20, 3, 0, 0, 0} : new byte[] {0x20, 2, 0, 0});
+          }
+          case 8 -> subscribes.add(((body[0] & 0xff) << 8) | (body[1] & 0xff));
+          case 12 -> send(new byte[] {(byte) 0xd0, 0});
+          default -> {
+            // nothing else is answered
           }
         }
-      } catch (IOException closed) {
-        // the test is over
       }
+    }
+
+    /** Drops the current connection (the client sees it lost). */
+    void drop() throws IOException {
+      socket.close();
     }
 
     private static int remainingLength(DataInputStream in) throws IOException {
