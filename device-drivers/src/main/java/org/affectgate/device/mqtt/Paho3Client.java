@@ -141,32 +141,17 @@ final class Paho3Client implements PahoClient {
           new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
-              int[] granted = token.getGrantedQos();
-              boolean all = granted != null && granted.length == topics.length;
-              for (int i = 0; granted != null && i < granted.length; i++) {
-                if (granted[i] == 0x80) {
-                  all = false;
-                  log.error(
-                      "MQTT broker refused subscription {}",
-                      topics[Math.min(i, topics.length - 1)]);
-                }
-              }
-              if (all) {
-                log.info("MQTT subscribed to {}", filters);
-              }
-              done.accept(all ? SubscribeOutcome.GRANTED : SubscribeOutcome.REFUSED);
+              SubackOutcomes.answered(log, filters, token.getGrantedQos(), done);
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-              log.warn(
-                  "MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
-              done.accept(SubscribeOutcome.FAILED);
+              SubackOutcomes.failed(
+                  log, filters, token == null ? null : token.getGrantedQos(), e, done);
             }
           });
     } catch (MqttException | RuntimeException e) {
-      log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
-      done.accept(SubscribeOutcome.FAILED);
+      SubackOutcomes.failed(log, filters, null, e, done);
     }
   }
 

@@ -196,34 +196,18 @@ final class Paho5Client implements PahoClient {
           new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
-              int[] codes = token.getReasonCodes();
-              boolean all = codes != null && codes.length == filters.size();
-              for (int i = 0; codes != null && i < codes.length; i++) {
-                if (codes[i] >= 0x80) {
-                  all = false;
-                  log.error(
-                      "MQTT broker refused subscription {} (reason code 0x{})",
-                      filters.get(Math.min(i, filters.size() - 1)),
-                      Integer.toHexString(codes[i]));
-                }
-              }
-              if (all) {
-                log.info("MQTT subscribed to {}", filters);
-              }
-              done.accept(all ? SubscribeOutcome.GRANTED : SubscribeOutcome.REFUSED);
+              SubackOutcomes.answered(log, filters, token.getReasonCodes(), done);
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-              log.warn(
-                  "MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
-              done.accept(SubscribeOutcome.FAILED);
+              SubackOutcomes.failed(
+                  log, filters, token == null ? null : token.getReasonCodes(), e, done);
             }
           },
           new MqttProperties());
     } catch (MqttException | RuntimeException e) {
-      log.warn("MQTT subscribe {} failed ({}); will retry on reconnect", filters, e.toString());
-      done.accept(SubscribeOutcome.FAILED);
+      SubackOutcomes.failed(log, filters, null, e, done);
     }
   }
 
