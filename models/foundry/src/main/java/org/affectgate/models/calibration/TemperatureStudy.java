@@ -63,6 +63,27 @@ public record TemperatureStudy(
         Reliability.ofTopClass(probabilities(rest, t), truths(rest)));
   }
 
+  /**
+   * Reliability of the measuring part (the same groups as {@link #of}{@code (predictions, seed)}
+   * measures on, never fitted on) with a given temperature, e.g. the one the manifest carries now,
+   * so that a refit is compared with it on the same people.
+   *
+   * @param predictions the same raw outputs as given to {@link #of}
+   * @param t temperature {@code > 0}; 1 gives {@link #before()}
+   */
+  public static Reliability measuredAt(List<Prediction> predictions, long seed, double t) {
+    List<String> groups = new ArrayList<>();
+    predictions.forEach(p -> groups.add(p.group()));
+    Set<String> fitGroups = new HashSet<>(SeededSplit.of(groups, seed).fit());
+    List<Prediction> rest = new ArrayList<>();
+    for (Prediction p : predictions) {
+      if (!fitGroups.contains(p.group())) {
+        rest.add(p);
+      }
+    }
+    return Reliability.ofTopClass(probabilities(rest, t), truths(rest));
+  }
+
   private static List<float[]> probabilities(List<Prediction> ps, double t) {
     List<float[]> out = new ArrayList<>();
     for (Prediction p : ps) {

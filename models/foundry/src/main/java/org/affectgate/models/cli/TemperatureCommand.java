@@ -14,6 +14,7 @@ import org.affectgate.models.calibration.TemperatureRecord;
 import org.affectgate.models.calibration.TemperatureStudy;
 import org.affectgate.models.eval.DataFolderException;
 import org.affectgate.models.eval.FaceShippedEval;
+import org.affectgate.models.eval.Reliability;
 import org.affectgate.models.eval.SeededSplit;
 import org.affectgate.models.foundry.FaceExpression;
 import org.affectgate.models.stress.HrvStress;
@@ -180,6 +181,22 @@ final class TemperatureCommand implements Callable<Integer> {
     record.write(file);
     System.out.printf("%s: %s%n", name, source);
     System.out.print(study.toText(groupKind));
+    if (entry.calibration() != null) {
+      // the temperature the manifest carries now, on the same measuring part: a refit is shipped
+      // only if it is lower there (the file below is written either way; `git checkout` it if not)
+      double current = entry.calibration().temperature();
+      Reliability now = TemperatureStudy.measuredAt(predictions, seed, current);
+      System.out.printf(
+          Locale.ROOT,
+          "manifest's current T = %.4f on the same measuring part: ECE %.3f (mean confidence %.3f);"
+              + " new T = %.4f: ECE %.3f (%s)%n%n",
+          current,
+          now.ece(),
+          now.meanConfidence(),
+          study.temperature(),
+          study.after().ece(),
+          study.after().ece() < now.ece() ? "lower" : "not lower");
+    }
     System.out.printf("%n-> %s (run `build` next to put it into the manifest)%n", file);
     return 0;
   }

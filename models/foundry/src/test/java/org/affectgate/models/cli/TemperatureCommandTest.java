@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.affectgate.models.Calibration;
 import org.affectgate.models.ModelEntry;
 import org.affectgate.models.ModelManifest;
@@ -99,6 +100,29 @@ class TemperatureCommandTest {
         .as("%s", log)
         .isZero();
     assertThat(log).contains("hrv-stress         confidence calibration: temperature");
+
+    // a refit on the same data is compared with the manifest's T on the same measuring part: the
+    // same T, so the same ECE, and not lower
+    StringBuilder refit = new StringBuilder();
+    assertThat(
+            run(
+                refit,
+                "fit-temperature",
+                "hrv-stress",
+                "--data",
+                data.toString(),
+                "--models",
+                models.toString()))
+        .as("%s", refit)
+        .isZero();
+    assertThat(refit)
+        .contains(
+            String.format(
+                Locale.ROOT,
+                "manifest's current T = %.4f on the same measuring part: ECE %.3f",
+                record.temperature(),
+                record.eceAfter()),
+            "(not lower)");
   }
 
   @Test
