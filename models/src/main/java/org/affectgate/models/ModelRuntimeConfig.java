@@ -9,9 +9,18 @@ import java.nio.file.Path;
  *     relative to its directory
  * @param intraOpThreads ONNX Runtime intra-op threads per session ({@code models.intraOpThreads}),
  *     1..64; 1 keeps the other pipeline stages responsive on a 4-core Pi
+ * @param pollSeconds seconds between checks of the manifest for changes by the running agent
+ *     ({@code models.pollSeconds}), 0..{@value #MAX_POLL_SECONDS}; 0 turns polling off (a reload
+ *     then happens only on {@code POST /models/reload})
  */
-public record ModelRuntimeConfig(Path manifest, int intraOpThreads) {
+public record ModelRuntimeConfig(Path manifest, int intraOpThreads, int pollSeconds) {
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
+
+  /** Default {@code models.pollSeconds}. */
+  public static final int DEFAULT_POLL_SECONDS = 10;
+
+  /** Largest {@code models.pollSeconds} (one day); more is taken for a typo. */
+  public static final int MAX_POLL_SECONDS = 86_400;
 
   public ModelRuntimeConfig {
     if (manifest == null) {
@@ -21,6 +30,19 @@ public record ModelRuntimeConfig(Path manifest, int intraOpThreads) {
       throw new IllegalArgumentException(
           "models.intraOpThreads must be between 1 and 64 (got " + intraOpThreads + ")");
     }
+    if (pollSeconds < 0 || pollSeconds > MAX_POLL_SECONDS) {
+      throw new IllegalArgumentException(
+          "models.pollSeconds must be between 0 (no polling) and "
+              + MAX_POLL_SECONDS
+              + " (got "
+              + pollSeconds
+              + ")");
+    }
+  }
+
+  /** With the default {@value #DEFAULT_POLL_SECONDS} s poll interval. */
+  public ModelRuntimeConfig(Path manifest, int intraOpThreads) {
+    this(manifest, intraOpThreads, DEFAULT_POLL_SECONDS);
   }
 
   /** The given manifest with {@value #DEFAULT_INTRA_OP_THREADS} intra-op thread. */

@@ -8,6 +8,7 @@ import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.config.KioskGpioConfig;
 import org.affectgate.agent.context.DeploymentContextGuard;
+import org.affectgate.agent.models.ShadowCheck;
 import org.affectgate.agent.startup.StartupChecks;
 import org.affectgate.device.kiosk.camera.FrameDecoder;
 import picocli.CommandLine.Command;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Spec;
  * Validates a configuration file, makes every start-up check {@code run} makes that needs no
  * network ({@link StartupChecks#verifyAll}: data directory and files, token files, HTTP port,
  * models through the manifest), and prints what the agent would do with it. A failure is the same
- * one line {@code run} would print, exit 2.
+ * one line {@code run} would print, exit 2. Then the shadow candidates of the models in use are
+ * verified as the agent loads them ({@link ShadowCheck}); the agent only logs a refused shadow,
+ * this prints one line per refused shadow naming its manifest entry, exit 2.
  */
 @Command(
     name = "check-config",
@@ -36,6 +39,12 @@ final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() {
     AgentConfig c = AgentConfigLoader.load(file);
     StartupChecks.verifyAll(c);
+    ShadowCheck.Result shadows = ShadowCheck.run(c);
+    if (!shadows.problems().isEmpty()) {
+      var err = spec.commandLine().getErr();
+      shadows.problems().forEach(p -> err.println("affectgate: " + p));
+      return 2;
+    }
     var out = spec.commandLine().getOut();
     out.println("configuration OK: " + file);
     for (String warning : StartupChecks.warnings(c)) {
@@ -134,6 +143,12 @@ final class CheckConfigCommand implements Callable<Integer> {
             + " (consent endpoints need the bearer token in "
             + c.http().tokenFile().toAbsolutePath()
             + ")");
+    out.println(
+        "  shadows:     "
+            + (shadows.verified().isEmpty()
+                ? "none for the models in use"
+                : String.join(", ", shadows.verified())
+                    + ": verified, run beside the active model"));
     DeploymentContextGuard guard = new DeploymentContextGuard(c.deployment());
     List<String> lines = guard.describe();
     out.println("  deployment:  " + lines.get(0));

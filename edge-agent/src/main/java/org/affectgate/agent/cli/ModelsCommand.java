@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
 import org.affectgate.agent.models.ModelArchive;
-import org.affectgate.agent.models.ModelSwaps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,11 +17,11 @@ import picocli.CommandLine.Spec;
  * {@code affectgate models rollback --config FILE}: puts the model set the agent ran before the
  * current one (kept in {@code <dataDir>/models/previous}, see {@link ModelArchive}) back into the
  * directory of {@code models.manifest}: files first, the manifest last, each checked against the
- * kept manifest. A running agent picks the restored manifest up at its next poll (within {@link
- * ModelSwaps#POLL_INTERVAL}) or on {@code POST /models/reload}, verifies it as at start-up and
- * keeps the set it rolled back from as the new previous one, so a second rollback undoes the first.
- * Writes the model directory: run it as the user that owns it (the agent itself never does). Exit 0
- * when restored, 1 with one line saying why not.
+ * kept manifest. A running agent picks the restored manifest up at its next poll (within {@code
+ * models.pollSeconds}; never with 0) or on {@code POST /models/reload}, verifies it as at start-up
+ * and keeps the set it rolled back from as the new previous one, so a second rollback undoes the
+ * first. Writes the model directory: run it as the user that owns it (the agent itself never does).
+ * Exit 0 when restored, 1 with one line saying why not.
  */
 @Command(
     name = "models",
@@ -75,10 +74,12 @@ final class ModelsCommand {
                 + " (their files were missing or altered when the set was kept)");
       }
       out.println(
-          "  a running agent loads it within "
-              + ModelSwaps.POLL_INTERVAL.toSeconds()
-              + " s (or at once on POST /models/reload); its /status models.lastReload says"
-              + " how it went");
+          (c.models().pollSeconds() == 0
+                  ? "  a running agent loads it on POST /models/reload (models.pollSeconds is 0)"
+                  : "  a running agent loads it within "
+                      + c.models().pollSeconds()
+                      + " s (or at once on POST /models/reload)")
+              + "; its /status models.lastReload says how it went");
       return 0;
     }
   }

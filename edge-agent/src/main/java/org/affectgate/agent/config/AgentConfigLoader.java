@@ -205,7 +205,8 @@ public final class AgentConfigLoader {
     ModelRuntimeConfig models =
         new ModelRuntimeConfig(
             dataDir.resolve(r.path("models.manifest", Path.of(DEFAULT_MODELS_MANIFEST))),
-            r.int32("models.intraOpThreads", ModelRuntimeConfig.DEFAULT_INTRA_OP_THREADS));
+            r.int32("models.intraOpThreads", ModelRuntimeConfig.DEFAULT_INTRA_OP_THREADS),
+            r.int32("models.pollSeconds", ModelRuntimeConfig.DEFAULT_POLL_SECONDS));
 
     Optional<CameraConfig> camera = camera(r, site);
 

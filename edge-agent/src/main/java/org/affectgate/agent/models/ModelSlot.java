@@ -143,8 +143,7 @@ final class ModelSlot<A extends AutoCloseable, S extends AutoCloseable> implemen
       ModelEntry candidate = m.shadowOf(anchor).orElse(null);
       boolean shadowChanged = !Objects.equals(candidate, shadowEntry);
       if (shadowChanged && candidate != null) {
-        checkLabels(candidate, anchor + "'s");
-        newShadow = shadowLoader.load(registry, candidate.name());
+        newShadow = loadShadow(registry, candidate, anchor, labels, shadowLoader);
       }
       return new Prepared(entries, newActive, shadowChanged, candidate, newShadow);
     } catch (ModelLoadException | RuntimeException e) {
@@ -154,7 +153,32 @@ final class ModelSlot<A extends AutoCloseable, S extends AutoCloseable> implemen
     }
   }
 
+  /**
+   * Verifies and loads {@code candidate} as the shadow of {@code anchor}, exactly as a reload does:
+   * its labels must be {@code labels} (the running model's; empty skips the check), then {@code
+   * loader} checks file size, SHA-256, I/O, preprocessing and feature spec against what the stage
+   * feeds {@code anchor}. Blocking (file reads, ONNX Runtime session).
+   *
+   * @return the open shadow model; the caller closes it
+   * @throws ModelLoadException naming {@code candidate}'s entry and what is wrong
+   */
+  static <S> S loadShadow(
+      ModelRegistry registry,
+      ModelEntry candidate,
+      String anchor,
+      List<String> labels,
+      Loader<S> loader)
+      throws ModelLoadException {
+    checkLabels(candidate, labels, anchor + "'s");
+    return loader.load(registry, candidate.name());
+  }
+
   private void checkLabels(ModelEntry entry, String whose) throws ModelLoadException {
+    checkLabels(entry, labels, whose);
+  }
+
+  private static void checkLabels(ModelEntry entry, List<String> labels, String whose)
+      throws ModelLoadException {
     if (!labels.isEmpty() && !entry.labels().equals(labels)) {
       throw new ModelLoadException(
           ModelLoadException.Reason.IO_SPEC_MISMATCH,

@@ -54,13 +54,16 @@ import org.slf4j.LoggerFactory;
  * the status section's {@code lastReload} reads {@code failed: <reason>}. A manifest that changes
  * while it is being verified is not applied (the next poll retries).
  *
- * <p><b>Triggers.</b> The manifest is polled every {@link #POLL_INTERVAL} on the injected {@link
+ * <p><b>Triggers.</b> The manifest is polled every {@code models.pollSeconds} ({@link
+ * ModelRuntimeConfig#pollSeconds}, default {@link #POLL_INTERVAL}) on the injected {@link
  * Scheduler} (its SHA-256 compared with the last one seen), and {@code POST /models/reload} asks
- * for a reload at once ({@link #requestReload}). Polling, not a file watch: inotify (Java's {@code
- * WatchService}) watches directory entries, so it misses a manifest behind a replaced symlink or
- * bind mount and fires on half-written files, and it cannot run on a test's virtual time; hashing a
- * few kilobytes every ten seconds costs nothing. A manifest is tried once per content: a failed one
- * is not retried until it changes again or an operator asks.
+ * for a reload at once ({@link #requestReload}). With {@code models.pollSeconds: 0} nothing is
+ * polled: only {@code POST /models/reload} (also what {@code affectgate models rollback} asks the
+ * operator to call) reloads. Polling, not a file watch: inotify (Java's {@code WatchService})
+ * watches directory entries, so it misses a manifest behind a replaced symlink or bind mount and
+ * fires on half-written files, and it cannot run on a test's virtual time; hashing a few kilobytes
+ * every ten seconds costs nothing. A manifest is tried once per content: a failed one is not
+ * retried until it changes again or an operator asks.
  *
  * <p><b>Shadow.</b> An entry with {@code "shadowOf": "<active model>"} is loaded beside the active
  * model (checked like it, with the same labels) and run on the same inputs after it; {@link
@@ -76,8 +79,12 @@ import org.slf4j.LoggerFactory;
  * {@link #versions} on any thread (in-memory only).
  */
 public final class ModelSwaps implements RunningModels, AutoCloseable {
-  /** How often the manifest is checked for changes. */
-  public static final Duration POLL_INTERVAL = Duration.ofSeconds(10);
+  /**
+   * The default interval between manifest checks ({@code models.pollSeconds}, {@value
+   * ModelRuntimeConfig#DEFAULT_POLL_SECONDS} s).
+   */
+  public static final Duration POLL_INTERVAL =
+      Duration.ofSeconds(ModelRuntimeConfig.DEFAULT_POLL_SECONDS);
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelSwaps.class);
 
@@ -144,14 +151,14 @@ public final class ModelSwaps implements RunningModels, AutoCloseable {
             OnnxVoiceEmotionModel.MODEL_NAME,
             loaded,
             OnnxVoiceEmotionModel::load,
-            OnnxVoiceEmotionModel::load));
+            VOICE_SHADOW::load));
   }
 
   /** The stress stage's model: {@code loaded} (now owned by the returned model) behind a holder. */
   public StressModel stress(OnnxStressModel loaded) {
     return new SwappedStressModel(
         this.<StressModel>registerSingle(
-            OnnxStressModel.MODEL_NAME, loaded, OnnxStressModel::load, OnnxStressModel::load));
+            OnnxStressModel.MODEL_NAME, loaded, OnnxStressModel::load, STRESS_SHADOW::load));
   }
 
   /**
@@ -168,7 +175,7 @@ public final class ModelSwaps implements RunningModels, AutoCloseable {
             List.of(YuNetFaceDetector.MODEL, config.expressionModel()),
             loaded,
             (r, n) -> VisionModels.load(runtime, config),
-            (r, n) -> loadShadowExpression(r, n, input.preprocessing()));
+            visionShadow(input));
     SwappedVision stages = new SwappedVision(slot, labels);
     return new Vision(new FaceAnalyzer(stages, input, stages), slot);
   }
@@ -182,6 +189,24 @@ public final class ModelSwaps implements RunningModels, AutoCloseable {
     public void close() throws Exception {
       models.close();
     }
+  }
+
+  /**
+   * How the voice stage loads a shadow candidate: same feature spec as {@code voice-emotion}. Used
+   * by reloads and by {@link ShadowCheck}, so {@code check-config} verifies a shadow by this code.
+   */
+  static final ModelSlot.Loader<OnnxVoiceEmotionModel> VOICE_SHADOW = OnnxVoiceEmotionModel::load;
+
+  /** How the stress stage loads a shadow candidate (see {@link #VOICE_SHADOW}). */
+  static final ModelSlot.Loader<OnnxStressModel> STRESS_SHADOW = OnnxStressModel::load;
+
+  /**
+   * How the camera path loads a shadow of the expression model: it must take {@code input}'s
+   * preprocessing, the crop the active model is fed (see {@link #VOICE_SHADOW}).
+   */
+  static ModelSlot.Loader<SwappedVision.ShadowExpression> visionShadow(ExpressionInput input) {
+    String preprocessing = input.preprocessing();
+    return (r, n) -> loadShadowExpression(r, n, preprocessing);
   }
 
   private static SwappedVision.ShadowExpression loadShadowExpression(
@@ -270,11 +295,11 @@ public final class ModelSwaps implements RunningModels, AutoCloseable {
   }
 
   private synchronized void schedulePoll() {
-    if (closed) {
+    if (closed || runtime.pollSeconds() == 0) {
       return;
     }
     try {
-      nextPoll = scheduler.schedule(POLL_INTERVAL, this::poll);
+      nextPoll = scheduler.schedule(Duration.ofSeconds(runtime.pollSeconds()), this::poll);
     } catch (RejectedExecutionException e) {
       // stopping
     }
@@ -401,7 +426,7 @@ public final class ModelSwaps implements RunningModels, AutoCloseable {
   public Map<String, Object> status() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("manifest", runtime.manifest().toString());
-    s.put("pollSeconds", POLL_INTERVAL.toSeconds());
+    s.put("pollSeconds", runtime.pollSeconds());
     s.put("lastReload", lastReload);
     Map<String, Object> running = new LinkedHashMap<>();
     Map<String, Object> shadows = new LinkedHashMap<>();
