@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.affectgate.agent.config.AgentConfig;
 import org.affectgate.agent.config.AgentConfigLoader;
+import org.affectgate.agent.consent.SubjectPseudonyms;
 import org.affectgate.device.mqtt.testing.MosquittoServer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 17, failure 4: a kiosk consent grant published with the retain flag is replayed by the
  * broker on every (re)subscription. A real Mosquitto and the agent on one data directory, started
  * twice: the replay after the restart must neither write a new GRANT to the ledger nor reopen the
- * kiosk's session.
+ * kiosk's session. Likewise a grant delivered twice live (a QoS 1 redelivery) is recorded once.
  */
 class RetainedKioskConsentTest {
   static final String SITE = "site-1";
@@ -125,6 +127,73 @@ class RetainedKioskConsentTest {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM consent_ledger WHERE kind = 'GRANT'")) {
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Fault suite #4 over the real path: a kiosk grant that reaches the agent twice, as a QoS 1
+   * redelivery does (the broker resends a message whose PUBACK it did not get, e.g. because the
+   * agent stopped between the ledger write and the acknowledgement), must be in the ledger once.
+   * The kiosk publishes the identical payload twice at QoS 1, then a grant of another kiosk as a
+   * marker that both were handled.
+   */
+  @Test
+  void identicalGrantPublishedTwiceAtQos1_oneLedgerGrant_secondCountedAsDuplicate()
+      throws Exception {
+    AgentConfig config = config();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    agent = Agent.start(config, Agent.Options.defaults().withRegistry(registry));
+    await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
+    long ts = System.currentTimeMillis();
+    byte[] grant = grantOf("s-redelivered-0001", ts);
+
+    try (MqttClient kiosk = new MqttClient(mosquitto.uri(), "kiosk", new MemoryPersistence())) {
+      kiosk.connect();
+      kiosk.publish(TOPIC, grant, 1, false);
+      kiosk.publish(TOPIC, grant.clone(), 1, false);
+      kiosk.publish(
+          "affectgate/v1/" + SITE + "/kiosk/lobby-2/consent",
+          grantOf("s-marker-0001", ts),
+          1,
+          false);
+      kiosk.disconnect();
+    }
+    SubjectPseudonyms pseudonyms = SubjectPseudonyms.open(config.consent().saltFile());
+    String marker = pseudonyms.of("s-marker-0001");
+    await().atMost(Duration.ofSeconds(20)).until(() -> ledgerGrantsOf(config, marker) == 1);
+
+    assertThat(ledgerGrantsOf(config, pseudonyms.of("s-redelivered-0001")))
+        .as("GRANT entries of the session delivered twice")
+        .isEqualTo(1);
+    assertThat(grantCount(registry, "affectgate.kiosk.consent.duplicates")).isEqualTo(1);
+    assertThat(grantCount(registry, "affectgate.kiosk.consent.events"))
+        .as("applied grants")
+        .isEqualTo(2);
+  }
+
+  private static byte[] grantOf(String session, long ts) {
+    return ("{\"v\":1,\"session\":\""
+            + session
+            + "\",\"action\":\"grant\",\"purposes\":[\"kiosk-voice\"],\"ts\":"
+            + ts
+            + "}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static double grantCount(SimpleMeterRegistry registry, String name) {
+    Counter c = registry.find(name).tag("action", "grant").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static long ledgerGrantsOf(AgentConfig config, String subject) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.consent().file());
+        PreparedStatement q =
+            c.prepareStatement(
+                "SELECT count(*) FROM consent_ledger WHERE kind = 'GRANT' AND subject = ?")) {
+      q.setString(1, subject);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.getLong(1);
+      }
     }
   }
 }
