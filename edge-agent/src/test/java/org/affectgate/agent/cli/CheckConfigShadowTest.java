@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.affectgate.agent.models.ModelDirs;
 import org.affectgate.models.ModelEntry;
@@ -127,20 +128,7 @@ class CheckConfigShadowTest {
   @Test
   void brokenShadow_featureSpecOtherThanActive_checkConfigSaidOk() throws Exception {
     ModelEntry s = shadow();
-    writeManifest(
-        new ModelEntry(
-            s.name(),
-            s.version(),
-            s.file(),
-            s.bytes(),
-            s.sha256(),
-            s.inputs(),
-            s.outputs(),
-            s.preprocessing(),
-            s.labels(),
-            "voice-v1",
-            null,
-            s.shadowOf()));
+    writeManifest(shadowWith(s, s.labels(), "voice-v1"));
     refusedNamingShadow("voice-v1");
   }
 
@@ -148,22 +136,28 @@ class CheckConfigShadowTest {
   void brokenShadow_labelsOtherThanActive_checkConfigSaidOk() throws Exception {
     ModelEntry s = shadow();
     List<String> reversed = new ArrayList<>(s.labels());
-    java.util.Collections.reverse(reversed);
-    writeManifest(
-        new ModelEntry(
-            s.name(),
-            s.version(),
-            s.file(),
-            s.bytes(),
-            s.sha256(),
-            s.inputs(),
-            s.outputs(),
-            s.preprocessing(),
-            reversed,
-            s.featureSpec(),
-            null,
-            s.shadowOf()));
+    Collections.reverse(reversed);
+    writeManifest(shadowWith(s, reversed, s.featureSpec()));
     refusedNamingShadow("labels");
+  }
+
+  /**
+   * Shadow entry {@code s} with other labels and feature spec, the rest (file, sha256) unchanged.
+   */
+  private static ModelEntry shadowWith(ModelEntry s, List<String> labels, String featureSpec) {
+    return new ModelEntry(
+        s.name(),
+        s.version(),
+        s.file(),
+        s.bytes(),
+        s.sha256(),
+        s.inputs(),
+        s.outputs(),
+        s.preprocessing(),
+        labels,
+        featureSpec,
+        null,
+        s.shadowOf());
   }
 
   @Test
