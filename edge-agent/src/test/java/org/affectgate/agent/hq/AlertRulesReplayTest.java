@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +53,8 @@ class AlertRulesReplayTest {
               500,
               10, // a sync pass per 10 simulated minutes: healthy gateways' last sync < 15 min
               true,
-              true));
+              true,
+              ZoneOffset.UTC));
       vm.flush();
 
       Path log = dir.resolve("vmalert-replay.log");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ public final class FleetSim {
    * @param silentFor how long the silent gateways have been silent at the end
    * @param seed values are a function of the seed and the gateway index
    * @param work where the gateways' outbox files go (deleted afterwards)
+   * @param activityOffset the sites' UTC offset for their opening hours (wearables 08-18, kiosks
+   *     09-18 local); UTC for the CLI, a test ending at wall time picks one that puts its hours in
+   *     the afternoon
    */
   record Options(
       String url,
@@ -77,7 +81,8 @@ public final class FleetSim {
       int batch,
       int flushMinutes,
       boolean faults,
-      boolean write) {
+      boolean write,
+      ZoneOffset activityOffset) {
     Options(
         String url,
         int gateways,
@@ -90,8 +95,23 @@ public final class FleetSim {
         long seed,
         Path work) {
       this(
-          url, gateways, days, hours, end, threads, silent, silentFor, seed, work, false, null, 500,
-          60, false, true);
+          url,
+          gateways,
+          days,
+          hours,
+          end,
+          threads,
+          silent,
+          silentFor,
+          seed,
+          work,
+          false,
+          null,
+          500,
+          60,
+          false,
+          true,
+          ZoneOffset.UTC);
     }
 
     Options {
@@ -213,7 +233,8 @@ public final class FleetSim {
           batch,
           flushMinutes,
           faults,
-          write);
+          write,
+          ZoneOffset.UTC);
     }
 
     private static boolean bool(String key, String v) {
@@ -310,7 +331,15 @@ public final class FleetSim {
             pool.submit(
                 () -> {
                   try (SimGateway gw =
-                      new SimGateway(index, start, o.url(), dir, o.seed(), o.batch(), trouble)) {
+                      new SimGateway(
+                          index,
+                          start,
+                          o.url(),
+                          dir,
+                          o.seed(),
+                          o.batch(),
+                          trouble,
+                          o.activityOffset())) {
                     gw.run(o.end(), index < o.silent() ? silentFrom : o.end(), o.flushMinutes());
                     points.addAndGet(gw.points());
                     samples.addAndGet(gw.samples());

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +47,32 @@ class HqVictoriaMetricsTest {
     vm = new VictoriaMetricsServer().start();
     // Ends at the current minute so vmalert, which evaluates at wall time, sees the silence.
     end = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+    // The sites' opening hours follow their local time; an offset that makes `end` 15:xx local puts
+    // the 3 simulated hours inside them whatever the hour CI runs at (with UTC, a run after 21:00
+    // found no wearable or kiosk data at all).
+    int shift = 15 - end.atOffset(ZoneOffset.UTC).getHour();
+    ZoneOffset local =
+        ZoneOffset.ofHours(shift > 12 ? shift - 24 : shift < -11 ? shift + 24 : shift);
     sim =
         FleetSim.run(
             new FleetSim.Options(
-                vm.url(), 6, 1, 3, end, 2, 1, Duration.ofMinutes(20), 7, dir.resolve("work")));
+                vm.url(),
+                6,
+                1,
+                3,
+                end,
+                2,
+                1,
+                Duration.ofMinutes(20),
+                7,
+                dir.resolve("work"),
+                false,
+                null,
+                500,
+                60,
+                false,
+                true,
+                local));
     vm.flush();
   }
 

@@ -88,21 +88,40 @@ final class SimGateway implements AutoCloseable {
   private final SyncLoop loop;
   private final HealthReporter health;
   private final Trouble trouble;
+  private final ZoneOffset activityOffset;
   private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
   private long points;
   private long samples;
 
   /** Opens the gateway's outbox under {@code dir} with its clock at {@code start}. */
   SimGateway(int index, Instant start, String url, Path dir, long seed) {
-    this(index, start, url, dir, seed, SyncConfig.defaults().batchSize(), Trouble.NONE);
+    this(
+        index,
+        start,
+        url,
+        dir,
+        seed,
+        SyncConfig.defaults().batchSize(),
+        Trouble.NONE,
+        ZoneOffset.UTC);
   }
 
   /**
    * @param batchSize the sync loop's {@code sync.batchSize} (points per write request)
+   * @param activityOffset the site's UTC offset for its opening hours (the daily escalation point
+   *     stays on UTC days, as the agent's is)
    */
   SimGateway(
-      int index, Instant start, String url, Path dir, long seed, int batchSize, Trouble trouble) {
+      int index,
+      Instant start,
+      String url,
+      Path dir,
+      long seed,
+      int batchSize,
+      Trouble trouble,
+      ZoneOffset activityOffset) {
     this.index = index;
+    this.activityOffset = activityOffset;
     this.trouble = trouble;
     this.site = String.format("site-%03d", index);
     this.programme = index % 3 == 2 ? "prog-b" : "prog-a";
@@ -243,7 +262,7 @@ final class SimGateway implements AutoCloseable {
 
   private void minute(Instant now, List<Metric> out) {
     long ms = now.toEpochMilli();
-    int hour = now.atOffset(ZoneOffset.UTC).getHour();
+    int hour = now.atOffset(activityOffset).getHour();
     int minute = now.atOffset(ZoneOffset.UTC).getMinute();
     if (minute == 0 && index % 4 == 2) {
       rejected.merge(RejectReason.MALFORMED_JSON, 1L + random.nextInt(3), Long::sum);
